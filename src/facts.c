@@ -1,0 +1,1 @@
+/* facts.c - what one certificate says: names, validity, key, extensions. */

@@ -1,0 +1,1 @@
+/* fetch.c - TCP with deadlines, STARTTLS dialogues, TLS handshake. */

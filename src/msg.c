@@ -1,0 +1,209 @@
+/* msg.c - messages on stderr in one voice, and escaping of untrusted text. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+
+#include "msg.h"
+
+static const char *command;
+static int quiet;
+
+void
+msg_set_command(const char *c)
+{
+	command = c;
+}
+
+const char *
+msg_command(void)
+{
+	return command;
+}
+
+void
+msg_set_quiet(int q)
+{
+	quiet = q;
+}
+
+static void
+vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fputs("trustfix: ", stderr);
+	if (command != NULL)
+		fprintf(stderr, "%s: ", command);
+	if (prefix != NULL)
+		fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+msg_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+msg_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+msg_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vmsg(NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* Length of a valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* C1 controls (U+0080..U+009F) can steer terminals too. */
+	if (len == 2 && s[0] == 0xc2 && s[1] < 0xa0)
+		return 0;
+	return len;
+}
+
+char *
+msg_escape_len(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	char *out, *p;
+	size_t i, u;
+
+	if (str == NULL)
+		return xstrdup("");
+	out = p = xmalloc(n * 4 + 1);
+	for (i = 0; i < n; ) {
+		if (s[i] >= 0x20 && s[i] < 0x7f) {
+			*p++ = (char)s[i++];
+		} else if (s[i] >= 0x80 && (u = utf8_len(s + i, n - i)) > 0) {
+			memcpy(p, s + i, u);
+			p += u;
+			i += u;
+		} else {
+			p += sprintf(p, "\\x%02x", s[i++]);
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+char *
+msg_escape(const char *s)
+{
+	return msg_escape_len(s, s == NULL ? 0 : strlen(s));
+}
+
+const char *
+msg_ossl_reason(void)
+{
+	static char buf[256];
+	unsigned long e, last = 0;
+
+	while ((e = ERR_get_error()) != 0)
+		last = e;
+	if (last == 0)
+		return "unknown error";
+	if (ERR_reason_error_string(last) != NULL)
+		snprintf(buf, sizeof(buf), "%s", ERR_reason_error_string(last));
+	else
+		ERR_error_string_n(last, buf, sizeof(buf));
+	return buf;
+}
+
+static void
+oom(void)
+{
+	fputs("trustfix: out of memory\n", stderr);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n == 0 ? 1 : n);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n == 0 ? 1 : n);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	return p;
+}

@@ -1,0 +1,45 @@
+/* msg.h - messages on stderr in one voice, and escaping of untrusted text. */
+#ifndef TRUSTFIX_MSG_H
+#define TRUSTFIX_MSG_H
+
+#include <stddef.h>
+
+/* The command named in "trustfix: COMMAND: message"; NULL for none. */
+void	msg_set_command(const char *command);
+const char *msg_command(void);
+
+/* "trustfix: COMMAND: message" on stderr; the format has no newline. */
+void	msg_error(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+/* "trustfix: COMMAND: warning: message". */
+void	msg_warn(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+/* "trustfix: COMMAND: message" for progress and notes (not results). */
+void	msg_note(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+/* Silence msg_note() (for --json and --quiet). */
+void	msg_set_quiet(int quiet);
+
+/*
+ * Text from outside (subjects, banners, archive names) made safe for a
+ * terminal: control and non-UTF-8 bytes become \xNN.  Returns a string
+ * the caller frees; never NULL (aborts on allocation failure).
+ */
+char	*msg_escape(const char *s);
+char	*msg_escape_len(const char *s, size_t len);
+
+/*
+ * The reason of the newest OpenSSL error, in a static buffer, and the
+ * error queue cleared.  "unknown error" when the queue is empty.
+ */
+const char *msg_ossl_reason(void);
+
+/* Allocation that cannot fail (aborts with a message). */
+void	*xmalloc(size_t n);
+void	*xcalloc(size_t n, size_t size);
+void	*xrealloc(void *p, size_t n);
+char	*xstrdup(const char *s);
+char	*xasprintf(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,1 @@
+/* out-json.c - the JSON rendering of results. */

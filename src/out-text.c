@@ -1,0 +1,1 @@
+/* out-text.c - the text rendering of results; nothing else prints them. */

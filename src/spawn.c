@@ -1,0 +1,173 @@
+/* spawn.c - run another program with posix_spawn and an argv, no shell. */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "spawn.h"
+
+#define SPAWN_MAX_OUTPUT	(64 * 1024)
+
+/* Refresh commands live in sbin, which a user's PATH often lacks. */
+static const char *const extra_dirs[] = {
+	"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
+	"/sbin", "/bin", NULL
+};
+
+static char *
+find_in(const char *dir, size_t dlen, const char *name)
+{
+	char *p = xasprintf("%.*s/%s", (int)dlen, dir, name);
+
+	if (access(p, X_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}
+
+char *
+spawn_find(const char *name)
+{
+	const char *path = getenv("PATH"), *s, *e;
+	char *found;
+	int i;
+
+	if (strchr(name, '/') != NULL)
+		return access(name, X_OK) == 0 ? xstrdup(name) : NULL;
+	for (s = path; s != NULL && *s != '\0'; s = *e ? e + 1 : e) {
+		e = strchr(s, ':');
+		if (e == NULL)
+			e = s + strlen(s);
+		if (e > s && (found = find_in(s, (size_t)(e - s), name)))
+			return found;
+	}
+	for (i = 0; extra_dirs[i] != NULL; i++)
+		if ((found = find_in(extra_dirs[i], strlen(extra_dirs[i]), name)))
+			return found;
+	return NULL;
+}
+
+/* The fixed environment: a PATH that has sbin, and the C locale. */
+static char **
+make_env(const char *const extra[])
+{
+	static const char *const base[] = {
+		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+		    "/sbin:/bin",
+		"LC_ALL=C",
+		NULL
+	};
+	size_t n = 0, i, j;
+	char **env;
+
+	while (extra != NULL && extra[n] != NULL)
+		n++;
+	env = xcalloc(n + 3, sizeof(char *));
+	for (i = 0; base[i] != NULL; i++)
+		env[i] = (char *)base[i];
+	for (j = 0; j < n; j++)
+		env[i++] = (char *)extra[j];
+	env[i] = NULL;
+	return env;
+}
+
+static void
+read_output(int fd, struct spawn_result *res)
+{
+	size_t len = 0, cap = 4096;
+	char buf[4096];
+	ssize_t n;
+
+	res->output = xmalloc(cap);
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		/* Keep reading past the limit so the child never blocks. */
+		if (len + (size_t)n > SPAWN_MAX_OUTPUT)
+			continue;
+		if (len + (size_t)n + 1 > cap) {
+			cap = (len + (size_t)n + 1) * 2;
+			res->output = xrealloc(res->output, cap);
+		}
+		memcpy(res->output + len, buf, (size_t)n);
+		len += (size_t)n;
+	}
+	res->output[len] = '\0';
+}
+
+int
+spawn_run(const char *const argv[], const char *const envp[],
+    struct spawn_result *res)
+{
+	posix_spawn_file_actions_t fa;
+	char *prog = NULL, **env = NULL;
+	int pipefd[2] = { -1, -1 }, status, err, rc = -1;
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	if ((prog = spawn_find(argv[0])) == NULL) {
+		msg_error("cannot find the program %s", argv[0]);
+		return -1;
+	}
+	if (pipe2(pipefd, O_CLOEXEC) == -1) {
+		msg_error("cannot run %s: %s", prog, strerror(errno));
+		goto out;
+	}
+	env = make_env(envp);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
+	err = posix_spawn(&pid, prog, &fa, NULL, (char *const *)argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pipefd[1]);
+	pipefd[1] = -1;
+	if (err != 0) {
+		msg_error("cannot run %s: %s", prog, strerror(err));
+		goto out;
+	}
+	read_output(pipefd[0], res);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			msg_error("cannot wait for %s: %s", prog,
+			    strerror(errno));
+			goto out;
+		}
+	if (WIFEXITED(status)) {
+		res->exited = 1;
+		res->status = WEXITSTATUS(status);
+	} else {
+		res->exited = 0;
+		res->status = WIFSIGNALED(status) ? WTERMSIG(status) : -1;
+	}
+	rc = 0;
+out:
+	if (pipefd[0] != -1)
+		close(pipefd[0]);
+	if (pipefd[1] != -1)
+		close(pipefd[1]);
+	free(env);
+	free(prog);
+	return rc;
+}
+
+int
+spawn_ok(const struct spawn_result *res)
+{
+	return res->exited && res->status == 0;
+}
+
+void
+spawn_result_clear(struct spawn_result *res)
+{
+	free(res->output);
+	res->output = NULL;
+}

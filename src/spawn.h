@@ -1,0 +1,33 @@
+/* spawn.h - run another program with posix_spawn and an argv, no shell. */
+#ifndef TRUSTFIX_SPAWN_H
+#define TRUSTFIX_SPAWN_H
+
+#include <stddef.h>
+
+struct spawn_result {
+	int	 exited;	/* 1 if it exited, 0 if killed by a signal */
+	int	 status;	/* exit status, or the signal number */
+	char	*output;	/* stdout+stderr captured (at most 64 KiB) */
+};
+
+/*
+ * Run argv[0] (an absolute path, or looked up in PATH plus /usr/sbin and
+ * /sbin) with stdin from /dev/null, a small fixed environment plus envp
+ * (NULL or a NULL-terminated "NAME=value" list), and stdout and stderr
+ * captured into res->output.  Returns 0 when the program ran (whatever
+ * its exit status), -1 when it could not be started (reported).
+ */
+int	spawn_run(const char *const argv[], const char *const envp[],
+	    struct spawn_result *res);
+void	spawn_result_clear(struct spawn_result *res);
+
+/* 1 if the program exited with status 0. */
+int	spawn_ok(const struct spawn_result *res);
+
+/*
+ * Find a program by name in PATH, /usr/sbin, /sbin, /usr/bin, /bin.
+ * Returns a string the caller frees, or NULL when not found.
+ */
+char	*spawn_find(const char *name);
+
+#endif

@@ -1,0 +1,1 @@
+/* target.c - TARGET strings -> protocol, host, port, SNI, connect address. */

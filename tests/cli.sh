@@ -1,0 +1,44 @@
+#!/bin/bash
+# cli.sh - the command line: --help, --version, dispatch, usage errors.
+. "$TOP_SRCDIR/tests/lib.sh"
+
+tf --version
+is "$rc" 0 "--version exits 0"
+like "$out" '^trustfix [0-9]+\.[0-9]+' "--version prints the version"
+
+tf --help
+is "$rc" 0 "--help exits 0"
+for c in inspect diagnose export-root import remove list bundle; do
+	like "$out" "^  $c " "--help lists $c"
+	tf "$c" --help
+	is "$rc" 0 "$c --help exits 0"
+	like "$out" "^usage: trustfix $c" "$c --help prints its usage on stdout"
+	is "$err" "" "$c --help prints nothing on stderr"
+done
+
+tf
+is "$rc" 2 "no command is a usage error"
+
+tf frobnicate
+is "$rc" 2 "an unknown command exits 2"
+like "$err" "^trustfix: unknown command 'frobnicate'" "and says so"
+
+tf inspect --no-such-option
+is "$rc" 2 "an unknown option exits 2"
+like "$err" "^trustfix: inspect: unknown option '--no-such-option'" \
+    "the message names the command and the option"
+
+# Every option in a command's --help appears in its man page.
+for c in inspect diagnose export-root import remove list bundle; do
+	page="$TOP_SRCDIR/man/trustfix-$c.1"
+	[ -f "$page" ] || page="$TOP_SRCDIR/man/trustfix.1"
+	"$TRUSTFIX" "$c" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u |
+	while read -r o; do
+		name=${o#--}
+		grep -Eq "^\.(It|Op|Fl).*Fl $name( |\$)|Fl $name\$" "$page" ||
+		    echo "$c $o"
+	done >"$T/missing"
+	is "$(cat "$T/missing")" "" "$c: every --help option is in $(basename "$page")"
+done
+
+done_testing
