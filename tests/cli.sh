@@ -8,8 +8,9 @@ like "$out" '^trustfix [0-9]+\.[0-9]+' "--version prints the version"
 
 tf --help
 is "$rc" 0 "--help exits 0"
+top_help=$out
 for c in inspect diagnose export-root import remove list bundle; do
-	like "$out" "^  $c " "--help lists $c"
+	like "$top_help" "^  $c " "--help lists $c"
 	tf "$c" --help
 	is "$rc" 0 "$c --help exits 0"
 	like "$out" "^usage: trustfix $c" "$c --help prints its usage on stdout"
