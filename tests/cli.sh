@@ -36,7 +36,7 @@ for c in inspect diagnose export-root import remove list bundle; do
 	"$TRUSTFIX" "$c" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u |
 	while read -r o; do
 		name=${o#--}
-		grep -Eq "^\.(It|Op|Fl).*Fl $name( |\$)|Fl $name\$" "$page" ||
+		grep -Eq "Fl -$name( |\$)" "$page" ||
 		    echo "$c $o"
 	done >"$T/missing"
 	is "$(cat "$T/missing")" "" "$c: every --help option is in $(basename "$page")"
