@@ -1,0 +1,34 @@
+/* deploy.h - what kind of deployment a chain comes from, from the evidence. */
+#ifndef TRUSTFIX_DEPLOY_H
+#define TRUSTFIX_DEPLOY_H
+
+#include <openssl/x509.h>
+
+#include "certlist.h"
+
+enum deployment {
+	DEPLOY_SELF_SIGNED,	/* the server certificate is its own issuer */
+	DEPLOY_WINDOWS_PKI,	/* AD CS markers in the chain */
+	DEPLOY_PUBLIC_CA,	/* the root is a distribution default anchor */
+	DEPLOY_PRIVATE_CA	/* anything else */
+};
+
+/* "self-signed", "windows-pki", "public-ca", "private-ca". */
+const char *deploy_name(enum deployment);
+
+/*
+ * The distribution's default anchors (OpenSSL's default verify file and
+ * directory, not SSL_CERT_FILE/SSL_CERT_DIR overrides), loaded once and
+ * cached; NULL if none could be read.  Lent: do not free.
+ */
+X509_STORE *deploy_default_anchors(void);
+
+/*
+ * Classify chain (the path as built, leaf first, plus anything sent).
+ * evidence, if not NULL, receives a one-line explanation the caller
+ * frees ("issuing CA carries AD CS extension 1.3.6.1.4.1.311.21.1").
+ */
+enum deployment deploy_classify(const struct certlist *chain,
+	    char **evidence);
+
+#endif
