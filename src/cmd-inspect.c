@@ -1,23 +1,182 @@
-/* cmd-inspect.c - the inspect command (not built yet). */
+/* cmd-inspect.c - the inspect command: show a server's chain or files'. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
 #include "cmd.h"
 #include "exitcode.h"
+#include "fetch.h"
+#include "load.h"
 #include "msg.h"
+#include "out.h"
+#include "target.h"
 
 static const struct opt_spec specs[] = {
+	OPT_ROW_JSON,
+	OPT_ROW_TIMEOUT,
+	OPT_ROW_SNI,
+	OPT_ROW_CONNECT,
+	OPT_ROW_PASSWORD_FILE,
 	OPT_ROW_HELP,
 	OPT_ROW_END
 };
+
+/*
+ * A missing "cert.pem" would otherwise be taken for a host name: a
+ * TARGET without scheme or port that ends like a certificate file is a
+ * file, so that the user hears "No such file".
+ */
+static int
+looks_like_file(const char *s)
+{
+	static const char *const ext[] = { ".pem", ".crt", ".cer", ".der",
+	    ".p7b", ".p7c", ".p12", ".pfx", ".tar", ".tgz", ".gz", NULL };
+	size_t n = strlen(s), k;
+	int i;
+
+	if (strstr(s, "://") != NULL || strchr(s, ':') != NULL)
+		return 0;
+	for (i = 0; ext[i] != NULL; i++) {
+		k = strlen(ext[i]);
+		if (n > k && strcasecmp(s + n - k, ext[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Parse every operand into ts.  EXIT_OK, or an exit code after reporting. */
+static int
+parse_targets(int n, char **ops, struct common_opts *co, struct target *ts,
+    int *nnet)
+{
+	char *e;
+	int i;
+
+	*nnet = 0;
+	for (i = 0; i < n; i++) {
+		if (looks_like_file(ops[i]) && access(ops[i], F_OK) != 0) {
+			e = msg_escape(ops[i]);
+			msg_error("cannot read %s: %s", e, strerror(errno));
+			free(e);
+			return EXIT_INPUT;
+		}
+		if (target_parse(ops[i], co->sni, co->connect, &ts[i]) != 0)
+			return EXIT_USAGE;
+		if (target_is_network(&ts[i]))
+			(*nnet)++;
+	}
+	if (*nnet > 0 && n > 1) {
+		msg_error("give one server at a time (several TARGETs must "
+		    "all be files)");
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int
+inspect_files(int n, char **ops, struct common_opts *co)
+{
+	struct load_opts lo = { NULL };
+	struct certlist *l = certlist_new();
+	char *pw = NULL;
+	json_t *doc;
+	int i, rc = EXIT_INPUT;
+
+	if (co->password_file != NULL &&
+	    (pw = load_password_file(co->password_file)) == NULL)
+		goto out;
+	lo.password = pw;
+	for (i = 0; i < n; i++)
+		if (load_file(ops[i], &lo, l) != 0)
+			goto out;
+	rc = EXIT_OK;
+	if (co->json) {
+		doc = json_object();
+		json_object_set_new(doc, "target",
+		    out_json_files_target(ops, n));
+		json_object_set_new(doc, "tls", json_null());
+		json_object_set_new(doc, "chain", out_json_chain(l, 1));
+		if (out_json_print(stdout, doc) != 0)
+			rc = EXIT_FAILED;
+	} else {
+		out_text_files(stdout, ops, n, l);
+		out_text_chain(stdout, l);
+	}
+out:
+	if (pw != NULL)
+		OPENSSL_clear_free(pw, strlen(pw));
+	certlist_free(l);
+	return rc;
+}
+
+static int
+inspect_server(const struct target *t, struct common_opts *co)
+{
+	struct fetch_result r;
+	json_t *doc;
+	char *e;
+	int rc = EXIT_NETWORK;
+
+	memset(&r, 0, sizeof(r));
+	if (co->password_file != NULL)
+		msg_warn("--password-file applies to PKCS#12 files; ignored");
+	if (fetch_chain(t, co->timeout * 1000, 0, &r) != 0) {
+		e = msg_escape(r.error);
+		msg_error("%s", e);
+		free(e);
+		goto out;
+	}
+	rc = EXIT_OK;
+	if (co->json) {
+		doc = json_object();
+		json_object_set_new(doc, "target",
+		    out_json_target(t, r.address, r.port));
+		json_object_set_new(doc, "tls", out_json_tls(&r));
+		json_object_set_new(doc, "chain", out_json_chain(r.chain, 0));
+		if (out_json_print(stdout, doc) != 0)
+			rc = EXIT_FAILED;
+	} else {
+		out_text_tls(stdout, t, &r);
+		out_text_chain(stdout, r.chain);
+	}
+out:
+	fetch_result_clear(&r);
+	return rc;
+}
 
 int
 cmd_inspect(const struct cmd_info *cmd, int argc, char **argv,
     struct common_opts *co)
 {
-	switch (opt_parse(cmd, argc, argv, specs, NULL, NULL, co)) {
-	case -2:
+	struct target *ts = NULL;
+	int first, n = 0, nnet, i, rc;
+
+	first = opt_parse(cmd, argc, argv, specs, NULL, NULL, co);
+	if (first == -2)
 		return EXIT_OK;
-	case -1:
+	if (first < 0)
+		return EXIT_USAGE;
+	if ((n = argc - first) == 0) {
+		msg_error("missing TARGET (a server or a file)");
+		fprintf(stderr, "Try 'trustfix inspect --help'.\n");
 		return EXIT_USAGE;
 	}
-	msg_error("this command is not built yet");
-	return EXIT_USAGE;
+	if (co->json)
+		msg_set_quiet(1);
+	ts = xcalloc((size_t)n, sizeof(*ts));
+	if ((rc = parse_targets(n, argv + first, co, ts, &nnet)) != EXIT_OK)
+		goto out;
+	if (nnet > 0)
+		rc = inspect_server(&ts[0], co);
+	else
+		rc = inspect_files(n, argv + first, co);
+out:
+	for (i = 0; i < n; i++)
+		target_clear(&ts[i]);
+	free(ts);
+	return rc;
 }

@@ -1,1 +1,108 @@
 /* out-json.c - the JSON rendering of results. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts.h"
+#include "msg.h"
+#include "out.h"
+
+/* A JSON string of outside text: as is when UTF-8, escaped otherwise. */
+static json_t *
+jstr(const char *s)
+{
+	json_t *j;
+	char *e;
+
+	if (s == NULL)
+		return json_null();
+	if ((j = json_string(s)) != NULL)
+		return j;
+	e = msg_escape(s);
+	j = json_string(e);
+	free(e);
+	return j;
+}
+
+json_t *
+out_json_target(const struct target *t, const char *address, unsigned port)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "input", jstr(t->input));
+	json_object_set_new(o, "protocol",
+	    json_string(target_proto_name(t->proto)));
+	json_object_set_new(o, "host", jstr(t->host));
+	json_object_set_new(o, "port",
+	    json_integer(port != 0 ? port : t->connect_port));
+	json_object_set_new(o, "address", jstr(address));
+	json_object_set_new(o, "name", jstr(t->name));
+	json_object_set_new(o, "sni", jstr(t->sni));
+	return o;
+}
+
+json_t *
+out_json_files_target(char *const *files, int nfiles)
+{
+	json_t *o = json_object(), *a = json_array();
+	size_t len = 0;
+	char *in;
+	int i;
+
+	for (i = 0; i < nfiles; i++) {
+		json_array_append_new(a, jstr(files[i]));
+		len += strlen(files[i]) + 1;
+	}
+	in = xcalloc(1, len + 1);
+	for (i = 0; i < nfiles; i++) {
+		if (i > 0)
+			strcat(in, " ");
+		strcat(in, files[i]);
+	}
+	json_object_set_new(o, "input", jstr(in));
+	json_object_set_new(o, "protocol", json_string("file"));
+	json_object_set_new(o, "files", a);
+	free(in);
+	return o;
+}
+
+json_t *
+out_json_tls(const struct fetch_result *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "protocol", jstr(r->protocol));
+	json_object_set_new(o, "cipher", jstr(r->cipher));
+	json_object_set_new(o, "client_certificate_requested",
+	    json_boolean(r->client_cert_requested));
+	return o;
+}
+
+json_t *
+out_json_chain(const struct certlist *l, int with_file)
+{
+	json_t *a = json_array(), *c;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		c = facts_json(l->v[i].x509, l->v[i].source);
+		if (with_file)
+			json_object_set_new(c, "file", jstr(l->v[i].origin));
+		json_array_append_new(a, c);
+	}
+	return a;
+}
+
+int
+out_json_print(FILE *f, json_t *doc)
+{
+	int rc = 0;
+
+	if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+	    fputc('\n', f) == EOF) {
+		msg_error("cannot write the JSON output: %s", strerror(errno));
+		rc = -1;
+	}
+	json_decref(doc);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/* out.h - rendering of certificates and results as text and JSON. */
+#ifndef TRUSTFIX_OUT_H
+#define TRUSTFIX_OUT_H
+
+#include <stdio.h>
+#include <jansson.h>
+#include <openssl/x509.h>
+
+#include "certlist.h"
+#include "fetch.h"
+#include "target.h"
+
+/* Whether to colour f: a terminal, and NO_COLOR unset or empty. */
+int	out_color(FILE *f);
+
+/*
+ * One certificate as an indented block: "[index] label" (label may be
+ * NULL), subject, issuer, serial, validity with days left, SANs, key,
+ * signature, SHA-256, CA flag, self-signed, EKU, AIA, CDP, AD CS markers.
+ * Text from the certificate is escaped.
+ */
+void	out_text_cert(FILE *f, X509 *x, int index, const char *label);
+
+/* Every certificate of l, labelled with its origin or source. */
+void	out_text_chain(FILE *f, const struct certlist *l);
+
+/* The header of a network inspection: target, address, TLS facts. */
+void	out_text_tls(FILE *f, const struct target *t,
+	    const struct fetch_result *r);
+
+/* The header of a file inspection: the files and what they held. */
+void	out_text_files(FILE *f, char *const *files, int nfiles,
+	    const struct certlist *l);
+
+/*
+ * DESIGN.md's target object of a network target: {"input", "protocol",
+ * "host", "port", "address", "name"} (+ "sni").  address may be NULL;
+ * port 0 means t's connect port.
+ */
+json_t	*out_json_target(const struct target *t, const char *address,
+	    unsigned port);
+
+/* {"input", "protocol": "file", "files": [...]} for file targets. */
+json_t	*out_json_files_target(char *const *files, int nfiles);
+
+/* {"protocol", "cipher", "client_certificate_requested"}. */
+json_t	*out_json_tls(const struct fetch_result *r);
+
+/* [facts_json() of each entry], with "file" when with_file is set. */
+json_t	*out_json_chain(const struct certlist *l, int with_file);
+
+/*
+ * Print doc (indented, keys in insertion order) and a newline on f,
+ * and drop the reference.  Returns 0, or -1 after reporting.
+ */
+int	out_json_print(FILE *f, json_t *doc);
+
+#endif
