@@ -16,6 +16,8 @@ struct hs {
 	struct fetch_result *r;
 	char		 alert[64];	/* alert the server sent, if any */
 	size_t		 received;	/* bytes read from the server */
+	char		 first[64];	/* the first of them */
+	size_t		 nfirst;
 };
 
 static int hs_index = -1;
@@ -61,8 +63,11 @@ ctx_new(int flags, struct conn *c)
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
-	/* Our own byte limit, with its clearer message, comes first. */
-	SSL_CTX_set_max_cert_list(ctx, FETCH_MAX_HANDSHAKE);
+	/*
+	 * OpenSSL judges a Certificate message by its announced length;
+	 * let our byte count, with its clearer message, speak first.
+	 */
+	SSL_CTX_set_max_cert_list(ctx, 2 * FETCH_MAX_HANDSHAKE);
 	SSL_CTX_set_client_cert_cb(ctx, client_cert_cb);
 	SSL_CTX_set_info_callback(ctx, info_cb);
 	if ((flags & FETCH_ALLOW_OLD) != 0) {
@@ -109,6 +114,11 @@ feed_in(struct conn *c, BIO *rbio, struct hs *h)
 		    "TLS handshake");
 		return -1;
 	}
+	if (h->nfirst == 0) {
+		h->nfirst = (size_t)n < sizeof(h->first) ? (size_t)n :
+		    sizeof(h->first);
+		memcpy(h->first, buf, h->nfirst);
+	}
 	h->received += (size_t)n;
 	if (h->received > FETCH_MAX_HANDSHAKE) {
 		conn_fail(c, "the server sent more than %d KiB during the "
@@ -127,8 +137,20 @@ static void
 handshake_error(struct conn *c, struct hs *h)
 {
 	const char *reason = msg_ossl_reason();
+	unsigned char type = (unsigned char)h->first[0];
+	size_t n;
+	char *e;
 
-	if (h->alert[0] != '\0')
+	/* TLS records start with a content type from 20 to 24. */
+	if (h->nfirst > 0 && (type < 20 || type > 24)) {
+		for (n = 0; n < h->nfirst && h->first[n] != '\r' &&
+		    h->first[n] != '\n'; n++)
+			;
+		e = msg_escape_len(h->first, n);
+		conn_fail(c, "the server does not speak TLS here; it sent "
+		    "\"%s\"", e);
+		free(e);
+	} else if (h->alert[0] != '\0')
 		conn_fail(c, "TLS handshake failed: %s (the server sent the "
 		    "alert \"%s\")", reason, h->alert);
 	else
