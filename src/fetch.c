@@ -1,4 +1,5 @@
 /* fetch.c - TCP with deadlines, STARTTLS dialogues, TLS handshake. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@ struct hs {
 	struct fetch_result *r;
 	char		 alert[64];	/* alert the server sent, if any */
 	size_t		 received;	/* bytes read from the server */
-	char		 first[64];	/* the first of them */
+	char		 first[32];	/* the first of them */
 	size_t		 nfirst;
 };
 
@@ -145,11 +146,18 @@ handshake_error(struct conn *c, struct hs *h)
 	if (h->nfirst > 0 && (type < 20 || type > 24)) {
 		for (n = 0; n < h->nfirst && h->first[n] != '\r' &&
 		    h->first[n] != '\n'; n++)
-			;
-		e = msg_escape_len(h->first, n);
-		conn_fail(c, "the server does not speak TLS here; it sent "
-		    "\"%s\"", e);
-		free(e);
+			if (!isprint((unsigned char)h->first[n]))
+				break;
+		if (n == h->nfirst || h->first[n] == '\r' ||
+		    h->first[n] == '\n') {
+			e = msg_escape_len(h->first, n);
+			conn_fail(c, "the server does not speak TLS here; "
+			    "it sent \"%s\"", e);
+			free(e);
+		} else {
+			conn_fail(c, "the server does not speak TLS here; "
+			    "its first bytes are not a TLS record");
+		}
 	} else if (h->alert[0] != '\0')
 		conn_fail(c, "TLS handshake failed: %s (the server sent the "
 		    "alert \"%s\")", reason, h->alert);

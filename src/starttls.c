@@ -10,17 +10,22 @@
 #include "starttls.h"
 
 /* How much of a server's line we quote in a message. */
-#define QUOTE_MAX	200
+#define QUOTE_MAX	160
 
 /* A line of the peer, escaped and shortened, for a message. */
 static char *
 quote(const char *line)
 {
-	size_t n = strlen(line);
+	size_t i, n = strlen(line);
 	char *e, *q;
 
-	e = msg_escape_len(line, n > QUOTE_MAX ? QUOTE_MAX : n);
-	if (n <= QUOTE_MAX)
+	if (n > QUOTE_MAX)
+		n = QUOTE_MAX;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)line[i] < 0x20 && line[i] != '\t')
+			return xstrdup("(binary data)");
+	e = msg_escape_len(line, n);
+	if (n == strlen(line))
 		return e;
 	q = xasprintf("%s...", e);
 	free(e);
@@ -141,16 +146,15 @@ smtp(struct conn *c)
 		fail_quoting(c, "the server refused EHLO", first);
 		goto out;
 	}
-	if (!offered) {
-		conn_fail(c, "the server does not offer STARTTLS");
-		(void)send_line(c, "QUIT");
-		goto out;
-	}
+	/* Ask even when not offered: the refusal says more. */
 	if (send_line(c, "STARTTLS") != 0 ||
 	    smtp_reply(c, &code, first, NULL) != 0)
 		goto out;
 	if (code != 220) {
-		fail_quoting(c, "the server refused STARTTLS", first);
+		fail_quoting(c, offered ? "the server refused STARTTLS" :
+		    "the server does not offer STARTTLS, and answered it with",
+		    first);
+		(void)send_line(c, "QUIT");
 		goto out;
 	}
 	rc = 0;
@@ -196,6 +200,7 @@ imap(struct conn *c)
 {
 	char line[FETCH_MAX_LINE + 1], caps[FETCH_MAX_LINE + 1] = "";
 	const char *p;
+	int offered;
 
 	c->phase = "during the IMAP dialogue";
 	if (conn_getline(c, line) < 0)
@@ -218,16 +223,16 @@ imap(struct conn *c)
 	else if (imap_command(c, "a0", "CAPABILITY", line, caps,
 	    sizeof(caps)) < 0)
 		return -1;
-	if (!has_token(caps, "STARTTLS")) {
-		conn_fail(c, "the server does not offer STARTTLS");
-		(void)send_line(c, "a9 LOGOUT");
-		return -1;
-	}
+	offered = has_token(caps, "STARTTLS");
+	/* Ask even when not offered: the refusal says more. */
 	switch (imap_command(c, "a1", "STARTTLS", line, caps, sizeof(caps))) {
 	case -1:
 		return -1;
 	case 0:
-		fail_quoting(c, "the server refused STARTTLS", line);
+		fail_quoting(c, offered ? "the server refused STARTTLS" :
+		    "the server does not offer STARTTLS, and answered it with",
+		    line);
+		(void)send_line(c, "a9 LOGOUT");
 		return -1;
 	}
 	return 0;
