@@ -22,12 +22,14 @@
 
 #define MB(n)		((n) / (1024 * 1024))
 #define NOT_FOUND	(-2)	/* nothing recognised; not reported yet */
+#define MAX_SKIP_WARN	10	/* "skipping" warnings; then a count */
 
 /* One load_buffer() call, with what its archives have unpacked so far. */
 struct loader {
 	const struct load_opts	*opts;
 	struct certlist		*list;
 	size_t			 unpacked;
+	int			 skipped;	/* members skipped */
 	char			 why[256];	/* detail for NOT_FOUND */
 };
 
@@ -374,19 +376,29 @@ out:
 	return rc;
 }
 
+/* Warn that an archive member is skipped, up to MAX_SKIP_WARN times. */
+static void
+skip_warn(struct loader *ld, const char *name, const char *why)
+{
+	char *e;
+
+	if (++ld->skipped > MAX_SKIP_WARN)
+		return;
+	e = msg_escape(name);
+	msg_warn("skipping %s: %s", e, why);
+	free(e);
+}
+
 /* Whether to read the current member: 1 yes, 0 skip, -1 refuse. */
 static int
 member_wanted(struct loader *ld, struct archive_entry *e, const char *name)
 {
 	mode_t type = archive_entry_filetype(e);
-	char *ename;
 
 	if (type == AE_IFDIR)
 		return 0;
 	if (type != AE_IFREG || archive_entry_hardlink(e) != NULL) {
-		ename = msg_escape(name);
-		msg_warn("skipping %s: not a regular file", ename);
-		free(ename);
+		skip_warn(ld, name, "not a regular file");
 		return 0;
 	}
 	if (archive_entry_size_is_set(e) &&
@@ -411,7 +423,7 @@ load_member(struct loader *ld, struct archive *a, struct archive_entry *e,
 {
 	const char *path = archive_entry_pathname(e);
 	unsigned char *buf = NULL;
-	char *mname, *ename;
+	char *mname;
 	size_t len = 0;
 	int rc;
 
@@ -426,9 +438,7 @@ load_member(struct loader *ld, struct archive *a, struct archive_entry *e,
 	else
 		rc = load_mem(ld, buf, len, mname, depth + 1);
 	if (rc == NOT_FOUND) {
-		ename = msg_escape(mname);
-		msg_warn("skipping %s: no certificate found", ename);
-		free(ename);
+		skip_warn(ld, mname, "no certificate found");
 		rc = 0;
 	}
 out:
@@ -515,6 +525,9 @@ load_buffer(const unsigned char *buf, size_t len, const char *name,
 		return -1;
 	}
 	rc = load_mem(&ld, buf, len, name, 0);
+	if (ld.skipped > MAX_SKIP_WARN)
+		msg_warn("skipped %d more archive members",
+		    ld.skipped - MAX_SKIP_WARN);
 	if (rc == NOT_FOUND) {
 		load_error(name, "no certificate found (%s)", ld.why[0] ?
 		    ld.why : "not PEM, DER, PKCS#7, PKCS#12 or an archive");
