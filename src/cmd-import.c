@@ -1,23 +1,291 @@
-/* cmd-import.c - the import command (not built yet). */
+/* cmd-import.c - the import command: checked certificates become anchors. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+
 #include "cmd.h"
 #include "exitcode.h"
+#include "facts.h"
+#include "load.h"
 #include "msg.h"
+#include "store.h"
+
+enum {
+	OPT_PURPOSE = OPT_COMMON_LAST,
+	OPT_EXPECT,
+	OPT_LABEL
+};
 
 static const struct opt_spec specs[] = {
+	OPT_ROW_STORE,
+	{ "purpose", 0, required_argument, OPT_PURPOSE, "PURPOSE",
+	    "trust only for PURPOSE: server-auth, client-auth, email" },
+	{ "expect-sha256", 0, required_argument, OPT_EXPECT, "HEX",
+	    "refuse any certificate with another SHA-256 fingerprint" },
+	{ "label", 0, required_argument, OPT_LABEL, "NAME",
+	    "label the anchor trustfix:NAME (default: its common name)" },
+	OPT_ROW_PASSWORD_FILE,
+	OPT_ROW_YES,
+	OPT_ROW_FORCE,
+	OPT_ROW_DRY_RUN,
+	OPT_ROW_JSON,
 	OPT_ROW_HELP,
 	OPT_ROW_END
 };
+
+struct import_opts {
+	int		 purposes;
+	char		 expect[65];
+	const char	*label;
+};
+
+static int
+handle(int key, const char *arg, void *ctx)
+{
+	struct import_opts *o = ctx;
+
+	switch (key) {
+	case OPT_PURPOSE:
+		if ((o->purposes = store_purposes_parse(arg)) == -1) {
+			msg_error("--purpose: expected server-auth, "
+			    "client-auth, email or code-signing, not '%s'",
+			    arg);
+			return -1;
+		}
+		return 0;
+	case OPT_EXPECT:
+		if (store_parse_fingerprint(arg, o->expect) != 64) {
+			msg_error("--expect-sha256: expected 64 hex digits "
+			    "(colons allowed), not '%s'", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_LABEL:
+		if (*arg == '\0') {
+			msg_error("--label: expected a name");
+			return -1;
+		}
+		o->label = arg;
+		return 0;
+	}
+	return -1;
+}
+
+/* Ask on the terminal; 1 for yes. */
+static int
+confirm(size_t n, const char *store)
+{
+	char line[32];
+
+	fprintf(stderr, "Trust %s %s in %s? [y/N] ",
+	    n == 1 ? "this" : "these", n == 1 ? "certificate" :
+	    "certificates", store ? store : "the system trust store");
+	fflush(stderr);
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		return 0;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
+/* The refusals of DESIGN.md; 0 when x may be imported. */
+static int
+check_cert(X509 *x, const char *fp, const struct import_opts *o,
+    const struct common_opts *co)
+{
+	if (o->expect[0] != '\0' && strcmp(fp, o->expect) != 0) {
+		msg_error("refused: the certificate's SHA-256 is %s, "
+		    "not the expected %s", fp, o->expect);
+		return -1;
+	}
+	if (facts_is_ca(x))
+		return 0;
+	if (facts_is_self_signed(x)) {
+		msg_warn("this is a server's own self-signed certificate, "
+		    "not a CA: trusting it trusts that one server only");
+		return 0;
+	}
+	if (co->force) {
+		msg_warn("this certificate is not a CA; importing it "
+		    "because of --force");
+		return 0;
+	}
+	msg_error("refused: the certificate is not a CA (no CA:TRUE) and "
+	    "not self-signed; import its root instead (see 'trustfix "
+	    "export-root'), or use --force");
+	return -1;
+}
+
+static void
+show_cert(X509 *x, const char *fp, const struct common_opts *co)
+{
+	char *subject = facts_subject(x), *safe = msg_escape(subject);
+
+	if (co->json)
+		fprintf(stderr, "subject: %s\nsha256:  %s\n", safe, fp);
+	else
+		printf("subject: %s\nsha256:  %s\n", safe, fp);
+	free(safe);
+	free(subject);
+}
+
+static json_t *
+store_json(struct store *st)
+{
+	return json_pack("{s:s, s:s}", "backend", store_backend_name(st),
+	    "location", store_location(st));
+}
+
+/* Import and verify one certificate; returns an exit code. */
+static int
+import_one(struct store *st, struct cert_entry *e, const char *label,
+    const struct import_opts *o, const struct common_opts *co,
+    json_t *anchors)
+{
+	char *name = label ? xstrdup(label) : store_default_label(e->x509);
+	char *advice = NULL;
+	json_t *j;
+	int r, code = EXIT_OK;
+
+	r = store_import(st, e->x509, name, (unsigned)o->purposes,
+	    co->dry_run);
+	if (r == -1) {
+		code = EXIT_STORE;
+		goto out;
+	}
+	if (r == 1 && !co->dry_run &&
+	    store_verify(st, e->x509, 1, &advice) == -1) {
+		msg_error("imported, but the check afterwards failed: %s",
+		    advice);
+		code = EXIT_STORE;
+	}
+	if (!co->json)
+		printf("%s\n", r == 0 ? "already trusted, nothing changed" :
+		    co->dry_run ? "would import it (dry run: nothing changed)" :
+		    code == EXIT_OK ? "imported and verified" :
+		    "imported, not verified");
+	j = facts_json(e->x509, SOURCE_FILE);
+	json_object_set_new(j, "file", json_string(e->origin ?
+	    e->origin : ""));
+	json_object_set_new(j, "label", json_sprintf("trustfix:%s", name));
+	json_object_set_new(j, "changed", json_boolean(r == 1));
+	json_object_set_new(j, "verified", json_boolean(r == 0 ||
+	    (!co->dry_run && code == EXIT_OK)));
+	json_array_append_new(anchors, j);
+out:
+	free(advice);
+	free(name);
+	return code;
+}
+
+static int
+load_all(int argc, char **argv, const struct common_opts *co,
+    struct certlist *list)
+{
+	struct load_opts lo = { NULL };
+	int i, rc = 0;
+
+	if (co->password_file != NULL &&
+	    (lo.password = load_password_file(co->password_file)) == NULL)
+		return -1;
+	for (i = 0; i < argc; i++)
+		if (load_file(argv[i], &lo, list) == -1)
+			rc = -1;
+	if (lo.password != NULL) {
+		OPENSSL_cleanse((char *)lo.password, strlen(lo.password));
+		free((char *)lo.password);
+	}
+	return rc;
+}
+
+static int
+run_import(struct certlist *list, const struct import_opts *o,
+    const struct common_opts *co)
+{
+	struct store *st = NULL;
+	json_t *doc = NULL, *anchors = json_array();
+	size_t i;
+	int code = EXIT_OK, c;
+
+	if (store_open(co->store, co->dry_run ? 0 : STORE_WRITE, &st) == -1) {
+		code = EXIT_STORE;
+		goto out;
+	}
+	if (o->purposes != 0 && !store_has_purposes(st))
+		msg_warn("the %s store cannot restrict an anchor to a "
+		    "purpose: it will be trusted for every purpose",
+		    store_backend_name(st));
+	for (i = 0; i < list->n; i++) {
+		if (!co->json && list->n > 1)
+			printf("%s", i ? "\n" : "");
+		c = import_one(st, &list->v[i], o->label, o, co, anchors);
+		if (c != EXIT_OK) {
+			code = c;
+			break;
+		}
+	}
+	if (co->json) {
+		doc = json_pack("{s:o, s:O}", "store", store_json(st),
+		    "anchors", anchors);
+		json_dumpf(doc, stdout, JSON_INDENT(2));
+		printf("\n");
+	}
+out:
+	json_decref(doc);
+	json_decref(anchors);
+	store_close(st);
+	return code;
+}
 
 int
 cmd_import(const struct cmd_info *cmd, int argc, char **argv,
     struct common_opts *co)
 {
-	switch (opt_parse(cmd, argc, argv, specs, NULL, NULL, co)) {
+	struct import_opts o;
+	struct certlist *list = NULL;
+	char fp[65];
+	size_t i;
+	int first, code = EXIT_FAILED;
+
+	memset(&o, 0, sizeof(o));
+	switch ((first = opt_parse(cmd, argc, argv, specs, handle, &o, co))) {
 	case -2:
 		return EXIT_OK;
 	case -1:
 		return EXIT_USAGE;
 	}
-	msg_error("this command is not built yet");
-	return EXIT_USAGE;
+	if (first >= argc) {
+		msg_error("expected one or more certificate files");
+		return EXIT_USAGE;
+	}
+	msg_set_quiet(co->json);
+	list = certlist_new();
+	if (load_all(argc - first, argv + first, co, list) == -1) {
+		code = EXIT_INPUT;
+		goto out;
+	}
+	for (i = 0; i < list->n; i++) {
+		facts_sha256(list->v[i].x509, fp);
+		show_cert(list->v[i].x509, fp, co);
+		if (check_cert(list->v[i].x509, fp, &o, co) == -1)
+			goto out;
+	}
+	if (!co->yes && !co->dry_run) {
+		if (!isatty(STDIN_FILENO)) {
+			msg_error("refused: standard input is not a terminal, "
+			    "so nobody confirmed; check the fingerprint and "
+			    "pass --yes");
+			goto out;
+		}
+		if (!confirm(list->n, co->store)) {
+			msg_error("not confirmed; nothing changed");
+			goto out;
+		}
+	}
+	code = run_import(list, &o, co);
+out:
+	certlist_free(list);
+	return code;
 }

@@ -1,23 +1,159 @@
-/* cmd-list.c - the list command (not built yet). */
+/* cmd-list.c - the list command: the anchors p11-kit's trust module sees. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <jansson.h>
+
 #include "cmd.h"
 #include "exitcode.h"
+#include "facts.h"
 #include "msg.h"
+#include "store.h"
+
+enum {
+	OPT_ALL = OPT_COMMON_LAST
+};
 
 static const struct opt_spec specs[] = {
+	OPT_ROW_STORE,
+	{ "all", 'a', no_argument, OPT_ALL, NULL,
+	    "also list the distribution's own anchors" },
+	OPT_ROW_JSON,
 	OPT_ROW_HELP,
 	OPT_ROW_END
 };
+
+static int
+handle(int key, const char *arg, void *ctx)
+{
+	int *all = ctx;
+
+	(void)arg;
+	if (key != OPT_ALL)
+		return -1;
+	*all = 1;
+	return 0;
+}
+
+static char *
+purposes_text(unsigned bits)
+{
+	const char **v = store_purpose_names(bits);
+	size_t i, len = 1;
+	char *s;
+
+	for (i = 0; v[i] != NULL; i++)
+		len += strlen(v[i]) + 1;
+	s = xcalloc(1, len);
+	for (i = 0; v[i] != NULL; i++) {
+		if (i > 0)
+			strcat(s, ",");
+		strcat(s, v[i]);
+	}
+	free(v);
+	return s;
+}
+
+static const char *
+origin_word(const struct store_anchor *a)
+{
+	if (a->distrusted)
+		return "distrusted";
+	if (a->trustfix)
+		return "trustfix";
+	return a->distribution ? "distribution" : "local";
+}
+
+static void
+print_text(const struct store_anchor *a)
+{
+	char *subject = facts_subject(a->x509), *safe = msg_escape(subject);
+	char *purposes = purposes_text(a->purposes), day[16];
+	time_t t = facts_not_after(a->x509);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	printf("%s  %s  %-12s  %-11s  %s\n", a->sha256, day,
+	    origin_word(a), purposes, safe);
+	free(purposes);
+	free(safe);
+	free(subject);
+}
+
+static json_t *
+anchor_json(const struct store_anchor *a)
+{
+	json_t *j = facts_json(a->x509, SOURCE_STORE), *p = json_array();
+	const char **v = store_purpose_names(a->purposes);
+	size_t i;
+
+	for (i = 0; v[i] != NULL; i++)
+		json_array_append_new(p, json_string(v[i]));
+	free(v);
+	json_object_set_new(j, "trustfix", json_boolean(a->trustfix));
+	json_object_set_new(j, "distribution",
+	    json_boolean(a->distribution));
+	json_object_set_new(j, "distrusted", json_boolean(a->distrusted));
+	json_object_set_new(j, "purposes", p);
+	json_object_set_new(j, "label", json_string(a->label));
+	json_object_set_new(j, "token", json_string(a->where));
+	return j;
+}
 
 int
 cmd_list(const struct cmd_info *cmd, int argc, char **argv,
     struct common_opts *co)
 {
-	switch (opt_parse(cmd, argc, argv, specs, NULL, NULL, co)) {
+	struct store *st = NULL;
+	struct store_anchors a = { NULL, 0 };
+	json_t *doc = NULL, *arr;
+	size_t i, shown = 0;
+	int all = 0, first, code = EXIT_STORE;
+
+	switch ((first = opt_parse(cmd, argc, argv, specs, handle, &all,
+	    co))) {
 	case -2:
 		return EXIT_OK;
 	case -1:
 		return EXIT_USAGE;
 	}
-	msg_error("this command is not built yet");
-	return EXIT_USAGE;
+	if (first < argc) {
+		msg_error("unexpected argument '%s'", argv[first]);
+		return EXIT_USAGE;
+	}
+	if (store_open(co->store, 0, &st) == -1 || store_list(st, &a) == -1)
+		goto out;
+	arr = json_array();
+	for (i = 0; i < a.n; i++) {
+		if (!all && a.v[i].distribution && !a.v[i].trustfix)
+			continue;
+		shown++;
+		if (co->json)
+			json_array_append_new(arr, anchor_json(&a.v[i]));
+		else
+			print_text(&a.v[i]);
+	}
+	if (co->json) {
+		doc = json_pack("{s:{s:s, s:s}, s:o}", "store", "backend",
+		    store_backend_name(st), "location", store_location(st),
+		    "anchors", arr);
+		json_dumpf(doc, stdout, JSON_INDENT(2));
+		printf("\n");
+	} else {
+		json_decref(arr);
+		if (shown == 0)
+			msg_note("no anchors%s in %s store %s", all ? "" :
+			    " besides the distribution's", store_backend_name(st),
+			    store_location(st));
+	}
+	code = EXIT_OK;
+out:
+	json_decref(doc);
+	store_anchors_clear(&a);
+	store_close(st);
+	return code;
 }

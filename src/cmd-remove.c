@@ -1,23 +1,255 @@
-/* cmd-remove.c - the remove command (not built yet). */
+/* cmd-remove.c - the remove command: take trustfix's anchors out again. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <jansson.h>
+
 #include "cmd.h"
 #include "exitcode.h"
+#include "facts.h"
+#include "load.h"
 #include "msg.h"
+#include "store.h"
+
+#define MIN_PREFIX	8
 
 static const struct opt_spec specs[] = {
+	OPT_ROW_STORE,
+	OPT_ROW_YES,
+	OPT_ROW_FORCE,
+	OPT_ROW_DRY_RUN,
+	OPT_ROW_JSON,
 	OPT_ROW_HELP,
 	OPT_ROW_END
 };
+
+/* What one operand named: an anchor of the store, or a certificate. */
+struct target_cert {
+	const struct store_anchor *anchor;	/* NULL: not in the store */
+	X509		*x509;			/* lent, or owned below */
+	X509		*own;			/* read from a file */
+	char		 sha256[65];
+};
+
+static int
+resolve_file(const char *path, const struct store_anchors *a,
+    struct target_cert **v, size_t *n)
+{
+	struct certlist *list = certlist_new();
+	size_t i, k;
+	int rc = -1;
+
+	if (load_file(path, NULL, list) == -1)
+		goto out;
+	for (i = 0; i < list->n; i++) {
+		*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+		memset(&(*v)[*n], 0, sizeof(**v));
+		facts_sha256(list->v[i].x509, (*v)[*n].sha256);
+		for (k = 0; k < a->n; k++)
+			if (strcmp(a->v[k].sha256, (*v)[*n].sha256) == 0) {
+				(*v)[*n].anchor = &a->v[k];
+				(*v)[*n].x509 = a->v[k].x509;
+			}
+		if ((*v)[*n].x509 == NULL) {
+			X509_up_ref(list->v[i].x509);
+			(*v)[*n].own = (*v)[*n].x509 = list->v[i].x509;
+		}
+		(*n)++;
+	}
+	rc = 0;
+out:
+	certlist_free(list);
+	return rc;
+}
+
+/* Returns 0, -1 for a usage error, -2 for "not found/ambiguous". */
+static int
+resolve_fp(const char *arg, const struct store_anchors *a,
+    struct target_cert **v, size_t *n)
+{
+	const struct store_anchor *hit = NULL;
+	char fp[65];
+	size_t k, hits = 0;
+	int len = store_parse_fingerprint(arg, fp);
+
+	if (len < MIN_PREFIX) {
+		msg_error("'%s' is neither a file nor a SHA-256 fingerprint "
+		    "(at least %d hex digits)", arg, MIN_PREFIX);
+		return -1;
+	}
+	for (k = 0; k < a->n; k++)
+		if (strncmp(a->v[k].sha256, fp, (size_t)len) == 0) {
+			hit = &a->v[k];
+			hits++;
+		}
+	if (hits > 1) {
+		msg_error("%s matches %zu anchors; give more digits", fp, hits);
+		return -2;
+	}
+	if (hits == 0 && len < 64) {
+		msg_error("no anchor's fingerprint starts with %s", fp);
+		return -2;
+	}
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	memset(&(*v)[*n], 0, sizeof(**v));
+	(*v)[*n].anchor = hit;
+	(*v)[*n].x509 = hit ? hit->x509 : NULL;
+	strcpy((*v)[*n].sha256, hit ? hit->sha256 : fp);
+	(*n)++;
+	return 0;
+}
+
+static void
+show(const struct target_cert *t, const struct common_opts *co)
+{
+	char *subject = t->x509 ? facts_subject(t->x509) : NULL;
+	char *safe = msg_escape(subject ? subject : "(not in the store)");
+	FILE *f = co->json ? stderr : stdout;
+
+	fprintf(f, "subject: %s\nsha256:  %s\n", safe, t->sha256);
+	free(safe);
+	free(subject);
+}
+
+static int
+refuse_foreign(const struct target_cert *v, size_t n,
+    const struct common_opts *co)
+{
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].anchor == NULL || v[i].anchor->trustfix || co->force)
+			continue;
+		msg_error("refused: %s is %s anchor, not one trustfix "
+		    "imported; use --force to remove it anyway", v[i].sha256,
+		    v[i].anchor->distribution ? "a distribution" : "another");
+		bad = 1;
+	}
+	if (bad)
+		return -1;
+	if (co->yes || co->dry_run)
+		return 0;
+	if (!isatty(STDIN_FILENO)) {
+		msg_error("refused: standard input is not a terminal, so nobody "
+		    "confirmed; pass --yes");
+		return -1;
+	}
+	fprintf(stderr, "Remove %s? [y/N] ", n == 1 ? "this anchor" :
+	    "these anchors");
+	fflush(stderr);
+	{
+		char line[32];
+
+		if (fgets(line, sizeof(line), stdin) != NULL &&
+		    (line[0] == 'y' || line[0] == 'Y'))
+			return 0;
+	}
+	msg_error("not confirmed; nothing changed");
+	return -1;
+}
+
+static int
+remove_one(struct store *st, const struct target_cert *t,
+    const struct common_opts *co, json_t *arr)
+{
+	char *advice = NULL;
+	json_t *j;
+	int r = 0, code = EXIT_OK;
+
+	if (t->anchor != NULL &&
+	    (r = store_remove(st, t->anchor, co->force, co->dry_run)) == -1)
+		return EXIT_STORE;
+	if (r == 1 && !co->dry_run &&
+	    store_verify(st, t->x509, 0, &advice) == -1) {
+		msg_error("removed, but the check afterwards failed: %s",
+		    advice);
+		code = EXIT_STORE;
+	}
+	free(advice);
+	if (!co->json)
+		printf("%s\n", r == 0 ? "not in the store, nothing changed" :
+		    co->dry_run ? "would remove it (dry run: nothing changed)" :
+		    code == EXIT_OK ? "removed and verified" :
+		    "removed, not verified");
+	j = t->x509 ? facts_json(t->x509, SOURCE_STORE) :
+	    json_pack("{s:s}", "sha256", t->sha256);
+	json_object_set_new(j, "changed", json_boolean(r == 1));
+	json_array_append_new(arr, j);
+	return code;
+}
+
+static int
+run_remove(int argc, char **argv, const struct common_opts *co)
+{
+	struct store *st = NULL;
+	struct store_anchors a = { NULL, 0 };
+	struct target_cert *v = NULL;
+	struct stat sb;
+	json_t *arr = json_array(), *doc;
+	size_t n = 0, i;
+	int code = EXIT_STORE, r;
+
+	if (store_open(co->store, co->dry_run ? 0 : STORE_WRITE, &st) == -1 ||
+	    store_list(st, &a) == -1)
+		goto out;
+	for (i = 0; i < (size_t)argc; i++) {
+		if (stat(argv[i], &sb) == 0) {
+			if (resolve_file(argv[i], &a, &v, &n) == -1) {
+				code = EXIT_INPUT;
+				goto out;
+			}
+		} else if ((r = resolve_fp(argv[i], &a, &v, &n)) != 0) {
+			code = r == -1 ? EXIT_USAGE : EXIT_FAILED;
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++)
+		show(&v[i], co);
+	code = EXIT_FAILED;
+	if (refuse_foreign(v, n, co) == -1)
+		goto out;
+	code = EXIT_OK;
+	for (i = 0; i < n && code == EXIT_OK; i++)
+		code = remove_one(st, &v[i], co, arr);
+	if (co->json) {
+		doc = json_pack("{s:{s:s, s:s}, s:O}", "store", "backend",
+		    store_backend_name(st), "location", store_location(st),
+		    "anchors", arr);
+		json_dumpf(doc, stdout, JSON_INDENT(2));
+		printf("\n");
+		json_decref(doc);
+	}
+out:
+	json_decref(arr);
+	for (i = 0; i < n; i++)
+		X509_free(v[i].own);
+	free(v);
+	store_anchors_clear(&a);
+	store_close(st);
+	return code;
+}
 
 int
 cmd_remove(const struct cmd_info *cmd, int argc, char **argv,
     struct common_opts *co)
 {
-	switch (opt_parse(cmd, argc, argv, specs, NULL, NULL, co)) {
+	int first;
+
+	switch ((first = opt_parse(cmd, argc, argv, specs, NULL, NULL, co))) {
 	case -2:
 		return EXIT_OK;
 	case -1:
 		return EXIT_USAGE;
 	}
-	msg_error("this command is not built yet");
-	return EXIT_USAGE;
+	if (first >= argc) {
+		msg_error("expected fingerprints or certificate files");
+		return EXIT_USAGE;
+	}
+	msg_set_quiet(co->json);
+	return run_remove(argc - first, argv + first, co);
 }

@@ -1,0 +1,184 @@
+/* store-p11.c - the p11-kit backend, and changes shared with the directory. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileutil.h"
+#include "msg.h"
+#include "spawn.h"
+#include "store-int.h"
+
+/* Import, remove and verify, shared by the directory and p11-kit stores. */
+
+int
+store_p11_import(struct store *st, X509 *x, const char *label,
+    unsigned purposes, int dry_run, int (*refresh)(struct store *))
+{
+	struct store_anchors a;
+	const struct store_anchor *found;
+	char *full = xasprintf("%s%s", STORE_LABEL_PREFIX, label);
+	int rc = -1;
+
+	if (p11v_list(st->p11, &a) == -1)
+		goto out;
+	found = store_anchors_find(&a, x);
+	if (found != NULL && found->distrusted) {
+		msg_error("%s distrusts this certificate; remove the "
+		    "distrust there first", found->where);
+		goto out;
+	}
+	if (found != NULL && (purposes == 0 || found->purposes == purposes)) {
+		rc = 0;
+		goto out;
+	}
+	if (dry_run) {
+		rc = 1;
+		goto out;
+	}
+	if (found != NULL) {
+		if (p11v_set_purposes(st->p11, x, full, purposes) == -1)
+			goto out;
+	} else if (p11v_create(st->p11, x, full, purposes) == -1)
+		goto out;
+	fault_point("after-create");
+	if (refresh != NULL && refresh(st) == -1)
+		goto out;
+	rc = 1;
+out:
+	store_anchors_clear(&a);
+	free(full);
+	return rc;
+}
+
+int
+store_p11_remove(struct store *st, const struct store_anchor *a, int force,
+    int dry_run, int (*refresh)(struct store *))
+{
+	const char *w = p11v_writable_path(st->p11);
+	int n;
+
+	if (w == NULL || strcmp(a->where, w) != 0) {
+		msg_error("this anchor comes from %s, which is read-only; "
+		    "trustfix cannot remove it", a->where);
+		return -1;
+	}
+	if (dry_run)
+		return 1;
+	if ((n = p11v_destroy(st->p11, a->x509, force)) <= 0)
+		return n;
+	if (refresh != NULL && refresh(st) == -1)
+		return -1;
+	return 1;
+}
+
+/* 1 if the trust module, read afresh, trusts x. */
+int
+store_p11_sees(struct store *st, X509 *x)
+{
+	struct store_anchors a;
+	const struct store_anchor *f;
+	int seen;
+
+	if (p11v_reload(st->p11) == -1 || p11v_list(st->p11, &a) == -1)
+		return -1;
+	f = store_anchors_find(&a, x);
+	seen = f != NULL && !f->distrusted;
+	store_anchors_clear(&a);
+	return seen;
+}
+
+/* The p11-kit backend: the trust module's writable token. */
+
+static int
+p11kit_refresh(struct store *st)
+{
+	const char *extract[] = { "update-ca-trust", "extract", NULL };
+	const char *compat[] = { "trust", "extract-compat", NULL };
+	const char *const *argv;
+	struct spawn_result res;
+	char *prog;
+	int rc = -1;
+
+	prog = spawn_find("update-ca-trust");
+	argv = prog != NULL ? extract : compat;
+	free(prog);
+	if (spawn_run(argv, NULL, &res) == -1)
+		return -1;
+	if (!spawn_ok(&res))
+		msg_error("'%s %s' failed: %s", argv[0], argv[1],
+		    res.output[0] ? res.output : "no message");
+	else
+		rc = 0;
+	spawn_result_clear(&res);
+	return rc;
+}
+
+static int
+p11kit_list(struct store *st, struct store_anchors *out)
+{
+	return p11v_list(st->p11, out);
+}
+
+static int
+p11kit_import(struct store *st, X509 *x, const char *label,
+    unsigned purposes, int dry_run)
+{
+	return store_p11_import(st, x, label, purposes, dry_run,
+	    p11kit_refresh);
+}
+
+static int
+p11kit_remove(struct store *st, const struct store_anchor *a, int force,
+    int dry_run)
+{
+	return store_p11_remove(st, a, force, dry_run, p11kit_refresh);
+}
+
+static int
+p11kit_verify(struct store *st, X509 *x, int present, char **advice)
+{
+	int p11 = store_p11_sees(st, x), ossl = store_openssl_sees(x);
+	char *tool = spawn_find("update-ca-trust");
+	const char *fix = tool ? "update-ca-trust extract" :
+	    "trust extract-compat";
+
+	free(tool);
+	if (p11 == present && ossl == present)
+		return 0;
+	if (p11 != present)
+		*advice = xasprintf("p11-kit's trust module %s it: check %s "
+		    "with 'trust list --filter=ca-anchors', then run '%s' "
+		    "as root", present ? "does not see" : "still trusts",
+		    st->location, fix);
+	else
+		*advice = xasprintf("OpenSSL's default store (%s) %s it: "
+		    "run '%s' as root", X509_get_default_cert_file(),
+		    present ? "does not have" : "still has", fix);
+	return -1;
+}
+
+static void
+p11kit_close(struct store *st)
+{
+	(void)st;
+}
+
+const struct store_ops store_p11kit_ops = {
+	"p11-kit", STORE_P11KIT, 1,
+	p11kit_list, p11kit_import, p11kit_remove, p11kit_verify,
+	p11kit_close
+};
+
+int
+store_p11kit_open(struct store *st, struct p11_view *v)
+{
+	st->ops = &store_p11kit_ops;
+	st->p11 = v;
+	st->location = xstrdup(p11v_writable_path(v));
+	if ((st->flags & STORE_WRITE) &&
+	    (store_take_lock(st, st->location) == -1 ||
+	    p11v_reload(st->p11) == -1))
+		return -1;
+	return 0;
+}

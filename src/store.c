@@ -1,0 +1,368 @@
+/* store.c - pick the trust-store backend and run its changes under a lock. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "fileutil.h"
+#include "msg.h"
+#include "spawn.h"
+#include "store-int.h"
+
+static const struct {
+	const char	*name;
+	unsigned	 bit;
+} purpose_names[] = {
+	{ "server-auth", PURPOSE_SERVER_AUTH },
+	{ "client-auth", PURPOSE_CLIENT_AUTH },
+	{ "email", PURPOSE_EMAIL },
+	{ "code-signing", PURPOSE_CODE_SIGNING },
+};
+#define NPURPOSES (sizeof(purpose_names) / sizeof(purpose_names[0]))
+
+int
+store_purposes_parse(const char *s)
+{
+	char *copy = xstrdup(s), *tok, *save = NULL;
+	int bits = 0;
+	size_t i;
+
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < NPURPOSES; i++)
+			if (strcmp(tok, purpose_names[i].name) == 0)
+				break;
+		if (i == NPURPOSES) {
+			bits = -1;
+			break;
+		}
+		bits |= (int)purpose_names[i].bit;
+	}
+	free(copy);
+	return bits == 0 ? -1 : bits;
+}
+
+const char **
+store_purpose_names(unsigned bits)
+{
+	const char **v = xcalloc(NPURPOSES + 2, sizeof(*v));
+	size_t i, n = 0;
+
+	for (i = 0; i < NPURPOSES; i++)
+		if (bits & purpose_names[i].bit)
+			v[n++] = purpose_names[i].name;
+	if (bits == 0)
+		v[n++] = "any";
+	else if (n == 0)
+		v[n++] = "other";
+	return v;
+}
+
+char *
+store_default_label(const X509 *x)
+{
+	const X509_NAME *name = X509_get_subject_name(x);
+	const ASN1_STRING *s;
+	unsigned char *utf = NULL;
+	char *label;
+	int i, len;
+
+	i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+	if (i < 0 || (s = X509_NAME_ENTRY_get_data(
+	    X509_NAME_get_entry(name, i))) == NULL ||
+	    (len = ASN1_STRING_to_UTF8(&utf, s)) <= 0) {
+		char buf[256];
+
+		X509_NAME_oneline(name, buf, sizeof(buf));
+		return msg_escape(buf);
+	}
+	label = msg_escape_len((char *)utf, (size_t)len);
+	OPENSSL_free(utf);
+	return label;
+}
+
+int
+store_parse_fingerprint(const char *in, char out[65])
+{
+	size_t n = 0;
+
+	for (; *in != '\0'; in++) {
+		if (*in == ':' || *in == ' ')
+			continue;
+		if (!isxdigit((unsigned char)*in) || n == 64)
+			return -1;
+		out[n++] = (char)tolower((unsigned char)*in);
+	}
+	out[n] = '\0';
+	return n == 0 ? -1 : (int)n;
+}
+
+char *
+store_safe_name(const char *label)
+{
+	char *s = xmalloc(61), *p = s;
+
+	for (; *label != '\0' && p < s + 60; label++) {
+		unsigned char c = (unsigned char)*label;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '-')
+			*p++ = (char)c;
+		else if (p > s && p[-1] != '_')
+			*p++ = '_';
+	}
+	while (p > s && (p[-1] == '_' || p[-1] == '.'))
+		p--;
+	*p = '\0';
+	if (*s == '\0' || *s == '.' || *s == '-') {
+		free(s);
+		s = xstrdup("anchor");
+	}
+	return s;
+}
+
+void
+store_anchor_fill(struct store_anchor *a, X509 *x)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0, i;
+
+	a->x509 = x;
+	X509_digest(x, EVP_sha256(), md, &len);
+	for (i = 0; i < len && i < 32; i++)
+		snprintf(a->sha256 + 2 * i, 3, "%02x", md[i]);
+	a->sha256[2 * i] = '\0';
+}
+
+const struct store_anchor *
+store_anchors_find(const struct store_anchors *a, X509 *x)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (X509_cmp(a->v[i].x509, x) == 0)
+			return &a->v[i];
+	return NULL;
+}
+
+void
+store_anchors_clear(struct store_anchors *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->n; i++) {
+		X509_free(a->v[i].x509);
+		free(a->v[i].label);
+		free(a->v[i].where);
+	}
+	free(a->v);
+	a->v = NULL;
+	a->n = 0;
+}
+
+int
+store_read_pems(const char *path, STACK_OF(X509) *sk)
+{
+	FILE *f;
+	X509 *x;
+	int n = 0;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
+		sk_X509_push(sk, x);
+		n++;
+	}
+	fclose(f);
+	ERR_clear_error();
+	return n > 0 ? 0 : -1;
+}
+
+int
+store_openssl_sees(X509 *x)
+{
+	X509_STORE *s = X509_STORE_new();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	STACK_OF(X509) *found = NULL;
+	X509_LOOKUP *lu;
+	int seen = 0, i;
+
+	/* The compiled-in locations, as a client without overrides sees. */
+	if ((lu = X509_STORE_add_lookup(s, X509_LOOKUP_file())) != NULL)
+		X509_LOOKUP_load_file(lu, X509_get_default_cert_file(),
+		    X509_FILETYPE_PEM);
+	if ((lu = X509_STORE_add_lookup(s, X509_LOOKUP_hash_dir())) != NULL)
+		X509_LOOKUP_add_dir(lu, X509_get_default_cert_dir(),
+		    X509_FILETYPE_PEM);
+	ERR_clear_error();
+	if (X509_STORE_CTX_init(ctx, s, NULL, NULL) == 1)
+		found = X509_STORE_CTX_get1_certs(ctx,
+		    X509_get_subject_name(x));
+	for (i = 0; i < sk_X509_num(found) && !seen; i++)
+		seen = X509_cmp(sk_X509_value(found, i), x) == 0;
+	sk_X509_pop_free(found, X509_free);
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(s);
+	ERR_clear_error();
+	return seen;
+}
+
+int
+store_take_lock(struct store *st, const char *dir)
+{
+	st->lockpath = xasprintf("%s/%s", dir, STORE_LOCK_NAME);
+	st->lock_fd = fu_lock(st->lockpath, STORE_LOCK_TIMEOUT);
+	return st->lock_fd == -1 ? -1 : 0;
+}
+
+static int
+open_system(struct store *st, const char *spec)
+{
+	struct p11_view *v = NULL;
+	char *uca;
+	int want_p11 = strcmp(spec, "p11-kit") == 0;
+	int want_ca = strcmp(spec, "ca-certificates") == 0;
+
+	if (p11v_open_system(&v) == -1 && !want_ca)
+		return -1;
+	if (!want_ca && v != NULL && p11v_writable_path(v) != NULL)
+		return store_p11kit_open(st, v);
+	if (want_p11) {
+		msg_error("p11-kit's trust module has no writable token here: "
+		    "use --store ca-certificates or --store DIR");
+		p11v_close(v);
+		return -1;
+	}
+	if ((uca = spawn_find("update-ca-certificates")) == NULL) {
+		msg_error("found no writable trust store: neither a writable "
+		    "p11-kit token nor update-ca-certificates; use --store DIR");
+		p11v_close(v);
+		return -1;
+	}
+	free(uca);
+	return store_cacerts_open(st, v);
+}
+
+int
+store_open(const char *spec, unsigned flags, struct store **out)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	int rc;
+
+	st->lock_fd = -1;
+	st->flags = flags;
+	if (spec == NULL)
+		spec = "auto";
+	if (strcmp(spec, "auto") == 0 || strcmp(spec, "p11-kit") == 0 ||
+	    strcmp(spec, "ca-certificates") == 0)
+		rc = open_system(st, spec);
+	else if (strchr(spec, '\'') != NULL || strchr(spec, ':') != NULL) {
+		msg_error("--store: a directory name may not contain ' or :");
+		rc = -1;
+	} else
+		rc = store_dir_open(st, spec);
+	if (rc == -1) {
+		store_close(st);
+		st = NULL;
+	}
+	*out = st;
+	return rc;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->ops != NULL)
+		st->ops->close(st);
+	p11v_close(st->p11);
+	fu_unlock(st->lock_fd);
+	free(st->lockpath);
+	free(st->location);
+	free(st->certs_dir);
+	free(st);
+}
+
+enum store_kind
+store_get_kind(const struct store *st)
+{
+	return st->ops->kind;
+}
+
+const char *
+store_backend_name(const struct store *st)
+{
+	return st->ops->name;
+}
+
+const char *
+store_location(const struct store *st)
+{
+	return st->location;
+}
+
+int
+store_has_purposes(const struct store *st)
+{
+	return st->ops->purposes;
+}
+
+int
+store_list(struct store *st, struct store_anchors *out)
+{
+	return st->ops->list(st, out);
+}
+
+int
+store_import(struct store *st, X509 *x, const char *label,
+    unsigned purposes, int dry_run)
+{
+	return st->ops->import(st, x, label, purposes, dry_run);
+}
+
+int
+store_remove(struct store *st, const struct store_anchor *a, int force,
+    int dry_run)
+{
+	if (!a->trustfix && !force) {
+		msg_error("%s was not imported by trustfix; use --force to "
+		    "remove it anyway", a->sha256);
+		return -1;
+	}
+	return st->ops->remove(st, a, force, dry_run);
+}
+
+int
+store_verify(struct store *st, X509 *x, int present, char **advice)
+{
+	*advice = NULL;
+	return st->ops->verify(st, x, present, advice);
+}
+
+X509_STORE *
+store_get1_x509_store(struct store *st)
+{
+	struct store_anchors a;
+	X509_STORE *s;
+	size_t i;
+
+	if (store_list(st, &a) == -1)
+		return NULL;
+	s = X509_STORE_new();
+	for (i = 0; i < a.n; i++)
+		if (!a.v[i].distrusted)
+			X509_STORE_add_cert(s, a.v[i].x509);
+	store_anchors_clear(&a);
+	return s;
+}
