@@ -1,23 +1,528 @@
-/* cmd-bundle.c - the bundle command (not built yet). */
+/* cmd-bundle.c - the bundle command: roots packaged for each device class. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "bundle.h"
 #include "cmd.h"
 #include "exitcode.h"
+#include "facts.h"
+#include "load.h"
 #include "msg.h"
+#include "devprofile.h"
+
+enum {
+	OPT_DEVICE = OPT_COMMON_LAST,
+	OPT_OUTPUT,
+	OPT_PROFILE,
+	OPT_IDENTIFIER,
+	OPT_ORGANIZATION,
+	OPT_DISPLAY_NAME,
+	OPT_SIGN_CERT,
+	OPT_SIGN_KEY,
+	OPT_STORE_PASSWORD_FILE
+};
 
 static const struct opt_spec specs[] = {
+	{ "device", 'd', required_argument, OPT_DEVICE, "LIST",
+	    "device classes, comma-separated, or all (default)" },
+	{ "output", 'o', required_argument, OPT_OUTPUT, "OUT",
+	    "write OUT: NAME.zip, NAME.tar.gz or a directory" },
+	OPT_ROW_FORCE,
+	{ "profile", 0, required_argument, OPT_PROFILE, "FILE",
+	    "add the device class described by FILE (repeatable)" },
+	{ "identifier", 0, required_argument, OPT_IDENTIFIER, "ID",
+	    "PayloadIdentifier of the Apple profile" },
+	{ "organization", 0, required_argument, OPT_ORGANIZATION, "ORG",
+	    "organization shown with the Apple profile" },
+	{ "display-name", 0, required_argument, OPT_DISPLAY_NAME, "NAME",
+	    "name shown for the Apple profile" },
+	{ "sign-cert", 0, required_argument, OPT_SIGN_CERT, "FILE",
+	    "sign the Apple profile with this certificate (and chain)" },
+	{ "sign-key", 0, required_argument, OPT_SIGN_KEY, "FILE",
+	    "the private key of --sign-cert (PEM or DER)" },
+	{ "store-password-file", 0, required_argument,
+	    OPT_STORE_PASSWORD_FILE, "FILE",
+	    "Java truststore password (default: changeit)" },
+	OPT_ROW_PASSWORD_FILE,
+	OPT_ROW_JSON,
 	OPT_ROW_HELP,
 	OPT_ROW_END
 };
+
+struct ctx {
+	const char	*devices;
+	const char	*out;
+	const char	**profiles;
+	size_t		 nprofiles;
+	const char	*sign_cert;
+	const char	*sign_key;
+	const char	*store_password_file;
+	struct bundle_opts bo;
+};
+
+static int
+handle(int key, const char *arg, void *vctx)
+{
+	struct ctx *c = vctx;
+
+	switch (key) {
+	case OPT_DEVICE:
+		c->devices = arg;
+		break;
+	case OPT_OUTPUT:
+		c->out = arg;
+		break;
+	case OPT_PROFILE:
+		c->profiles = xrealloc(c->profiles,
+		    (c->nprofiles + 1) * sizeof(*c->profiles));
+		c->profiles[c->nprofiles++] = arg;
+		break;
+	case OPT_IDENTIFIER:
+		c->bo.identifier = arg;
+		break;
+	case OPT_ORGANIZATION:
+		c->bo.organization = arg;
+		break;
+	case OPT_DISPLAY_NAME:
+		c->bo.display_name = arg;
+		break;
+	case OPT_SIGN_CERT:
+		c->sign_cert = arg;
+		break;
+	case OPT_SIGN_KEY:
+		c->sign_key = arg;
+		break;
+	case OPT_STORE_PASSWORD_FILE:
+		c->store_password_file = arg;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+static int
+pw_cb(char *buf, int size, int rwflag, void *u)
+{
+	size_t len = u != NULL ? strlen(u) : 0;
+
+	(void)rwflag;
+	if (u == NULL || len >= (size_t)size)
+		return -1;
+	memcpy(buf, u, len);
+	return (int)len;
+}
+
+/* The signer: its certificate (first of the file), chain and key. */
+static int
+load_signer(struct ctx *c, const char *password)
+{
+	struct load_opts lo = { password };
+	struct certlist *l = certlist_new();
+	unsigned char *buf = NULL;
+	size_t len, i;
+	BIO *bio = NULL;
+	int rc = -1;
+
+	if (load_file(c->sign_cert, &lo, l) < 0 ||
+	    load_read_file(c->sign_key, 1024 * 1024, &buf, &len) < 0)
+		goto out;
+	c->bo.sign_cert = l->v[0].x509;
+	X509_up_ref(c->bo.sign_cert);
+	c->bo.sign_chain = sk_X509_new_null();
+	for (i = 1; i < l->n; i++)
+		if (X509_up_ref(l->v[i].x509))
+			sk_X509_push(c->bo.sign_chain, l->v[i].x509);
+	bio = BIO_new_mem_buf(buf, (int)len);
+	c->bo.sign_key = PEM_read_bio_PrivateKey(bio, NULL, pw_cb,
+	    (void *)password);
+	if (c->bo.sign_key == NULL) {
+		BIO_free(bio);
+		bio = BIO_new_mem_buf(buf, (int)len);
+		c->bo.sign_key = d2i_PrivateKey_bio(bio, NULL);
+	}
+	if (c->bo.sign_key == NULL) {
+		char *k = msg_escape(c->sign_key);
+
+		msg_error("%s: not a private key, or encrypted without "
+		    "--password-file: %s", k, msg_ossl_reason());
+		free(k);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (buf != NULL)
+		OPENSSL_cleanse(buf, len);
+	free(buf);
+	BIO_free(bio);
+	certlist_free(l);
+	return rc;
+}
+
+static struct devprofile *
+find_profile(struct devprofile **v, size_t n, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(v[i]->name) == len &&
+		    strncmp(v[i]->name, name, len) == 0)
+			return v[i];
+	return NULL;
+}
+
+/*
+ * The device classes: those of --profile files (which replace an
+ * installed one of the same name), then the installed ones.
+ */
+static int
+load_profiles(struct ctx *c, struct devprofile ***v, size_t *n)
+{
+	struct devprofile **inst = NULL, *p;
+	size_t ninst = 0, i;
+	int rc = -1;
+
+	for (i = 0; i < c->nprofiles; i++) {
+		if ((p = devprofile_load(c->profiles[i])) == NULL)
+			goto out;
+		if (find_profile(*v, *n, p->name, strlen(p->name)) != NULL) {
+			msg_error("two --profile files describe '%s'",
+			    p->name);
+			devprofile_free(p);
+			goto out;
+		}
+		*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+		(*v)[(*n)++] = p;
+	}
+	if (devprofile_load_dir(devprofile_dir(), &inst, &ninst) < 0)
+		goto out;
+	for (i = 0; i < ninst; i++) {
+		if (find_profile(*v, *n, inst[i]->name,
+		    strlen(inst[i]->name)) != NULL) {
+			devprofile_free(inst[i]);
+			continue;
+		}
+		*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+		(*v)[(*n)++] = inst[i];
+	}
+	ninst = 0;
+	rc = 0;
+out:
+	for (i = 0; i < ninst; i++)
+		devprofile_free(inst[i]);
+	free(inst);
+	return rc;
+}
+
+static int
+cmp_profile(const void *a, const void *b)
+{
+	return strcmp((*(struct devprofile *const *)a)->name,
+	    (*(struct devprofile *const *)b)->name);
+}
+
+/* Pick the devices of list ("ios,android" or "all") into sel. */
+static int
+select_devices(const char *list, struct devprofile **v, size_t n,
+    struct devprofile **sel, size_t *nsel)
+{
+	const char *s = list, *end;
+	struct devprofile *p;
+	size_t i, len;
+
+	*nsel = 0;
+	if (list == NULL || strcmp(list, "all") == 0) {
+		memcpy(sel, v, n * sizeof(*v));
+		*nsel = n;
+		goto sort;
+	}
+	for (; *s != '\0'; s = *end ? end + 1 : end) {
+		end = s + strcspn(s, ",");
+		len = (size_t)(end - s);
+		if (len == 0)
+			continue;
+		if ((p = find_profile(v, n, s, len)) == NULL) {
+			char *d = msg_escape_len(s, len), *known = xstrdup("");
+
+			for (i = 0; i < n; i++) {
+				char *k = xasprintf("%s%s%s", known,
+				    i ? ", " : "", v[i]->name);
+
+				free(known);
+				known = k;
+			}
+			msg_error("--device: unknown device class '%s' "
+			    "(known: %s, or all)", d, known);
+			free(d);
+			free(known);
+			return -1;
+		}
+		if (find_profile(sel, *nsel, s, len) == NULL)
+			sel[(*nsel)++] = p;
+	}
+	if (*nsel == 0) {
+		msg_error("--device: no device class given");
+		return -1;
+	}
+sort:
+	qsort(sel, *nsel, sizeof(*sel), cmp_profile);
+	return 0;
+}
+
+/* Only CA certificates, unless self-signed or --force. */
+static int
+check_certs(const struct certlist *l, int force)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < l->n; i++) {
+		X509 *x = l->v[i].x509;
+		char *s, *e, *o;
+
+		if (facts_is_ca(x))
+			continue;
+		s = facts_subject(x);
+		e = msg_escape(s);
+		o = msg_escape(l->v[i].origin ? l->v[i].origin : "?");
+		if (facts_is_self_signed(x))
+			msg_warn("%s: %s is not a CA: devices will trust "
+			    "this one server certificate", o, e);
+		else if (force)
+			msg_warn("%s: %s is not a CA certificate; bundled "
+			    "because of --force", o, e);
+		else {
+			msg_error("%s: %s is not a CA certificate; give its "
+			    "root (or --force)", o, e);
+			rc = -1;
+		}
+		free(s);
+		free(e);
+		free(o);
+	}
+	return rc;
+}
+
+static int
+file_sha256(const struct bundle_file *f, char hex[65])
+{
+	unsigned char md[32];
+	size_t i;
+
+	if (EVP_Digest(f->data, f->len, md, NULL, EVP_sha256(), NULL) != 1)
+		return -1;
+	for (i = 0; i < sizeof(md); i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+static void
+render_json(const struct bundle *b, const char *out)
+{
+	json_t *doc, *a;
+	char hex[65], *s;
+	size_t i;
+
+	doc = json_object();
+	json_object_set_new(doc, "output", json_string(out));
+	json_object_set_new(doc, "format", json_string(
+	    bundle_format_name(bundle_format_of(out))));
+	a = json_array();
+	for (i = 0; i < b->ndevices; i++)
+		json_array_append_new(a, json_string(b->devices[i]));
+	json_object_set_new(doc, "devices", a);
+	json_object_set_new(doc, "signed", json_boolean(b->signed_profiles));
+	json_object_set_new(doc, "mtime", json_integer(b->mtime));
+	a = json_array();
+	for (i = 0; i < b->ncerts; i++) {
+		json_t *c = facts_json(b->certs[i].x509, SOURCE_FILE);
+
+		json_object_set_new(c, "name", json_string(b->certs[i].base));
+		json_array_append_new(a, c);
+	}
+	json_object_set_new(doc, "certificates", a);
+	a = json_array();
+	for (i = 0; i < b->nfiles; i++) {
+		if (file_sha256(&b->files[i], hex) < 0)
+			hex[0] = '\0';
+		json_array_append_new(a, json_pack("{s:s,s:I,s:s}", "path",
+		    b->files[i].path, "size", (json_int_t)b->files[i].len,
+		    "sha256", hex));
+	}
+	json_object_set_new(doc, "files", a);
+	s = json_dumps(doc, JSON_INDENT(2));
+	if (s != NULL)
+		printf("%s\n", s);
+	free(s);
+	json_decref(doc);
+}
+
+static void
+render_text(const struct bundle *b, const char *out)
+{
+	size_t i;
+	char *o = msg_escape(out);
+
+	printf("wrote %s (%s): %zu certificate%s for", o,
+	    bundle_format_name(bundle_format_of(out)), b->ncerts,
+	    b->ncerts == 1 ? "" : "s");
+	for (i = 0; i < b->ndevices; i++)
+		printf("%s %s", i ? "," : "", b->devices[i]);
+	printf("%s\n", b->signed_profiles ? " (Apple profile signed)" : "");
+	for (i = 0; i < b->ncerts; i++)
+		printf("  %s\n    SHA-256 %s\n", b->certs[i].subject,
+		    b->certs[i].sha256);
+	free(o);
+}
+
+/* OUT exists and is not an empty directory that a bundle could fill. */
+static int
+out_taken(const char *out)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	if (lstat(out, &st) < 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode) || bundle_format_of(out) != BUNDLE_DIR ||
+	    (d = opendir(out)) == NULL)
+		return 1;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n > 0;
+}
+
+/* Passwords, the certificates of the operands, the signer. */
+static int
+load_inputs(struct ctx *c, struct common_opts *co, char **files,
+    int nfiles, struct certlist *list, char **password, char **store_pw)
+{
+	struct load_opts lo = { NULL };
+	int i;
+
+	if (co->password_file != NULL &&
+	    (*password = load_password_file(co->password_file)) == NULL)
+		return -1;
+	if (c->store_password_file != NULL) {
+		*store_pw = load_password_file(c->store_password_file);
+		if (*store_pw == NULL)
+			return -1;
+		if (**store_pw == '\0') {
+			msg_error("%s: the truststore password is empty",
+			    c->store_password_file);
+			return -1;
+		}
+		c->bo.store_password = *store_pw;
+	}
+	lo.password = *password;
+	for (i = 0; i < nfiles; i++)
+		if (load_file(files[i], &lo, list) < 0)
+			return -1;
+	if (c->sign_cert != NULL && load_signer(c, *password) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+free_secret(char *s)
+{
+	if (s != NULL)
+		OPENSSL_cleanse(s, strlen(s));
+	free(s);
+}
+
+static int
+usage_checks(const struct ctx *c, int first, int argc)
+{
+	if (first >= argc)
+		msg_error("give the certificate files to bundle");
+	else if (c->out == NULL || *c->out == '\0')
+		msg_error("give the output with -o OUT (NAME.zip, "
+		    "NAME.tar.gz or a directory)");
+	else if ((c->sign_cert == NULL) != (c->sign_key == NULL))
+		msg_error("--sign-cert and --sign-key go together");
+	else
+		return 0;
+	fprintf(stderr, "Try 'trustfix bundle --help'.\n");
+	return -1;
+}
 
 int
 cmd_bundle(const struct cmd_info *cmd, int argc, char **argv,
     struct common_opts *co)
 {
-	switch (opt_parse(cmd, argc, argv, specs, NULL, NULL, co)) {
-	case -2:
-		return EXIT_OK;
-	case -1:
-		return EXIT_USAGE;
+	struct ctx c;
+	struct devprofile **profiles = NULL, **sel = NULL;
+	struct certlist *list = certlist_new();
+	struct bundle *b = NULL;
+	char *password = NULL, *store_pw = NULL, *o;
+	size_t nprofiles = 0, nsel = 0, i;
+	time_t t;
+	int first, rc = EXIT_USAGE;
+
+	memset(&c, 0, sizeof(c));
+	first = opt_parse(cmd, argc, argv, specs, handle, &c, co);
+	if (first == -2)
+		rc = EXIT_OK;
+	if (first < 0 || usage_checks(&c, first, argc) < 0)
+		goto out;
+	msg_set_quiet(co->json);
+	if (!co->force && out_taken(c.out)) {
+		o = msg_escape(c.out);
+		msg_error("%s exists; --force replaces it", o);
+		free(o);
+		rc = EXIT_FAILED;
+		goto out;
 	}
-	msg_error("this command is not built yet");
-	return EXIT_USAGE;
+	rc = EXIT_INPUT;
+	if (load_profiles(&c, &profiles, &nprofiles) < 0)
+		goto out;
+	sel = xcalloc(nprofiles + 1, sizeof(*sel));
+	if (select_devices(c.devices, profiles, nprofiles, sel, &nsel) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (load_inputs(&c, co, argv + first, argc - first, list, &password,
+	    &store_pw) < 0)
+		goto out;
+	rc = EXIT_FAILED;
+	if (check_certs(list, co->force) < 0 || bundle_epoch(list, &t) < 0)
+		goto out;
+	b = bundle_new(list, t);
+	for (i = 0; i < nsel; i++)
+		if (bundle_add_device(b, sel[i], &c.bo) < 0)
+			goto out;
+	if (bundle_add_manifest(b) < 0 || bundle_write(b, c.out, co->force))
+		goto out;
+	if (co->json)
+		render_json(b, c.out);
+	else
+		render_text(b, c.out);
+	rc = EXIT_OK;
+out:
+	for (i = 0; i < nprofiles; i++)
+		devprofile_free(profiles[i]);
+	free(profiles);
+	free(sel);
+	free(c.profiles);
+	certlist_free(list);
+	bundle_free(b);
+	X509_free(c.bo.sign_cert);
+	sk_X509_pop_free(c.bo.sign_chain, X509_free);
+	EVP_PKEY_free(c.bo.sign_key);
+	free_secret(password);
+	free_secret(store_pw);
+	return rc;
 }

@@ -1,0 +1,41 @@
+# windows.profile - Windows: each root as a DER .cer, and all in one .p7b
+#
+# Format: see trustfix-bundle(1), section "DEVICE PROFILES".
+name = windows
+title = Windows PCs
+output = der .cer
+output = p7b roots.p7b
+
+[instructions]
+Files in this folder:
+  @FILES@
+
+roots.p7b holds every root of this bundle; each .cer holds one.
+Install into the computer's Trusted Root Certification Authorities store
+(programs running as services, .NET applications and browsers all use it).
+Any one of these, as an administrator:
+
+- Certificate manager: run certlm.msc (certmgr.msc is the current user's
+  store only), open Trusted Root Certification Authorities >
+  Certificates, right-click > All Tasks > Import, and choose roots.p7b.
+  Or double-click a .cer file > Install Certificate > Local Machine >
+  "Place all certificates in the following store" > Trusted Root
+  Certification Authorities.
+
+- Command prompt:
+
+    certutil -addstore Root FILE.cer
+
+- PowerShell:
+
+    Import-Certificate -FilePath .\FILE.cer `
+        -CertStoreLocation Cert:\LocalMachine\Root
+
+- Group Policy, for every computer of a domain: Group Policy Management >
+  edit a GPO linked to the computers > Computer Configuration > Policies >
+  Windows Settings > Security Settings > Public Key Policies > Trusted
+  Root Certification Authorities > right-click > Import, choose
+  roots.p7b. Computers apply it at the next refresh (gpupdate /force).
+
+Check (PowerShell): Get-ChildItem Cert:\LocalMachine\Root lists each root
+below; compare its thumbprint with certutil -hashfile FILE.cer SHA256.
