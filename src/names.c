@@ -15,10 +15,12 @@
  *   the dot is dropped before comparing.  A name in the certificate
  *   (presented) ending in a dot is malformed and never matches, as in
  *   mozilla::pkix and webpki.
- * - Labels are letters, digits, hyphens (not first or last) and, for
- *   compatibility with real internal host names, underscores; 1 to 63
- *   octets; 253 octets in all.  Only ASCII: IDNA A-labels are compared
- *   as sent, case-insensitively.
+ * - Labels are letters, digits and hyphens (not first or last), 1 to 63
+ *   octets, 253 octets in all.  Only ASCII: IDNA A-labels are compared
+ *   as sent, case-insensitively.  An underscore is allowed in a
+ *   requested name (internal hosts have them) and shown in suggestions,
+ *   but a certificate's name with one is malformed (RFC 5280 4.2.1.6,
+ *   CA/Browser Forum) and never matches.
  * - A wildcard is the whole leftmost label of a presented name ("*.b.c")
  *   with at least two labels after it; it matches exactly one non-empty
  *   label.  Partial wildcards ("f*.b.c"), wildcards in other labels and
@@ -40,22 +42,26 @@ lower(int c)
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
+#define SYN_WILDCARD	0x1	/* a leftmost "*" label is allowed */
+#define SYN_UNDERSCORE	0x2	/* so is "_" in labels */
+
 static int
-label_char(int c)
+label_char(int c, int flags)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '_';
+	    (c >= '0' && c <= '9') || c == '-' ||
+	    (c == '_' && (flags & SYN_UNDERSCORE));
 }
 
 static int
-label_ok(const char *s, size_t n)
+label_ok(const char *s, size_t n, int flags)
 {
 	size_t i;
 
 	if (n == 0 || n > LABEL_MAX_LEN || s[0] == '-' || s[n - 1] == '-')
 		return 0;
 	for (i = 0; i < n; i++)
-		if (!label_char((unsigned char)s[i]))
+		if (!label_char((unsigned char)s[i], flags))
 			return 0;
 	return 1;
 }
@@ -63,17 +69,18 @@ label_ok(const char *s, size_t n)
 /*
  * Syntax of a dotted name of len octets (no trailing dot allowed).
  * Returns -1 if malformed, 0 for a plain name, 1 for a wildcard name
- * (only when wildcard_ok).
+ * (only with SYN_WILDCARD).
  */
 static int
-dns_syntax(const char *s, size_t len, int wildcard_ok)
+dns_syntax(const char *s, size_t len, int flags)
 {
 	const char *p = s, *end = s + len, *dot;
 	int wild = 0, labels = 0;
 
 	if (len == 0 || len > NAME_MAX_LEN)
 		return -1;
-	if (wildcard_ok && len >= 2 && s[0] == '*' && s[1] == '.') {
+	if ((flags & SYN_WILDCARD) && len >= 2 && s[0] == '*' &&
+	    s[1] == '.') {
 		wild = 1;
 		p = s + 2;
 		labels = 1;
@@ -82,7 +89,7 @@ dns_syntax(const char *s, size_t len, int wildcard_ok)
 		dot = memchr(p, '.', end - p);
 		if (dot == NULL)
 			dot = end;
-		if (!label_ok(p, dot - p))
+		if (!label_ok(p, dot - p, flags))
 			return -1;
 		labels++;
 		p = dot + 1;
@@ -113,7 +120,7 @@ dns_match(const char *pat, size_t plen, const char *ref)
 
 	if (memchr(pat, '\0', plen) != NULL)
 		return 0;
-	if ((wild = dns_syntax(pat, plen, 1)) < 0)
+	if ((wild = dns_syntax(pat, plen, SYN_WILDCARD)) < 0)
 		return 0;
 	if (!wild)
 		return plen == rlen && same_ci(pat, ref, rlen);
@@ -135,7 +142,7 @@ ref_dns(const char *name, char *buf)
 
 	if (len > 0 && name[len - 1] == '.')
 		len--;
-	if (dns_syntax(name, len, 0) != 0)
+	if (dns_syntax(name, len, SYN_UNDERSCORE) != 0)
 		return -1;
 	memcpy(buf, name, len);
 	buf[len] = '\0';
@@ -389,7 +396,7 @@ san_string(const GENERAL_NAME *gn)
 		len = ASN1_STRING_length(s);
 		if (memchr(ASN1_STRING_get0_data(s), '\0', len) != NULL ||
 		    dns_syntax((const char *)ASN1_STRING_get0_data(s), len,
-		    1) < 0)
+		    SYN_WILDCARD | SYN_UNDERSCORE) < 0)
 			return NULL;
 		return xasprintf("%.*s", len,
 		    (const char *)ASN1_STRING_get0_data(s));
@@ -423,7 +430,8 @@ names_suggest(X509 *leaf, const char *name)
 			cand_add(&v, &n, s, gn->type == GEN_IPADD, want);
 	}
 	while (!usable && (s = cn_string(leaf, &pos)) != NULL) {
-		if (*s != '\0' && dns_syntax(s, strlen(s), 1) >= 0)
+		if (*s != '\0' && dns_syntax(s, strlen(s),
+		    SYN_WILDCARD | SYN_UNDERSCORE) >= 0)
 			cand_add(&v, &n, s, 0, want);
 		else
 			free(s);

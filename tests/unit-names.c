@@ -41,7 +41,9 @@ static const struct row rows[] = {
 	{ { "D:f" }, NULL, "f.", M_SAN },
 	{ { "D:ww.house.example" }, NULL, "www.house.example", M_NO },
 	{ { "D:host-1.example.com" }, NULL, "host-1.example.com", M_SAN },
-	{ { "D:my_host.corp.example" }, NULL, "my_host.corp.example", M_SAN },
+	{ { "D:my_host.corp.example" }, NULL, "my_host.corp.example", M_NO },
+	{ { "D:*.corp.example" }, NULL, "my_host.corp.example", M_SAN },
+	{ { NOSAN }, "my_host.corp.example", "my_host.corp.example", M_NO },
 	{ { "D:a.example.com", "D:b.example.com" }, NULL, "b.example.com",
 	    M_SAN },
 	{ { "D:a.example.com", "D:b.example.com" }, NULL, "c.example.com",
@@ -353,6 +355,8 @@ test_suggest(void)
 		{ { "I:192.0.2.1" }, "legacy.example", "other.example",
 		    "192.0.2.1" },
 		{ { NOSAN }, NULL, "other.example", "" },
+		{ { "D:my_host.corp.example" }, NULL, "myhost.corp.example",
+		    "my_host.corp.example" },
 	};
 	char **got;
 	size_t i;
