@@ -1,0 +1,18 @@
+/* anchors.h - the trust anchors a diagnosis uses: files, directories, default. */
+#ifndef TRUSTFIX_ANCHORS_H
+#define TRUSTFIX_ANCHORS_H
+
+#include <openssl/x509.h>
+
+/*
+ * Add the certificates of path to st: a file (PEM with several
+ * certificates, DER, PKCS#7...) or a directory of such files under any
+ * names (a hashed directory too).  Returns the number added, or -1
+ * after reporting.
+ */
+int	anchors_add_path(X509_STORE *st, const char *path);
+
+/* OpenSSL's default locations, honouring SSL_CERT_FILE / SSL_CERT_DIR. */
+X509_STORE *anchors_default(void);
+
+#endif

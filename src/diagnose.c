@@ -1,0 +1,486 @@
+/* diagnose.c - verification with every error collected, rules, verdict. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "chain.h"
+#include "diagnose.h"
+#include "facts.h"
+#include "msg.h"
+#include "names.h"
+#include "profile.h"
+#include "revoke.h"
+
+/* One rating of a candidate path. */
+struct eval {
+	const struct diag_opts	*o;
+	const struct certlist	*path;
+	int			 anchored;
+	int			 seclevel;
+	STACK_OF(X509_CRL)	*crls;
+	struct findings		*out;
+};
+
+static int
+ossl_min_bits(int level)
+{
+	static const int bits[] = { 0, 80, 112, 128, 192, 256 };
+
+	if (level < 0)
+		level = 0;
+	if (level > 5)
+		level = 5;
+	return bits[level];
+}
+
+int
+diagnose_security_level(void)
+{
+	static int level = -1;
+	SSL_CTX *ctx;
+
+	if (level >= 0)
+		return level;
+	if ((ctx = SSL_CTX_new(TLS_client_method())) != NULL) {
+		level = SSL_CTX_get_security_level(ctx);
+		SSL_CTX_free(ctx);
+	} else
+		level = 1;
+	ERR_clear_error();
+	return level;
+}
+
+static void
+add(struct eval *e, enum finding_id id, enum severity sev, int cert,
+    char *detail)
+{
+	findings_add(e->out, id, sev, cert, NULL, detail, NULL);
+}
+
+/* OpenSSL's errors that trustfix judges itself, with more evidence. */
+static int
+judged_here(int err)
+{
+	switch (err) {
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_CERT_UNTRUSTED:
+	case X509_V_ERR_HOSTNAME_MISMATCH:
+	case X509_V_ERR_IP_ADDRESS_MISMATCH:
+	case X509_V_ERR_EE_KEY_TOO_SMALL:
+	case X509_V_ERR_CA_KEY_TOO_SMALL:
+	case X509_V_ERR_CA_MD_TOO_WEAK:
+		return 1;
+	}
+	return 0;
+}
+
+static enum finding_id
+map_error(int err)
+{
+	switch (err) {
+	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
+	case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
+		return F_BAD_SIGNATURE;
+	case X509_V_ERR_INVALID_CA:
+	case X509_V_ERR_KEYUSAGE_NO_CERTSIGN:
+		return F_NOT_A_CA;
+	case X509_V_ERR_PATH_LENGTH_EXCEEDED:
+		return F_PATH_LENGTH;
+	case X509_V_ERR_INVALID_PURPOSE:
+		return F_NO_SERVER_AUTH;
+	case X509_V_ERR_CERT_REJECTED:
+		return F_UNTRUSTED_ROOT;
+	case X509_V_ERR_PERMITTED_VIOLATION:
+	case X509_V_ERR_EXCLUDED_VIOLATION:
+	case X509_V_ERR_SUBTREE_MINMAX:
+	case X509_V_ERR_UNSUPPORTED_CONSTRAINT_TYPE:
+	case X509_V_ERR_UNSUPPORTED_CONSTRAINT_SYNTAX:
+	case X509_V_ERR_UNSUPPORTED_NAME_SYNTAX:
+		return F_NAME_CONSTRAINTS;
+	case X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION:
+		return F_CRITICAL_EXTENSION;
+	case X509_V_ERR_CERT_REVOKED:
+		return F_REVOKED;
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+	case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+	case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+		return F_REVOCATION_UNKNOWN;
+	}
+	return F_PROFILE;
+}
+
+static int eval_index = -1;
+
+static int
+verify_cb(int ok, X509_STORE_CTX *ctx)
+{
+	struct eval *e = X509_STORE_CTX_get_ex_data(ctx, eval_index);
+	int err, depth;
+	enum finding_id id;
+	X509 *x;
+	char *s;
+
+	if (ok || e == NULL)
+		return 1;
+	err = X509_STORE_CTX_get_error(ctx);
+	depth = X509_STORE_CTX_get_error_depth(ctx);
+	x = X509_STORE_CTX_get_current_cert(ctx);
+	if (judged_here(err))
+		return 1;
+	id = map_error(err);
+	if (depth < 0 || (size_t)depth >= e->path->n)
+		depth = 0;
+	s = x ? facts_subject(x) : NULL;
+	add(e, id, id == F_REVOCATION_UNKNOWN ? SEV_WARNING : SEV_ERROR,
+	    depth, xasprintf("OpenSSL: %s (error %d at depth %d%s%s)",
+	    X509_verify_cert_error_string(err), err, depth, s ? ", " : "",
+	    s ? s : ""));
+	free(s);
+	return 1;
+}
+
+/* X509_verify_cert on exactly this path, every error collected. */
+static void
+eval_openssl(struct eval *e)
+{
+	const struct certlist *p = e->path;
+	X509_STORE *st = X509_STORE_new();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	STACK_OF(X509) *untr = sk_X509_new_null();
+	X509_VERIFY_PARAM *param;
+	unsigned long flags;
+	size_t i, top = e->anchored ? p->n - 1 : p->n;
+
+	if (st == NULL || ctx == NULL || untr == NULL)
+		goto out;
+	if (e->anchored)
+		X509_STORE_add_cert(st, p->v[p->n - 1].x509);
+	for (i = 1; i < top; i++)
+		sk_X509_push(untr, p->v[i].x509);
+	if (!X509_STORE_CTX_init(ctx, st, p->v[0].x509, untr))
+		goto out;
+	X509_STORE_CTX_set_ex_data(ctx, eval_index, e);
+	param = X509_STORE_CTX_get0_param(ctx);
+	flags = X509_V_FLAG_X509_STRICT | X509_V_FLAG_PARTIAL_CHAIN;
+	if (e->crls != NULL) {
+		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
+		X509_STORE_CTX_set0_crls(ctx, e->crls);
+	}
+	X509_VERIFY_PARAM_set_flags(param, flags);
+	X509_VERIFY_PARAM_set_time(param, e->o->at);
+	if (e->o->server_auth)
+		X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
+	X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
+	(void)X509_verify_cert(ctx);
+out:
+	ERR_clear_error();
+	sk_X509_free(untr);
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(st);
+}
+
+/* Where the path ends: at an anchor, or why not. */
+static void
+eval_end(struct eval *e)
+{
+	const struct certlist *p = e->path;
+	X509 *top = p->v[p->n - 1].x509;
+	int last = (int)p->n - 1;
+	char *s, *aki;
+
+	if (e->anchored)
+		return;
+	s = facts_subject(top);
+	if (chain_self_signed(top)) {
+		add(e, last == 0 ? F_SELF_SIGNED : F_UNTRUSTED_ROOT,
+		    SEV_ERROR, last, xasprintf("%s is self-signed and is not "
+		    "among the trust anchors in use", s ? s : "?"));
+	} else {
+		free(s);
+		s = facts_issuer(top);
+		aki = facts_aki(top);
+		add(e, last == 0 ? F_MISSING_INTERMEDIATE : F_UNTRUSTED_ROOT,
+		    SEV_ERROR, last, xasprintf("issuer %s%s%s%s is neither "
+		    "sent, nor given, nor a trust anchor", s ? s : "?",
+		    aki ? " (key identifier " : "", aki ? aki : "",
+		    aki ? ")" : ""));
+		free(aki);
+	}
+	free(s);
+}
+
+static void
+eval_times(struct eval *e)
+{
+	const struct certlist *p = e->path;
+	time_t at = e->o->at;
+	size_t i;
+	int a, b;
+	char *t;
+
+	for (i = 0; i < p->n; i++) {
+		X509 *x = p->v[i].x509;
+
+		b = ASN1_TIME_cmp_time_t(X509_get0_notBefore(x), at);
+		a = ASN1_TIME_cmp_time_t(X509_get0_notAfter(x), at);
+		if (a == -2 || b == -2) {
+			add(e, F_PROFILE, SEV_ERROR, (int)i, xstrdup("the "
+			    "validity dates cannot be read"));
+			continue;
+		}
+		if (b > 0) {
+			t = facts_time(X509_get0_notBefore(x));
+			add(e, F_NOT_YET_VALID, SEV_ERROR, (int)i,
+			    xasprintf("valid from %s", t ? t : "?"));
+			free(t);
+		}
+		if (a < 0) {
+			t = facts_time(X509_get0_notAfter(x));
+			add(e, F_EXPIRED, SEV_ERROR, (int)i,
+			    xasprintf("valid until %s", t ? t : "?"));
+			free(t);
+		} else if (b <= 0 && ASN1_TIME_cmp_time_t(X509_get0_notAfter(x),
+		    at + DIAG_EXPIRING_DAYS * 86400) < 0) {
+			t = facts_time(X509_get0_notAfter(x));
+			add(e, F_EXPIRING_SOON, SEV_WARNING, (int)i,
+			    xasprintf("valid until %s, less than %d days "
+			    "from now", t ? t : "?", DIAG_EXPIRING_DAYS));
+			free(t);
+		}
+	}
+}
+
+static void
+eval_weak(struct eval *e)
+{
+	const struct certlist *p = e->path;
+	int minbits = ossl_min_bits(e->seclevel), mdnid, secbits, bits, type;
+	size_t i;
+	EVP_PKEY *k;
+	char *s;
+
+	for (i = 0; i < p->n; i++) {
+		X509 *x = p->v[i].x509;
+		int anchor = e->anchored && i == p->n - 1;
+
+		if (!anchor && X509_get_signature_info(x, &mdnid, NULL,
+		    &secbits, NULL) && (mdnid == NID_md5 ||
+		    mdnid == NID_sha1 || mdnid == NID_md4 || mdnid == NID_md2 ||
+		    mdnid == NID_md5_sha1)) {
+			s = facts_signature(x);
+			add(e, F_WEAK_SIGNATURE, secbits < minbits ?
+			    SEV_ERROR : SEV_WARNING, (int)i, xasprintf(
+			    "signed with %s (%d bits of security; security "
+			    "level %d requires %d)", s ? s : OBJ_nid2sn(mdnid),
+			    secbits, e->seclevel, minbits));
+			free(s);
+		}
+		if ((k = X509_get0_pubkey(x)) == NULL)
+			continue;
+		type = EVP_PKEY_get_base_id(k);
+		bits = EVP_PKEY_get_bits(k);
+		secbits = EVP_PKEY_get_security_bits(k);
+		if (((type == EVP_PKEY_RSA || type == EVP_PKEY_RSA_PSS ||
+		    type == EVP_PKEY_DSA) && bits < 2048) ||
+		    (type == EVP_PKEY_EC && bits < 256)) {
+			s = facts_key(x);
+			add(e, F_WEAK_KEY, secbits < minbits ? SEV_ERROR :
+			    SEV_WARNING, (int)i, xasprintf("%s key (%d bits "
+			    "of security; security level %d requires %d)",
+			    s ? s : "?", secbits, e->seclevel, minbits));
+			free(s);
+		}
+	}
+	ERR_clear_error();
+}
+
+static void
+eval_path(struct eval *e)
+{
+	eval_openssl(e);
+	eval_end(e);
+	eval_times(e);
+	eval_weak(e);
+	profile_check(e->path, e->anchored, e->o->server_auth, e->out);
+}
+
+static int
+judge(const struct certlist *path, int anchored, void *arg)
+{
+	struct eval e = *(struct eval *)arg;
+	struct findings f;
+	int score;
+
+	memset(&f, 0, sizeof(f));
+	e.path = path;
+	e.anchored = anchored;
+	e.out = &f;
+	eval_path(&e);
+	score = (int)findings_errors(&f) + (anchored ? 0 : 1000);
+	findings_clear(&f);
+	return score;
+}
+
+static void
+check_name(struct diagnosis *d, const struct diag_opts *o, struct eval *e)
+{
+	X509 *leaf = d->chain->path->v[0].x509;
+	char **dns, **ips, *cn, *n = msg_escape(o->name);
+
+	switch (names_check(leaf, o->name)) {
+	case NAME_MATCH_SAN:
+		break;
+	case NAME_MATCH_CN_ONLY:
+		cn = facts_common_name(leaf);
+		add(e, F_CN_ONLY, SEV_ERROR, 0, xasprintf("the certificate "
+		    "has no subjectAltName; only its CN (%s) carries %s",
+		    cn ? cn : "?", n));
+		free(cn);
+		break;
+	case NAME_MISMATCH:
+		d->suggested = names_suggest(leaf, o->name);
+		dns = facts_dns_names(leaf);
+		ips = facts_ip_addresses(leaf);
+		cn = facts_common_name(leaf);
+		if (facts_strv_len(dns) + facts_strv_len(ips) == 0)
+			add(e, F_NAME_MISMATCH, SEV_ERROR, 0, xasprintf("the "
+			    "certificate has no subjectAltName and its CN "
+			    "(%s) is not %s", cn ? cn : "none", n));
+		else
+			add(e, F_NAME_MISMATCH, SEV_ERROR, 0, xasprintf("%s "
+			    "is not among the %zu names of the certificate",
+			    n, facts_strv_len(dns) + facts_strv_len(ips)));
+		facts_strv_free(dns);
+		facts_strv_free(ips);
+		free(cn);
+		break;
+	case NAME_INVALID:
+		add(e, F_INVALID_NAME, SEV_ERROR, -1, xasprintf("%s is no "
+		    "host name and no IP address", n));
+		break;
+	}
+	free(n);
+}
+
+static void
+collect_all(struct diagnosis *d)
+{
+	size_t i;
+
+	d->all = certlist_new();
+	for (i = 0; i < d->chain->path->n; i++)
+		certlist_add1(d->all, d->chain->path->v[i].x509,
+		    d->chain->path->v[i].origin, d->chain->path->v[i].source);
+	for (i = 0; i < d->chain->offpath->n; i++)
+		certlist_add1(d->all, d->chain->offpath->v[i].x509,
+		    d->chain->offpath->v[i].origin,
+		    d->chain->offpath->v[i].source);
+}
+
+static void
+verdict(struct diagnosis *d, const struct diag_opts *o)
+{
+	explain_findings(d, o);
+	findings_sort(&d->findings);
+	d->trusted = findings_errors(&d->findings) == 0;
+	clients_dotnet(d, o, &d->dotnet);
+}
+
+struct diagnosis *
+diagnose_chain(const struct certlist *sent, const struct diag_opts *o)
+{
+	struct diagnosis *d = xcalloc(1, sizeof(*d));
+	struct chain_opts copts;
+	struct eval e;
+
+	if (eval_index < 0)
+		eval_index = X509_STORE_CTX_get_ex_new_index(0, NULL, NULL,
+		    NULL, NULL);
+	d->seclevel = diagnose_security_level();
+	memset(&e, 0, sizeof(e));
+	e.o = o;
+	e.seclevel = d->seclevel;
+	copts.aia = o->aia;
+	copts.deadline = o->deadline;
+	copts.timeout = o->timeout;
+	d->chain = chain_build(sent, o->untrusted, o->anchors, &copts, judge,
+	    &e);
+	e.path = d->chain->path;
+	e.anchored = d->chain->anchored;
+	e.out = &d->findings;
+	if (o->check_revocation)
+		e.crls = revoke_check(d->chain, o, &d->findings);
+	eval_path(&e);
+	if (o->name != NULL)
+		check_name(d, o, &e);
+	if (d->chain->order != NULL)
+		add(&e, F_CHAIN_ORDER, SEV_WARNING, -1,
+		    xstrdup(d->chain->order));
+	sk_X509_CRL_pop_free(e.crls, X509_CRL_free);
+	collect_all(d);
+	d->deployment = deploy_classify(d->all, &d->deployment_evidence);
+	clients_openssl(sent, o, d->seclevel, &d->openssl);
+	verdict(d, o);
+	return d;
+}
+
+struct diagnosis *
+diagnose_no_certificate(const char *why, const struct diag_opts *o)
+{
+	struct diagnosis *d = xcalloc(1, sizeof(*d));
+
+	d->seclevel = diagnose_security_level();
+	d->all = certlist_new();
+	d->deployment = DEPLOY_PRIVATE_CA;
+	findings_add(&d->findings, F_HANDSHAKE_FAILED, SEV_ERROR, -1, NULL,
+	    xstrdup(why), NULL);
+	clients_none(&d->openssl, &d->dotnet);
+	explain_findings(d, o);
+	d->trusted = 0;
+	return d;
+}
+
+void
+diagnose_old_protocol(struct diagnosis *d, const char *protocol,
+    const struct diag_opts *o)
+{
+	findings_add(&d->findings, F_OLD_PROTOCOL, SEV_ERROR, -1, NULL,
+	    xasprintf("the handshake failed with TLS 1.2 and later and "
+	    "succeeded with %s once old protocols were allowed",
+	    protocol ? protocol : "TLS 1.0/1.1"), NULL);
+	clients_dotnet_clear(&d->dotnet);
+	d->openssl.trusted = 0;
+	d->openssl.code = 0;
+	d->openssl.error = "unsupported protocol: the server offers only "
+	    "TLS 1.0/1.1";
+	verdict(d, o);
+}
+
+void
+diagnosis_free(struct diagnosis *d)
+{
+	if (d == NULL)
+		return;
+	findings_clear(&d->findings);
+	chain_free(d->chain);
+	certlist_free(d->all);
+	free(d->deployment_evidence);
+	facts_strv_free(d->suggested);
+	clients_dotnet_clear(&d->dotnet);
+	free(d);
+}

@@ -1,0 +1,68 @@
+/* diagnose.h - verification with every error collected, rules, verdict. */
+#ifndef TRUSTFIX_DIAGNOSE_H
+#define TRUSTFIX_DIAGNOSE_H
+
+#include <time.h>
+#include <openssl/x509.h>
+
+#include "certlist.h"
+#include "chain.h"
+#include "clients.h"
+#include "deploy.h"
+#include "findings.h"
+
+#define DIAG_EXPIRING_DAYS	30
+
+struct diag_opts {
+	const char	*name;		/* DNS name or IP to check, or NULL */
+	time_t		 at;		/* verification time */
+	int		 at_given;	/* --at was given */
+	int		 server_auth;	/* check the serverAuth purpose */
+	int		 aia;		/* fetch missing issuers */
+	int		 check_revocation;
+	int		 timeout;	/* seconds, per download */
+	time_t		 deadline;	/* for all downloads */
+	X509_STORE	*anchors;	/* trust anchors in use; never NULL */
+	int		 default_anchors; /* anchors are the client default */
+	const struct certlist *untrusted; /* --untrusted, or NULL */
+	const char	*target;	/* TARGET as given, for the fixes */
+	int		 network;	/* TARGET is a server */
+};
+
+struct diagnosis {
+	struct findings	 findings;	/* errors first */
+	struct chain	*chain;		/* NULL when nothing was received */
+	struct certlist	*all;		/* path, then sent but off-path */
+	enum deployment	 deployment;
+	char		*deployment_evidence;
+	char		**suggested;	/* names the client could use */
+	int		 trusted;	/* no error finding */
+	int		 seclevel;	/* the system's OpenSSL level */
+	struct client_openssl openssl;
+	struct client_dotnet dotnet;
+};
+
+/*
+ * Diagnose the certificates a server sent (sent->v[0] is its own) for
+ * the client described by o.  Returns a diagnosis the caller frees.
+ */
+struct diagnosis *diagnose_chain(const struct certlist *sent,
+	    const struct diag_opts *o);
+
+/* A diagnosis without certificate: handshake-failed, with why. */
+struct diagnosis *diagnose_no_certificate(const char *why,
+	    const struct diag_opts *o);
+
+/* Add old-protocol: only TLS < 1.2 (protocol) worked with the server. */
+void	diagnose_old_protocol(struct diagnosis *, const char *protocol,
+	    const struct diag_opts *o);
+
+void	diagnosis_free(struct diagnosis *);
+
+/* The system's OpenSSL security level (default configuration). */
+int	diagnose_security_level(void);
+
+/* Internal to the diagnose module: the words of each finding. */
+void	explain_findings(struct diagnosis *, const struct diag_opts *);
+
+#endif

@@ -1,0 +1,370 @@
+/* explain.c - the words of each finding: its summary and its fix. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diagnose.h"
+#include "facts.h"
+#include "msg.h"
+
+struct words {
+	const struct diagnosis	*d;
+	const struct diag_opts	*o;
+	const char		*target;
+	char			*subj;		/* of the finding's certificate */
+	const char		*what;		/* "server certificate", ... */
+};
+
+static X509 *
+cert_of(const struct diagnosis *d, int i)
+{
+	if (i < 0 || d->all == NULL || (size_t)i >= d->all->n)
+		return NULL;
+	return d->all->v[i].x509;
+}
+
+static const char *
+role(const struct diagnosis *d, int i)
+{
+	X509 *x = cert_of(d, i);
+
+	if (x == NULL || i == 0)
+		return "server certificate";
+	if (facts_is_self_issued(x))
+		return "root CA";
+	return "intermediate CA";
+}
+
+static char *
+import_fix(const struct words *w, const char *base)
+{
+	return xasprintf("on the client host run `trustfix export-root %s "
+	    "-o %s.pem`, check its SHA-256 fingerprint with the CA's "
+	    "administrator, then `trustfix import %s.pem`; for phones and "
+	    "tablets write a bundle with `trustfix bundle %s.pem --device all "
+	    "-o %s-bundle.zip`", w->target, base, base, base, base);
+}
+
+static void
+self_signed(struct words *w, struct finding *f)
+{
+	char *imp = import_fix(w, "server");
+
+	f->summary = xasprintf("The server certificate (%s) is self-signed "
+	    "and no trust anchor vouches for it", w->subj);
+	f->fix = xasprintf("Best: replace it with a certificate from your "
+	    "CA (on Exchange, request one from the enterprise CA with the "
+	    "Web Server template). To trust this one server as it is, %s.",
+	    imp);
+	free(imp);
+}
+
+static char *
+aia_words(const struct chain *c)
+{
+	char *s = xstrdup(""), *t, **u;
+
+	for (u = c->aia_http; u != NULL && *u != NULL; u++) {
+		t = xasprintf("%s AIA offers it over http at %s.", s, *u);
+		free(s);
+		s = t;
+	}
+	for (u = c->aia_other; u != NULL && *u != NULL; u++) {
+		t = xasprintf("%s AIA offers it at %s (not fetched: only http "
+		    "is followed; on a domain member `certutil -ca.cert` or "
+		    "the CA console exports it).", s, *u);
+		free(s);
+		s = t;
+	}
+	for (u = c->aia_log; u != NULL && *u != NULL; u++) {
+		t = xasprintf("%s Download %s.", s, *u);
+		free(s);
+		s = t;
+	}
+	if (*s == '\0') {
+		free(s);
+		s = xstrdup(" The certificate names no AIA caIssuers URL.");
+	}
+	return s;
+}
+
+static void
+untrusted_root(struct words *w, struct finding *f)
+{
+	const struct diagnosis *d = w->d;
+	X509 *x = cert_of(d, f->cert);
+	char *imp = import_fix(w, "root"), *aia, *iss, *t;
+
+	if (x != NULL && !facts_is_self_issued(x)) {
+		iss = facts_issuer(x);
+		aia = aia_words(d->chain);
+		f->summary = xasprintf("The root that issued %s (%s) is not "
+		    "available and not trusted", w->subj, iss ? iss : "?");
+		t = f->detail;
+		f->detail = xasprintf("%s.%s", t ? t : "", aia);
+		free(t);
+		free(iss);
+		free(aia);
+	} else
+		f->summary = xasprintf("The root CA %s is not trusted by "
+		    "this client", w->subj);
+	switch (d->deployment) {
+	case DEPLOY_WINDOWS_PKI:
+		f->fix = xasprintf("This is a Windows enterprise PKI (Active "
+		    "Directory Certificate Services) root: %s.", imp);
+		break;
+	case DEPLOY_PUBLIC_CA:
+		f->fix = xstrdup("The root is one of the distribution's "
+		    "default anchors but not among the anchors in use: update "
+		    "the ca-certificates package, or point the client "
+		    "(SSL_CERT_FILE, --trust) at the system bundle.");
+		break;
+	default:
+		f->fix = xasprintf("This is a private CA: %s.", imp);
+		break;
+	}
+	free(imp);
+}
+
+static void
+missing_intermediate(struct words *w, struct finding *f)
+{
+	X509 *x = cert_of(w->d, f->cert);
+	char *iss = x ? facts_issuer(x) : NULL, *aia = aia_words(w->d->chain);
+
+	f->summary = xasprintf("The server does not send the intermediate "
+	    "CA certificate (%s) that issued its certificate",
+	    iss ? iss : "?");
+	f->fix = xasprintf("Configure the server to send the intermediate "
+	    "%s after its own certificate (Exchange/IIS: import it into the "
+	    "computer's Intermediate Certification Authorities store and "
+	    "re-bind the certificate; nginx: append it to the "
+	    "ssl_certificate file; Postfix: append it to smtpd_tls_chain_"
+	    "files).%s", iss ? iss : "?", aia);
+	free(iss);
+	free(aia);
+}
+
+static char *
+names_list(char **v)
+{
+	char *s = NULL, *t;
+
+	for (; v != NULL && *v != NULL; v++) {
+		t = xasprintf("%s%s%s", s ? s : "", s ? ", " : "", *v);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+static void
+name_mismatch(struct words *w, struct finding *f)
+{
+	char *names = names_list(w->d->suggested);
+	const char *n = w->o->name ? w->o->name : "?";
+
+	f->summary = xasprintf("The certificate is not valid for the name "
+	    "%s", n);
+	if (names != NULL)
+		f->fix = xasprintf("Make the client connect to a name the "
+		    "certificate carries (%s), or have the certificate "
+		    "reissued with %s as a subjectAltName.", names, n);
+	else
+		f->fix = xasprintf("Have the certificate reissued with %s as "
+		    "a subjectAltName.", n);
+	free(names);
+}
+
+static void
+other(struct words *w, struct finding *f)
+{
+	const char *n = w->o->name ? w->o->name : "the server's name";
+	const char *sev = f->severity == SEV_ERROR ? "" : " (accepted at this "
+	    "host's security level, but on its way out)";
+
+	switch (f->id) {
+	case F_CN_ONLY:
+		f->summary = xasprintf("The name %s is only in the CN; the "
+		    "certificate has no subjectAltName", n);
+		f->fix = xasprintf("Reissue the certificate with DNS:%s in "
+		    "its subjectAltName (AD CS: add san:dns=%s to the request "
+		    "attributes). OpenSSL and .NET still accept it; browsers, "
+		    "Go, iOS and Android do not.", n, n);
+		break;
+	case F_EXPIRED:
+		f->summary = xasprintf("The %s %s has expired", w->what,
+		    w->subj);
+		f->fix = xasprintf("Renew the %s and install the new one on "
+		    "the server%s.", w->what, f->cert > 0 ? " (and on the "
+		    "clients, for a CA)" : "");
+		break;
+	case F_NOT_YET_VALID:
+		f->summary = xasprintf("The %s %s is not valid yet", w->what,
+		    w->subj);
+		f->fix = xstrdup("Check the clocks of this host and of the "
+		    "server (NTP), or wait until the certificate's start.");
+		break;
+	case F_EXPIRING_SOON:
+		f->summary = xasprintf("The %s %s expires in less than %d "
+		    "days", w->what, w->subj, DIAG_EXPIRING_DAYS);
+		f->fix = xasprintf("Renew the %s before it expires.", w->what);
+		break;
+	case F_WEAK_SIGNATURE:
+		f->summary = xasprintf("The %s %s has a weak signature "
+		    "(MD5/SHA-1)%s", w->what, w->subj, sev);
+		f->fix = xstrdup("Reissue it signed with SHA-256 (AD CS: "
+		    "certutil -setreg ca\\csp\\CNGHashAlgorithm SHA256, "
+		    "restart the CA service, then reissue).");
+		break;
+	case F_WEAK_KEY:
+		f->summary = xasprintf("The %s %s has a weak key%s", w->what,
+		    w->subj, sev);
+		f->fix = xstrdup("Reissue it with an RSA key of at least 2048 "
+		    "bits or an EC P-256 key.");
+		break;
+	case F_NO_SERVER_AUTH:
+		f->summary = xasprintf("The %s %s is not meant for TLS "
+		    "servers (extendedKeyUsage/keyUsage)", w->what, w->subj);
+		f->fix = xstrdup("Issue a certificate with extendedKeyUsage "
+		    "serverAuth and keyUsage digitalSignature/keyEncipherment "
+		    "(AD CS: the Web Server template).");
+		break;
+	case F_NOT_A_CA:
+		f->summary = xasprintf("The certificate %s issues others but "
+		    "is not a CA", w->subj);
+		f->fix = xstrdup("Only a CA certificate (basicConstraints "
+		    "CA:TRUE, keyUsage keyCertSign) may issue: have the server "
+		    "send its real issuing CA, or reissue the issuer from a CA "
+		    "template (AD CS: Subordinate Certification Authority).");
+		break;
+	case F_PATH_LENGTH:
+		f->summary = xasprintf("The path is longer than %s allows "
+		    "(pathLenConstraint)", w->subj);
+		f->fix = xstrdup("Issue the server certificate from a CA "
+		    "higher up, or reissue the CA with a larger path length.");
+		break;
+	case F_NAME_CONSTRAINTS:
+		f->summary = xasprintf("A name of the %s %s violates a CA's "
+		    "name constraints", w->what, w->subj);
+		f->fix = xstrdup("Issue the certificate from a CA whose name "
+		    "constraints permit its names, or fix the constraints.");
+		break;
+	case F_REVOKED:
+		f->summary = xasprintf("The %s %s has been revoked", w->what,
+		    w->subj);
+		f->fix = xstrdup("Install a new certificate on the server.");
+		break;
+	case F_REVOCATION_UNKNOWN:
+		f->summary = xasprintf("The revocation status of %s is unknown",
+		    w->subj);
+		f->fix = xstrdup("Make the CRL distribution point or the OCSP "
+		    "responder reachable over http from the clients.");
+		break;
+	case F_CHAIN_ORDER:
+		f->summary = xstrdup("The server sends its certificates out of "
+		    "order, or sends ones that are not part of its chain");
+		f->fix = xstrdup("Configure the server to send its own "
+		    "certificate first, then each issuer in order, and nothing "
+		    "else.");
+		break;
+	case F_BAD_SIGNATURE:
+		f->summary = xasprintf("The signature of the %s %s does not "
+		    "verify with its issuer's key", w->what, w->subj);
+		f->fix = xstrdup("The server probably sends an old or wrong "
+		    "intermediate: send the CA certificate that really issued "
+		    "it.");
+		break;
+	case F_PROFILE:
+		f->summary = xasprintf("The %s %s breaks the X.509 rules "
+		    "(RFC 5280)", w->what, w->subj);
+		f->fix = xstrdup("Reissue the certificate with a conforming "
+		    "profile; strict clients reject it.");
+		break;
+	case F_CRITICAL_EXTENSION:
+		f->summary = xasprintf("The %s %s has a critical extension "
+		    "clients do not know", w->what, w->subj);
+		f->fix = xstrdup("Reissue it without the unknown critical "
+		    "extension, or mark it non-critical.");
+		break;
+	case F_INVALID_NAME:
+		f->summary = xasprintf("%s is no host name and no IP address",
+		    n);
+		f->fix = xstrdup("Give a DNS name or an IP address.");
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+network(struct words *w, struct finding *f)
+{
+	if (f->id == F_HANDSHAKE_FAILED) {
+		f->summary = xstrdup("No certificate could be obtained from "
+		    "the server");
+		f->fix = xasprintf("Check that %s names the right host and "
+		    "port and that the service speaks TLS there (smtp://, "
+		    "imap:// and pop3:// ask for STARTTLS first; smtps://, "
+		    "imaps://, https:// speak TLS at once); try a longer "
+		    "--timeout on slow links.", w->target);
+		return;
+	}
+	f->summary = xstrdup("The server speaks only TLS 1.0/1.1, which "
+	    "this host's OpenSSL refuses");
+	f->fix = xstrdup("On the server, enable TLS 1.2 (Windows/Exchange: "
+	    "install the updates, set SCHANNEL\\Protocols\\TLS 1.2\\Server "
+	    "Enabled=1 and .NET SchUseStrongCrypto=1, then restart). Only as "
+	    "a stopgap on the client: allow TLS 1.0 in openssl.cnf's "
+	    "system_default section (MinProtocol = TLSv1, CipherString = "
+	    "DEFAULT@SECLEVEL=0) for that service.");
+}
+
+void
+explain_findings(struct diagnosis *d, const struct diag_opts *o)
+{
+	struct words w;
+	size_t i;
+
+	memset(&w, 0, sizeof(w));
+	w.d = d;
+	w.o = o;
+	w.target = o->target ? o->target : "TARGET";
+	for (i = 0; i < d->findings.n; i++) {
+		struct finding *f = &d->findings.v[i];
+		X509 *x = cert_of(d, f->cert);
+
+		if (f->summary != NULL)
+			continue;
+		w.subj = x ? facts_subject(x) : xstrdup("");
+		w.what = role(d, f->cert);
+		switch (f->id) {
+		case F_SELF_SIGNED:
+			self_signed(&w, f);
+			break;
+		case F_UNTRUSTED_ROOT:
+			untrusted_root(&w, f);
+			break;
+		case F_MISSING_INTERMEDIATE:
+			missing_intermediate(&w, f);
+			break;
+		case F_NAME_MISMATCH:
+			name_mismatch(&w, f);
+			break;
+		case F_HANDSHAKE_FAILED:
+		case F_OLD_PROTOCOL:
+			network(&w, f);
+			break;
+		default:
+			other(&w, f);
+			break;
+		}
+		if (f->summary == NULL)
+			f->summary = xstrdup(finding_name(f->id));
+		if (f->detail == NULL)
+			f->detail = xstrdup("");
+		if (f->fix == NULL)
+			f->fix = xstrdup("");
+		free(w.subj);
+	}
+}

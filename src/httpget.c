@@ -1,0 +1,160 @@
+/* httpget.c - bounded HTTP requests for AIA issuers, CRLs and OCSP. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/http.h>
+
+#include "httpget.h"
+#include "msg.h"
+
+static void
+ossl_reason(char *err, size_t errlen, const char *what)
+{
+	unsigned long e = ERR_peek_last_error();
+	char buf[256];
+
+	if (e != 0) {
+		ERR_error_string_n(e, buf, sizeof(buf));
+		snprintf(err, errlen, "%s: %s", what,
+		    ERR_reason_error_string(e) ? ERR_reason_error_string(e) :
+		    buf);
+	} else
+		snprintf(err, errlen, "%s", what);
+	ERR_clear_error();
+}
+
+/* Read all of b, at most HTTPGET_MAX_BODY bytes. */
+static int
+slurp(BIO *b, unsigned char **resp, size_t *len, char *err, size_t errlen)
+{
+	unsigned char *buf = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+
+	for (;;) {
+		if (n == cap) {
+			if (cap >= HTTPGET_MAX_BODY) {
+				snprintf(err, errlen, "answer larger than %d "
+				    "bytes", HTTPGET_MAX_BODY);
+				free(buf);
+				return -1;
+			}
+			cap = cap ? cap * 2 : 16384;
+			buf = xrealloc(buf, cap + 1);
+		}
+		r = BIO_read(b, buf + n, (int)(cap - n));
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*resp = buf;
+	*len = n;
+	return 0;
+}
+
+/* One request; *redirect receives a new URL when the server redirects. */
+static int
+one(const char *url, const char *ctype, const unsigned char *body,
+    size_t body_len, int timeout, char **redirect, unsigned char **resp,
+    size_t *resp_len, char *err, size_t errlen)
+{
+	OSSL_HTTP_REQ_CTX *rctx = NULL;
+	BIO *req = NULL, *rb = NULL;
+	char *host = NULL, *port = NULL, *path = NULL;
+	int ssl = 0, rc = -1;
+
+	if (!OSSL_HTTP_parse_url(url, &ssl, NULL, &host, &port, NULL, &path,
+	    NULL, NULL)) {
+		ossl_reason(err, errlen, "malformed URL");
+		goto out;
+	}
+	if (ssl || strncmp(url, "http://", 7) != 0) {
+		snprintf(err, errlen, "not an http URL");
+		goto out;
+	}
+	rctx = OSSL_HTTP_open(host, port, NULL, NULL, 0, NULL, NULL, NULL,
+	    NULL, 0, timeout);
+	if (rctx == NULL) {
+		ossl_reason(err, errlen, "cannot connect");
+		goto out;
+	}
+	if (body != NULL && (req = BIO_new_mem_buf(body, (int)body_len)) ==
+	    NULL)
+		goto out;
+	if (!OSSL_HTTP_set1_request(rctx, path, NULL, ctype, req, NULL, 0,
+	    HTTPGET_MAX_BODY, timeout, 0)) {
+		ossl_reason(err, errlen, "cannot send the request");
+		goto out;
+	}
+	rb = OSSL_HTTP_exchange(rctx, redirect);
+	if (rb == NULL) {
+		if (*redirect == NULL)
+			ossl_reason(err, errlen, "no answer");
+		else
+			rc = 0;
+		goto out;
+	}
+	rc = slurp(rb, resp, resp_len, err, errlen);
+out:
+	BIO_free(rb);
+	BIO_free(req);
+	OSSL_HTTP_close(rctx, rc == 0);
+	OPENSSL_free(host);
+	OPENSSL_free(port);
+	OPENSSL_free(path);
+	ERR_clear_error();
+	return rc;
+}
+
+int
+httpget(const char *url, const char *content_type, const unsigned char *body,
+    size_t body_len, int timeout, unsigned char **resp, size_t *resp_len,
+    char *err, size_t errlen)
+{
+	char *cur = xstrdup(url), *redirect = NULL;
+	time_t deadline = time(NULL) + timeout;
+	int n, left, rc = -1;
+
+	*resp = NULL;
+	*resp_len = 0;
+	for (n = 0; ; n++) {
+		left = (int)(deadline - time(NULL));
+		if (left <= 0) {
+			snprintf(err, errlen, "timed out after %d s", timeout);
+			break;
+		}
+		redirect = NULL;
+		if (one(cur, content_type, body, body_len, left, &redirect,
+		    resp, resp_len, err, errlen) != 0)
+			break;
+		if (redirect == NULL) {
+			rc = 0;
+			break;
+		}
+		if (n >= HTTPGET_MAX_REDIRECTS) {
+			snprintf(err, errlen, "more than %d redirects",
+			    HTTPGET_MAX_REDIRECTS);
+			break;
+		}
+		if (strncmp(redirect, "http://", 7) != 0) {
+			char *e = msg_escape(redirect);
+
+			snprintf(err, errlen, "redirected to %.200s, not an "
+			    "http URL", e);
+			free(e);
+			break;
+		}
+		free(cur);
+		cur = xstrdup(redirect);
+		OPENSSL_free(redirect);
+		redirect = NULL;
+	}
+	OPENSSL_free(redirect);
+	free(cur);
+	return rc;
+}

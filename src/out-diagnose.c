@@ -1,0 +1,260 @@
+/* out-diagnose.c - a diagnosis as text for a person, and as JSON. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts.h"
+#include "msg.h"
+#include "out-diagnose.h"
+#include "out.h"
+
+#define WIDTH	78
+
+struct pen {
+	FILE	*f;
+	int	 color;
+};
+
+static const char *
+on(const struct pen *p, const char *code)
+{
+	return p->color ? code : "";
+}
+
+static const char *
+off(const struct pen *p)
+{
+	return p->color ? "\033[0m" : "";
+}
+
+/* Print text (escaped) after label, wrapped at WIDTH, indented by 11. */
+static void
+wrapped(const struct pen *p, const char *label, const char *text)
+{
+	char *s = msg_escape(text), *w = s, *brk;
+	size_t col = 11, len;
+
+	fprintf(p->f, "  %-8s ", label);
+	while (*w != '\0') {
+		len = strcspn(w, " ");
+		if (col + len > WIDTH && col > 11) {
+			fprintf(p->f, "\n%11s", "");
+			col = 11;
+		}
+		fprintf(p->f, "%.*s", (int)len, w);
+		col += len;
+		brk = w + len;
+		while (*brk == ' ')
+			brk++;
+		if (*brk != '\0' && brk != w + len) {
+			fputc(' ', p->f);
+			col++;
+		}
+		w = brk;
+	}
+	fputc('\n', p->f);
+	free(s);
+}
+
+static void
+verdict_line(const struct pen *p, const char *what,
+    const struct diagnosis *d)
+{
+	size_t i, nerr = 0, nwarn = 0;
+	char *w = msg_escape(what);
+
+	for (i = 0; i < d->findings.n; i++) {
+		if (d->findings.v[i].severity == SEV_ERROR)
+			nerr++;
+		else if (d->findings.v[i].severity == SEV_WARNING)
+			nwarn++;
+	}
+	if (d->trusted)
+		fprintf(p->f, "%sTRUSTED%s  %s: a client would accept this "
+		    "certificate", on(p, "\033[1;32m"), off(p), w);
+	else
+		fprintf(p->f, "%sNOT TRUSTED%s  %s: a client would reject "
+		    "this certificate (%zu error%s)", on(p, "\033[1;31m"),
+		    off(p), w, nerr, nerr == 1 ? "" : "s");
+	if (nwarn > 0)
+		fprintf(p->f, ", %zu warning%s", nwarn, nwarn == 1 ? "" : "s");
+	fprintf(p->f, "\n");
+	free(w);
+}
+
+static void
+finding(const struct pen *p, size_t n, const struct finding *f)
+{
+	const char *c = f->severity == SEV_ERROR ? "\033[1;31m" :
+	    f->severity == SEV_WARNING ? "\033[1;33m" : "\033[1m";
+	char *s = msg_escape(f->summary);
+
+	fprintf(p->f, "\n%zu. %s%s%s [%s] %s\n", n, on(p, c),
+	    severity_name(f->severity), off(p), finding_name(f->id), s);
+	free(s);
+	if (f->detail != NULL && *f->detail != '\0')
+		wrapped(p, "why:", f->detail);
+	if (f->fix != NULL && *f->fix != '\0')
+		wrapped(p, "fix:", f->fix);
+}
+
+static const char *
+deploy_meaning(enum deployment dep)
+{
+	switch (dep) {
+	case DEPLOY_SELF_SIGNED:
+		return "the server vouches for itself: every client must "
+		    "trust this very certificate, or the server needs one "
+		    "from a CA.";
+	case DEPLOY_WINDOWS_PKI:
+		return "the certificate comes from a Windows enterprise CA "
+		    "(AD CS): domain-joined Windows machines trust its root "
+		    "through Group Policy, but Linux hosts, appliances and "
+		    "phones must be given the root (export-root, import, "
+		    "bundle).";
+	case DEPLOY_PUBLIC_CA:
+		return "a public CA: clients with an up-to-date trust store "
+		    "already trust its root; fix the server, not the clients.";
+	case DEPLOY_PRIVATE_CA:
+		break;
+	}
+	return "a private CA: clients trust it only once its root is "
+	    "imported (export-root, import, bundle).";
+}
+
+static void
+chain_text(const struct pen *p, const struct diagnosis *d)
+{
+	size_t i, npath = d->chain ? d->chain->path->n : 0;
+	char *label;
+
+	if (d->all == NULL || d->all->n == 0)
+		return;
+	fprintf(p->f, "\n%schain%s (leaf first, as built):\n",
+	    on(p, "\033[1m"), off(p));
+	for (i = 0; i < d->all->n; i++) {
+		const struct cert_entry *e = &d->all->v[i];
+
+		if (i >= npath)
+			label = xasprintf("sent by the server, not on the "
+			    "path");
+		else if (i + 1 == npath && d->chain->anchored)
+			label = xasprintf("%s, trust anchor",
+			    cert_source_name(e->source));
+		else if (e->source == SOURCE_AIA)
+			label = xasprintf("fetched from %s", e->origin ?
+			    e->origin : "AIA");
+		else
+			label = xstrdup(cert_source_name(e->source));
+		out_text_cert(p->f, e->x509, (int)i, label);
+		free(label);
+	}
+}
+
+static void
+clients_text(const struct pen *p, const struct diagnosis *d)
+{
+	fprintf(p->f, "\n%sclients%s:\n", on(p, "\033[1m"), off(p));
+	if (d->openssl.trusted)
+		fprintf(p->f, "  OpenSSL  accepts (verify return code 0)\n");
+	else
+		fprintf(p->f, "  OpenSSL  rejects: verify error %d: %s\n",
+		    d->openssl.code, d->openssl.error ? d->openssl.error :
+		    "?");
+	if (d->dotnet.trusted)
+		fprintf(p->f, "  .NET     accepts (SslPolicyErrors.None)\n");
+	else
+		fprintf(p->f, "  .NET     rejects: %s\n", d->dotnet.message ?
+		    d->dotnet.message : "?");
+}
+
+void
+out_diagnose_text(FILE *f, const char *what, const struct diagnosis *d,
+    int color)
+{
+	struct pen p = { f, color };
+	char *ev;
+	size_t i;
+
+	verdict_line(&p, what, d);
+	for (i = 0; i < d->findings.n; i++)
+		finding(&p, i + 1, &d->findings.v[i]);
+	if (d->chain != NULL) {
+		fprintf(f, "\n%sdeployment%s: %s\n", on(&p, "\033[1m"),
+		    off(&p), deploy_name(d->deployment));
+		if (d->deployment_evidence != NULL) {
+			ev = msg_escape(d->deployment_evidence);
+			wrapped(&p, "evidence", ev);
+			free(ev);
+		}
+		wrapped(&p, "meaning", deploy_meaning(d->deployment));
+	}
+	chain_text(&p, d);
+	clients_text(&p, d);
+}
+
+/* A JSON string even for text that is not UTF-8 (escaped then). */
+static json_t *
+jstr_or_null(const char *s)
+{
+	json_t *j;
+	char *e;
+
+	if (s == NULL)
+		return json_null();
+	if ((j = json_string(s)) == NULL) {
+		e = msg_escape(s);
+		j = json_string(e);
+		free(e);
+	}
+	return j ? j : json_null();
+}
+
+static json_t *
+findings_json(const struct diagnosis *d)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < d->findings.n; i++) {
+		const struct finding *f = &d->findings.v[i];
+
+		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:o,s:o,"
+		    "s:o}", "id", finding_name(f->id), "severity",
+		    severity_name(f->severity), "certificate",
+		    f->cert >= 0 ? json_integer(f->cert) : json_null(),
+		    "summary", jstr_or_null(f->summary), "detail",
+		    jstr_or_null(f->detail), "fix", jstr_or_null(f->fix)));
+	}
+	return a;
+}
+
+json_t *
+out_diagnose_json(json_t *target, const struct diagnosis *d)
+{
+	json_t *doc = json_object(), *chain = json_array(), *names, *c;
+	size_t i, npath = d->chain ? d->chain->path->n : 0;
+	char **s;
+
+	for (i = 0; d->all != NULL && i < d->all->n; i++) {
+		c = facts_json(d->all->v[i].x509, d->all->v[i].source);
+		json_object_set_new(c, "in_path", json_boolean(i < npath));
+		if (d->all->v[i].source == SOURCE_AIA)
+			json_object_set_new(c, "url",
+			    jstr_or_null(d->all->v[i].origin));
+		json_array_append_new(chain, c);
+	}
+	names = json_array();
+	for (s = d->suggested; s != NULL && *s != NULL; s++)
+		json_array_append_new(names, json_string(*s));
+	json_object_set_new(doc, "target", target);
+	json_object_set_new(doc, "verdict",
+	    json_string(d->trusted ? "trusted" : "untrusted"));
+	json_object_set_new(doc, "deployment", d->chain ?
+	    json_string(deploy_name(d->deployment)) : json_null());
+	json_object_set_new(doc, "findings", findings_json(d));
+	json_object_set_new(doc, "chain", chain);
+	json_object_set_new(doc, "suggested_names", names);
+	json_object_set_new(doc, "clients", clients_json(&d->openssl,
+	    &d->dotnet));
+	return doc;
+}
