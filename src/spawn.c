@@ -103,13 +103,30 @@ read_output(int fd, struct spawn_result *res)
 	res->output[len] = '\0';
 }
 
-int
-spawn_run(const char *const argv[], const char *const envp[],
-    struct spawn_result *res)
+static int
+feed_input(int fd, const char *input, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, input, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		input += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+run(const char *const argv[], const char *const envp[], const char *input,
+    size_t input_len, struct spawn_result *res)
 {
 	posix_spawn_file_actions_t fa;
 	char *prog = NULL, **env = NULL;
-	int pipefd[2] = { -1, -1 }, status, err, rc = -1;
+	int pipefd[2] = { -1, -1 }, infd[2] = { -1, -1 }, status, err, rc = -1;
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
@@ -121,9 +138,17 @@ spawn_run(const char *const argv[], const char *const envp[],
 		msg_error("cannot run %s: %s", prog, strerror(errno));
 		goto out;
 	}
+	if (input != NULL && pipe2(infd, O_CLOEXEC) == -1) {
+		msg_error("cannot run %s: %s", prog, strerror(errno));
+		goto out;
+	}
 	env = make_env(envp);
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (input != NULL)
+		posix_spawn_file_actions_adddup2(&fa, infd[0], 0);
+	else
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+		    O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
 	err = posix_spawn(&pid, prog, &fa, NULL, (char *const *)argv, env);
@@ -133,6 +158,17 @@ spawn_run(const char *const argv[], const char *const envp[],
 	if (err != 0) {
 		msg_error("cannot run %s: %s", prog, strerror(err));
 		goto out;
+	}
+	if (input != NULL) {
+		close(infd[0]);
+		infd[0] = -1;
+		/* Small input fits the pipe: write it all, then read. */
+		if (feed_input(infd[1], input, input_len) == -1 &&
+		    errno != EPIPE)
+			msg_warn("cannot write to %s: %s", prog,
+			    strerror(errno));
+		close(infd[1]);
+		infd[1] = -1;
 	}
 	read_output(pipefd[0], res);
 	while (waitpid(pid, &status, 0) == -1)
@@ -154,9 +190,27 @@ out:
 		close(pipefd[0]);
 	if (pipefd[1] != -1)
 		close(pipefd[1]);
+	if (infd[0] != -1)
+		close(infd[0]);
+	if (infd[1] != -1)
+		close(infd[1]);
 	free(env);
 	free(prog);
 	return rc;
+}
+
+int
+spawn_run(const char *const argv[], const char *const envp[],
+    struct spawn_result *res)
+{
+	return run(argv, envp, NULL, 0, res);
+}
+
+int
+spawn_run_input(const char *const argv[], const char *const envp[],
+    const char *input, size_t len, struct spawn_result *res)
+{
+	return run(argv, envp, input, len, res);
 }
 
 int

@@ -19,6 +19,12 @@ struct spawn_result {
  */
 int	spawn_run(const char *const argv[], const char *const envp[],
 	    struct spawn_result *res);
+/*
+ * The same with input (len bytes, at most a pipe's buffer, 64 KiB) on
+ * the program's stdin instead of the null device.
+ */
+int	spawn_run_input(const char *const argv[], const char *const envp[],
+	    const char *input, size_t len, struct spawn_result *res);
 void	spawn_result_clear(struct spawn_result *res);
 
 /* 1 if the program exited with status 0. */

@@ -1,15 +1,537 @@
 /* store-cacerts.c - the ca-certificates backend: anchor files + refresh. */
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <openssl/pem.h>
 
+#include "fileutil.h"
+#include "load.h"
 #include "msg.h"
+#include "spawn.h"
 #include "store-int.h"
+
+#define LOCAL_DEBIAN	"/usr/local/share/ca-certificates"
+#define LOCAL_SUSE	"/etc/pki/trust/anchors"
+#define ETC_CERTS	"/etc/ssl/certs"
+#define HOOKS_DIR	"/etc/ca-certificates/update.d"
+#define DIST_CERTS	"/usr/share/ca-certificates"
+#define CERTS_CONF	"/etc/ca-certificates.conf"
+#define PENDING		".removing"
+
+/* A certificate file in the local anchor directory. */
+struct local_file {
+	char		*name;		/* "trustfix-x.crt" */
+	char		 sha256[65];
+	int		 pending;	/* ".trustfix-x.crt.removing" */
+};
+
+struct local_files {
+	struct local_file *v;
+	size_t		 n;
+};
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static void
+locals_clear(struct local_files *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].name);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static int
+sha_of_file(const char *path, char sha[65])
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	struct store_anchor a;
+	int rc = -1;
+
+	if (store_read_pems(path, sk) == 0) {
+		store_anchor_fill(&a, sk_X509_value(sk, 0));
+		memcpy(sha, a.sha256, 65);
+		rc = 0;
+	}
+	sk_X509_pop_free(sk, X509_free);
+	return rc;
+}
+
+/* The *.crt files of dir, and trustfix's pending removals. */
+static void
+scan_local(const char *dir, struct local_files *l)
+{
+	struct local_file *f;
+	struct dirent *e;
+	DIR *d;
+	char *path;
+	int pending;
+
+	memset(l, 0, sizeof(*l));
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		pending = strncmp(e->d_name, "." STORE_FILE_PREFIX, 10) == 0 &&
+		    ends_with(e->d_name, ".crt" PENDING);
+		if (!pending && (e->d_name[0] == '.' ||
+		    !ends_with(e->d_name, ".crt")))
+			continue;
+		l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+		f = &l->v[l->n];
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if (sha_of_file(path, f->sha256) == 0) {
+			f->name = xstrdup(e->d_name);
+			f->pending = pending;
+			l->n++;
+		}
+		free(path);
+	}
+	closedir(d);
+}
+
+static const struct local_file *
+local_find(const struct local_files *l, const char *sha, int pending)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].sha256, sha) == 0 &&
+		    l->v[i].pending == pending)
+			return &l->v[i];
+	return NULL;
+}
+
+static int
+is_ours(const char *name)
+{
+	return strncmp(name, STORE_FILE_PREFIX, strlen(STORE_FILE_PREFIX)) == 0;
+}
+
+static int
+refresh(struct store *st)
+{
+	const char *argv[] = { "update-ca-certificates", NULL };
+	struct spawn_result res;
+	int rc = -1;
+
+	(void)st;
+	if (spawn_run(argv, NULL, &res) == -1)
+		return -1;
+	if (spawn_ok(&res))
+		rc = 0;
+	else
+		msg_error("update-ca-certificates failed: %s",
+		    res.output[0] ? res.output : "no message");
+	spawn_result_clear(&res);
+	return rc;
+}
+
+/* Our links in /etc/ssl/certs: NAME.pem and the hash links to it. */
+static int
+remove_links(const char *crt_name)
+{
+	const char *argv[] = { "openssl", "rehash", ETC_CERTS, NULL };
+	struct spawn_result res;
+	struct dirent *e;
+	struct stat sb;
+	char *pem_name, *pem, *path, target[4096];
+	ssize_t len;
+	DIR *d;
+	int hashed = 0;
+
+	pem_name = xasprintf("%.*s.pem", (int)(strlen(crt_name) - 4), crt_name);
+	pem = xasprintf("%s/%s", ETC_CERTS, pem_name);
+	if ((d = opendir(ETC_CERTS)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			path = xasprintf("%s/%s", ETC_CERTS, e->d_name);
+			len = readlink(path, target, sizeof(target) - 1);
+			if (len > 0) {
+				target[len] = '\0';
+				if ((strcmp(target, pem_name) == 0 ||
+				    strcmp(target, pem) == 0) &&
+				    fu_unlink(path) == 0)
+					hashed++;
+			}
+			free(path);
+		}
+		closedir(d);
+	}
+	if (lstat(pem, &sb) == 0 && S_ISLNK(sb.st_mode))
+		fu_unlink(pem);
+	/* Other certificates' HASH.1 must not hide behind a gap at .0. */
+	if (hashed > 0 && spawn_run(argv, NULL, &res) == 0) {
+		if (!spawn_ok(&res))
+			msg_warn("openssl rehash %s failed: %s", ETC_CERTS,
+			    res.output);
+		spawn_result_clear(&res);
+	}
+	free(pem);
+	free(pem_name);
+	return 0;
+}
+
+static int
+hook_name_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!(*s == '_' || *s == '-' || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+			return 0;
+	return 1;
+}
+
+/* What update-ca-certificates never does: tell its hooks "-NAME.pem". */
+static void
+run_hooks(const char *crt_name)
+{
+	struct dirent **names = NULL;
+	struct spawn_result res;
+	char *line, *hook;
+	const char *argv[2] = { NULL, NULL };
+	int n, i;
+
+	line = xasprintf("-%s/%.*s.pem\n", ETC_CERTS,
+	    (int)(strlen(crt_name) - 4), crt_name);
+	n = scandir(HOOKS_DIR, &names, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		hook = xasprintf("%s/%s", HOOKS_DIR, names[i]->d_name);
+		argv[0] = hook;
+		if (hook_name_ok(names[i]->d_name) && access(hook, X_OK) == 0 &&
+		    spawn_run_input(argv, NULL, line, strlen(line), &res) == 0) {
+			if (!spawn_ok(&res))
+				msg_warn("the hook %s failed: %s", hook,
+				    res.output);
+			spawn_result_clear(&res);
+		}
+		free(hook);
+		free(names[i]);
+	}
+	free(names);
+	free(line);
+}
+
+/* After the rename to ".NAME.removing": links, bundle, hooks, journal. */
+static int
+finish_removal(struct store *st, const char *pending_name)
+{
+	char *crt = xasprintf("%.*s",
+	    (int)(strlen(pending_name) - 1 - strlen(PENDING)),
+	    pending_name + 1);
+	char *path = xasprintf("%s/%s", st->location, pending_name);
+	int rc = -1;
+
+	remove_links(crt);
+	fault_point("after-links");
+	if (refresh(st) == -1)
+		goto out;
+	fault_point("after-refresh");
+	run_hooks(crt);
+	fault_point("after-hooks");
+	rc = fu_unlink(path);
+out:
+	free(path);
+	free(crt);
+	return rc;
+}
+
+/*
+ * Complete what a crashed run left: pending removals, and anchor files
+ * that the bundle does not hold yet.
+ */
+static int
+roll_forward(struct store *st)
+{
+	struct local_files l;
+	struct store_anchors a;
+	size_t i;
+	int stale = 0, rc = 0;
+
+	scan_local(st->location, &l);
+	for (i = 0; i < l.n && rc == 0; i++)
+		if (l.v[i].pending)
+			rc = finish_removal(st, l.v[i].name);
+	if (rc == 0 && p11v_reload(st->p11) == 0 && p11v_list(st->p11, &a) == 0) {
+		for (i = 0; i < l.n; i++) {
+			const struct store_anchor *f = NULL;
+			size_t k;
+
+			for (k = 0; k < a.n && f == NULL; k++)
+				if (strcmp(a.v[k].sha256, l.v[i].sha256) == 0)
+					f = &a.v[k];
+			if (!l.v[i].pending && is_ours(l.v[i].name) && !f)
+				stale = 1;
+		}
+		store_anchors_clear(&a);
+	}
+	if (rc == 0 && stale)
+		rc = refresh(st);
+	locals_clear(&l);
+	return rc;
+}
+
+/* Fingerprints and paths of the distribution's own certificate files. */
+static void
+scan_dist(const char *dir, const char *rel, struct local_files *l)
+{
+	struct dirent *e;
+	struct local_file *f;
+	struct stat sb;
+	DIR *d;
+	char *path, *r;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		r = *rel ? xasprintf("%s/%s", rel, e->d_name) :
+		    xstrdup(e->d_name);
+		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+			scan_dist(path, r, l);
+		else if (ends_with(e->d_name, ".crt")) {
+			l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+			f = &l->v[l->n];
+			if (sha_of_file(path, f->sha256) == 0) {
+				f->name = r;
+				f->pending = 0;
+				l->n++;
+				r = NULL;
+			}
+		}
+		free(r);
+		free(path);
+	}
+	closedir(d);
+}
+
+static int
+cacerts_list(struct store *st, struct store_anchors *out)
+{
+	struct local_files l;
+	const struct local_file *f;
+	struct store_anchor *a;
+	size_t i;
+
+	if (p11v_list(st->p11, out) == -1)
+		return -1;
+	/*
+	 * The bundle holds the distribution's certificates (selected from
+	 * /usr/share/ca-certificates) and the local anchor directory's.
+	 */
+	scan_local(st->location, &l);
+	for (i = 0; i < out->n; i++) {
+		a = &out->v[i];
+		f = local_find(&l, a->sha256, 0);
+		a->trustfix = f != NULL && is_ours(f->name);
+		a->distribution = f == NULL && !a->distrusted;
+	}
+	locals_clear(&l);
+	return 0;
+}
+
+static char *
+pem_of(X509 *x)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *data, *s;
+	long len;
+
+	PEM_write_bio_X509(b, x);
+	len = BIO_get_mem_data(b, &data);
+	s = xasprintf("%.*s", (int)len, data);
+	BIO_free(b);
+	return s;
+}
+
+static int
+cacerts_import(struct store *st, X509 *x, const char *label,
+    unsigned purposes, int dry_run)
+{
+	struct store_anchor me;
+	struct local_files l;
+	char *safe = NULL, *path = NULL, *pem = NULL;
+	int rc = -1;
+
+	(void)purposes;
+	store_anchor_fill(&me, x);
+	scan_local(st->location, &l);
+	if (store_p11_sees(st, x) == 1 && store_openssl_sees(x)) {
+		rc = 0;
+		goto out;
+	}
+	if (dry_run) {
+		rc = 1;
+		goto out;
+	}
+	if (local_find(&l, me.sha256, 0) == NULL) {
+		safe = store_safe_name(label);
+		path = xasprintf("%s/%s%s-%.8s.crt", st->location,
+		    STORE_FILE_PREFIX, safe, me.sha256);
+		pem = pem_of(x);
+		if (fu_write_atomic(path, pem, strlen(pem), 0644) == -1)
+			goto out;
+		fault_point("after-rename");
+	}
+	if (refresh(st) == -1)
+		goto out;
+	rc = 1;
+out:
+	locals_clear(&l);
+	free(pem);
+	free(path);
+	free(safe);
+	return rc;
+}
+
+/* --force on a distribution anchor: deselect it in ca-certificates.conf. */
+static int
+deselect(struct store *st, const struct store_anchor *a, int dry_run)
+{
+	struct local_files dist = { NULL, 0 };
+	const struct local_file *f;
+	unsigned char *conf = NULL;
+	size_t len = 0;
+	char *out = NULL, *line, *save = NULL;
+	int rc = -1;
+
+	scan_dist(DIST_CERTS, "", &dist);
+	if ((f = local_find(&dist, a->sha256, 0)) == NULL) {
+		msg_error("%s is in no file trustfix can deselect; remove it "
+		    "where it was added", a->sha256);
+		goto out;
+	}
+	if (load_read_file(CERTS_CONF, 1024 * 1024, &conf, &len) == -1)
+		goto out;
+	out = xcalloc(1, len + 2);
+	for (line = strtok_r((char *)conf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (strcmp(line, f->name) == 0)
+			strcat(out, "!");
+		strcat(out, line);
+		strcat(out, "\n");
+	}
+	if (dry_run) {
+		rc = 1;
+		goto out;
+	}
+	if (fu_write_atomic(CERTS_CONF, out, strlen(out), 0644) == -1 ||
+	    refresh(st) == -1)
+		goto out;
+	rc = 1;
+out:
+	free(out);
+	free(conf);
+	locals_clear(&dist);
+	return rc;
+}
+
+static int
+cacerts_remove(struct store *st, const struct store_anchor *a, int force,
+    int dry_run)
+{
+	struct local_files l;
+	const struct local_file *f;
+	char *from = NULL, *pending = NULL, *to = NULL;
+	int rc = -1;
+
+	scan_local(st->location, &l);
+	if ((f = local_find(&l, a->sha256, 0)) == NULL) {
+		rc = force ? deselect(st, a, dry_run) : 0;
+		goto out;
+	}
+	if (dry_run) {
+		rc = 1;
+		goto out;
+	}
+	from = xasprintf("%s/%s", st->location, f->name);
+	pending = xasprintf(".%s%s", f->name, PENDING);
+	to = xasprintf("%s/%s", st->location, pending);
+	if (fu_rename(from, to) == -1)
+		goto out;
+	fault_point("after-rename");
+	if (finish_removal(st, pending) == -1)
+		goto out;
+	rc = 1;
+out:
+	locals_clear(&l);
+	free(to);
+	free(pending);
+	free(from);
+	return rc;
+}
+
+static int
+cacerts_verify(struct store *st, X509 *x, int present, char **advice)
+{
+	int p11 = store_p11_sees(st, x), ossl = store_openssl_sees(x);
+
+	if (p11 == present && ossl == present)
+		return 0;
+	if (ossl != present)
+		*advice = xasprintf("OpenSSL's default store (%s, %s) %s it: "
+		    "run 'update-ca-certificates --fresh' as root and check "
+		    "%s", X509_get_default_cert_file(),
+		    X509_get_default_cert_dir(), present ? "does not have" :
+		    "still has", st->location);
+	else
+		*advice = xasprintf("p11-kit's trust module %s it: run "
+		    "'update-ca-certificates --fresh' as root, then 'trust "
+		    "list --filter=ca-anchors'", present ? "does not see" :
+		    "still sees");
+	return -1;
+}
+
+static void
+cacerts_close(struct store *st)
+{
+	(void)st;
+}
+
+const struct store_ops store_cacerts_ops = {
+	"ca-certificates", STORE_CACERTS, 0,
+	cacerts_list, cacerts_import, cacerts_remove, cacerts_verify,
+	cacerts_close
+};
 
 int
 store_cacerts_open(struct store *st, struct p11_view *v)
 {
-	p11v_close(v);
-	msg_error("not yet");
-	return -1;
+	struct stat sb;
+
+	st->ops = &store_cacerts_ops;
+	st->p11 = v;
+	if (v == NULL) {
+		msg_error("p11-kit's trust module is needed to read the store");
+		return -1;
+	}
+	/* SUSE keeps local anchors where p11-kit reads them. */
+	if (stat(LOCAL_SUSE, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+	    stat(LOCAL_DEBIAN, &sb) == -1)
+		st->location = xstrdup(LOCAL_SUSE);
+	else
+		st->location = xstrdup(LOCAL_DEBIAN);
+	st->certs_dir = xstrdup(ETC_CERTS);
+	if (!(st->flags & STORE_WRITE))
+		return 0;
+	if (fu_mkdir_p(st->location, 0755) == -1 ||
+	    store_take_lock(st, st->location) == -1 ||
+	    roll_forward(st) == -1 || p11v_reload(st->p11) == -1)
+		return -1;
+	return 0;
 }
