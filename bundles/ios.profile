@@ -19,10 +19,11 @@ Install the profile on the device:
 2. Open Settings > General > VPN & Device Management (older versions:
    Settings > General > Profiles), tap the downloaded profile, tap
    Install and enter the device passcode.
-3. iOS and iPadOS do not trust a root installed by hand for servers until
-   you turn it on: Settings > General > About > Certificate Trust
-   Settings, under "Enable full trust for root certificates", turn on
-   each root listed below.
+3. iOS and iPadOS do not trust a root installed by hand for servers
+   until you turn it on in
+   Settings > General > About > Certificate Trust Settings:
+   under "Enable full trust for root certificates", turn on each root
+   listed below.
 4. Check: open the mail account or the web site again. The certificate
    warning is gone.
 

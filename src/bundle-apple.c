@@ -145,7 +145,9 @@ profile_plist(const struct bundle *b, const struct bundle_opts *opts)
 	size_t i;
 
 	id = bundle_identifier(b, opts);
+	/* Prefixed, or a single root's UUID would be the profile's too. */
 	all = xcalloc(b->ncerts + 1, 64);
+	memcpy(all, "Configuration", 13);
 	arr = plist_new_array();
 	for (i = 0; i < b->ncerts; i++) {
 		if ((p = root_payload(&b->certs[i], id)) == NULL) {
@@ -153,7 +155,7 @@ profile_plist(const struct bundle *b, const struct bundle_opts *opts)
 			goto out;
 		}
 		plist_array_append_item(arr, p);
-		memcpy(all + 64 * i, b->certs[i].sha256, 64);
+		memcpy(all + 13 + 64 * i, b->certs[i].sha256, 64);
 	}
 	default_names(b, &display, &org);
 	top = plist_new_dict();

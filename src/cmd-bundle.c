@@ -239,6 +239,11 @@ select_devices(const char *list, struct devprofile **v, size_t n,
 	size_t i, len;
 
 	*nsel = 0;
+	if (n == 0) {
+		msg_error("no device profiles found (see TRUSTFIX_BUNDLES_DIR "
+		    "in trustfix-bundle(1))");
+		return -1;
+	}
 	if (list == NULL || strcmp(list, "all") == 0) {
 		memcpy(sel, v, n * sizeof(*v));
 		*nsel = n;
@@ -497,8 +502,11 @@ cmd_bundle(const struct cmd_info *cmd, int argc, char **argv,
 	if (load_inputs(&c, co, argv + first, argc - first, list, &password,
 	    &store_pw) < 0)
 		goto out;
+	rc = EXIT_USAGE;
+	if (bundle_epoch(list, &t) < 0)
+		goto out;
 	rc = EXIT_FAILED;
-	if (check_certs(list, co->force) < 0 || bundle_epoch(list, &t) < 0)
+	if (check_certs(list, co->force) < 0)
 		goto out;
 	b = bundle_new(list, t);
 	for (i = 0; i < nsel; i++)
