@@ -344,6 +344,8 @@ read_member(struct loader *ld, struct archive *a, const char *name,
 	for (;;) {
 		if (cap - len < 65536) {
 			cap = cap ? cap * 2 : 65536;
+			if (cap > LOAD_MAX_FILE + 65536)
+				cap = LOAD_MAX_FILE + 65536;
 			buf = xrealloc(buf, cap + 1);
 		}
 		if ((n = archive_read_data(a, buf + len, cap - len)) == 0)
@@ -563,7 +565,7 @@ read_all(int fd, const char *path, size_t max, size_t hint,
 	buf = xmalloc(cap + 1);
 	for (;;) {
 		if (len == cap) {
-			cap *= 2;
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
 			buf = xrealloc(buf, cap + 1);
 		}
 		n = read(fd, buf + len, cap - len);
