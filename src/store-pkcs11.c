@@ -54,6 +54,9 @@ ckr_name(CK_RV rv)
 		return "the module rejected the object";
 	case CKR_ATTRIBUTE_VALUE_INVALID:
 		return "the module rejected an attribute";
+	case CKR_ATTRIBUTE_READ_ONLY:
+		return "the object is read-only: it comes from a file that "
+		    "p11-kit does not write; remove that file instead";
 	case CKR_DEVICE_ERROR:
 		return "the module could not write its files";
 	}

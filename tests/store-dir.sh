@@ -1,4 +1,207 @@
 #!/bin/bash
-# store-dir.sh - import, list and remove with a directory store.
+# store-dir.sh - import, list and remove with a directory store (--store DIR).
 . "$TOP_SRCDIR/tests/lib.sh"
+need openssl jq
+
+P=$T/pki
+"$TOP_SRCDIR/tests/pki.sh" "$P" >/dev/null 2>&1 || skip_all "tests/pki.sh failed"
+S=$T/store
+fp() { openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//'; }
+hex() { fp "$1" | tr -d : | tr 'A-F' 'a-f'; }
+objects() { ls "$S" 2>/dev/null | grep -c '\.p11-kit$'; }
+ROOT=$(hex "$P/root.pem")
+
+# --- refusals: each exits 1 and changes nothing ----------------------------
+run "$TRUSTFIX" import --store "$S" "$P/root.pem" </dev/null
+is "$rc" 1 "no --yes with stdin not a terminal: refused"
+like "$err" "not a terminal.*--yes" "the refusal says to pass --yes"
+like "$out" "sha256:  $ROOT" "the fingerprint is shown before the refusal"
+is "$(objects)" 0 "and nothing was written"
+
+tf import --store "$S" --yes --expect-sha256 "$(hex "$P/issuing.pem")" \
+    "$P/root.pem"
+is "$rc" 1 "--expect-sha256 with another fingerprint: refused"
+like "$err" "refused: the certificate's SHA-256 is $ROOT" "and says which"
+is "$(objects)" 0 "and nothing was written"
+
+tf import --store "$S" --yes "$P/server.pem"
+is "$rc" 1 "a server certificate that is not a CA: refused"
+like "$err" "not a CA" "and says why"
+is "$(objects)" 0 "and nothing was written"
+
+tf import --store "$S" --yes --purpose web "$P/root.pem"
+is "$rc" 2 "an unknown --purpose is a usage error"
+tf import --store "$S" --yes --expect-sha256 xyz "$P/root.pem"
+is "$rc" 2 "a malformed --expect-sha256 is a usage error"
+tf import --store "$S" --yes "$T/missing.pem"
+is "$rc" 4 "an unreadable file exits 4"
+
+# --- import, any case and colons in --expect-sha256 ------------------------
+tf import --store "$S" --yes --expect-sha256 "$(fp "$P/root.pem")" \
+    --json "$P/root.pem"
+is "$rc" 0 "import of the root with the expected fingerprint"
+json_one "--json prints one document"
+jq_is '.store.backend' directory "the store is the directory backend"
+jq_is '.anchors[0].sha256' "$ROOT" "the anchor's fingerprint"
+jq_is '.anchors[0].changed' true "changed: true"
+jq_is '.anchors[0].verified' true "verified: true"
+is "$(objects)" 1 "the trust module wrote one object file"
+grep -q 'label: "trustfix%3AContoso Root CA"' "$S"/*.p11-kit
+ok $? "labelled trustfix:<common name>"
+
+tf list --store "$S" --json
+is "$rc" 0 "list --json"
+jq_is '[.anchors[] | select(.sha256 == "'"$ROOT"'")] | length' 1 \
+    "list shows the anchor"
+jq_is '.anchors[0].trustfix' true "marked as trustfix's own"
+jq_is '.anchors[0].purposes | join(",")' any "for any purpose"
+jq_is '.anchors[0].distrusted' false "not distrusted"
+jq_is '.anchors[0].label' "trustfix:Contoso Root CA" "with its label"
+tf list --store "$S"
+like "$out" "^$ROOT  [0-9-]{10}  trustfix " "the text list marks it"
+
+# --- idempotence --------------------------------------------------------
+before=$(ls -l --time-style=full-iso "$S")
+tf import --store "$S" --yes --json "$P/root.pem"
+is "$rc" 0 "a second import exits 0"
+jq_is '.anchors[0].changed' false "changed: false"
+tf import --store "$S" --yes "$P/root.pem"
+like "$out" "already trusted, nothing changed" "and says so"
+is "$(ls -l --time-style=full-iso "$S")" "$before" "no file was touched"
+
+# --- dry run ----------------------------------------------------------
+tf import --store "$S" --dry-run --json "$P/private-root.pem" </dev/null
+is "$rc" 0 "--dry-run needs no --yes"
+jq_is '.anchors[0].changed' true "--dry-run reports the change"
+is "$(objects)" 1 "--dry-run wrote nothing"
+
+# --- a stapled purpose --------------------------------------------------
+PRIV=$(hex "$P/private-root.pem")
+tf import --store "$S" --yes --purpose server-auth --label "Example Web" \
+    "$P/private-root.pem"
+is "$rc" 0 "import with --purpose server-auth and --label"
+grep -l 'class: x-certificate-extension' "$S"/*.p11-kit >"$T/ext" 2>/dev/null
+grep -q 'object-id: 2.5.29.37' $(cat "$T/ext") 2>/dev/null
+ok $? "a stapled extendedKeyUsage object is in the store"
+tf list --store "$S" --json
+jq_is '.anchors[] | select(.sha256 == "'"$PRIV"'") | .purposes | join(",")' \
+    server-auth "list reads the purpose back through PKCS#11"
+jq_is '.anchors[] | select(.sha256 == "'"$PRIV"'") | .label' \
+    "trustfix:Example Web" "--label names the anchor"
+tf import --store "$S" --yes --purpose server-auth "$P/private-root.pem"
+like "$out" "already trusted, nothing changed" "same purpose again: unchanged"
+tf import --store "$S" --yes --purpose server-auth,email --json \
+    "$P/private-root.pem"
+jq_is '.anchors[0].changed' true "another purpose set: changed"
+tf list --store "$S" --json
+jq_is '.anchors[] | select(.sha256 == "'"$PRIV"'") | .purposes | join(",")' \
+    server-auth,email "and the new purposes are read back"
+
+# --- remove -----------------------------------------------------------
+mkdir -p "$S/anchors"
+cp "$P/selfsigned.pem" "$S/anchors/other.pem"
+SELF=$(hex "$P/selfsigned.pem")
+tf list --store "$S" --json
+jq_is '.anchors[] | select(.sha256 == "'"$SELF"'") | .trustfix' false \
+    "an anchor placed by someone else is not trustfix's"
+tf remove --store "$S" --yes "$SELF"
+is "$rc" 1 "removing it without --force: refused"
+like "$err" "not one trustfix imported; use --force" "and says why"
+tf remove --store "$S" "$ROOT" </dev/null
+is "$rc" 1 "remove without --yes and no terminal: refused"
+tf remove --store "$S" --yes abc123
+is "$rc" 2 "a prefix under 8 digits is a usage error"
+tf remove --store "$S" --yes 00000000aa
+is "$rc" 1 "a prefix that matches nothing fails"
+tf list --store "$S" --json
+jq_is '[.anchors[] | select(.trustfix)] | length' 2 "nothing was removed"
+
+tf remove --store "$S" --yes --dry-run "${ROOT:0:12}"
+is "$rc" 0 "remove --dry-run"
+tf list --store "$S" --json
+jq_is '[.anchors[] | select(.trustfix)] | length' 2 "changes nothing"
+upper=$(printf '%s' "${ROOT:0:16}" | tr a-f A-F | sed 's/../&:/g; s/:$//')
+tf remove --store "$S" --yes --json "$upper"
+is "$rc" 0 "remove by an upper-case prefix with colons"
+jq_is '.anchors[0].sha256' "$ROOT" "names the full fingerprint"
+jq_is '.anchors[0].changed' true "changed: true"
+tf remove --store "$S" --yes "$P/private-root.pem"
+is "$rc" 0 "remove by certificate file"
+is "$(objects)" 0 "the object files are gone, extension included"
+tf remove --store "$S" --yes --json "$ROOT"
+is "$rc" 0 "removing it again exits 0"
+jq_is '.anchors[0].changed' false "changed: false"
+
+# --- 8 concurrent imports of different roots: none lost -------------------
+C=$T/conc
+for i in 1 2 3 4 5 6 7 8; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$T/r$i.key" -out "$T/r$i.pem" -days 30 \
+	    -subj "/CN=Concurrent Root $i" \
+	    -addext basicConstraints=critical,CA:TRUE 2>/dev/null
+done
+pids=""
+for i in 1 2 3 4 5 6 7 8; do
+	"$TRUSTFIX" import --store "$C" --yes "$T/r$i.pem" >"$T/c$i.out" 2>&1 &
+	pids="$pids $!"
+done
+fails=0
+for p in $pids; do wait "$p" || fails=$((fails + 1)); done
+is "$fails" 0 "8 concurrent imports all exit 0"
+tf list --store "$C" --json
+jq_is '[.anchors[] | select(.trustfix)] | length' 8 "all 8 anchors are there"
+
+# --- a normal user ------------------------------------------------------
+if [ "$(id -u)" = 0 ]; then
+	chmod 755 "$T" "$P"
+	chmod 644 "$P"/*.pem
+	mkdir "$T/user"
+	chown nobody "$T/user"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups env \
+	    TRUSTFIX_STORE="$T/user/store" "$TRUSTFIX" import --yes \
+	    "$P/root.pem" >"$T/u.out" 2>&1
+	is "$?" 0 "nobody imports into TRUSTFIX_STORE"
+	is "$(stat -c %U "$T/user/store")" nobody "the store belongs to nobody"
+	out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups env \
+	    TRUSTFIX_STORE="$T/user/store" "$TRUSTFIX" list --json)
+	jq_is '.anchors[0].sha256' "$ROOT" "nobody lists it"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    "$TRUSTFIX" import --store "$S" --yes "$P/root.pem" >/dev/null 2>&1
+	is "$?" 5 "nobody cannot write root's store: exit 5"
+else
+	tf import --store "$T/user" --yes "$P/root.pem"
+	is "$rc" 0 "a normal user imports into --store DIR"
+fi
+
+# --- crash at each fault point of import and remove ---------------------
+F=$T/fault
+TRUSTFIX_FAULT=after-create "$TRUSTFIX" import --store "$F" --yes \
+    "$P/root.pem" >/dev/null 2>&1
+frc=$?
+if [ "$frc" != 99 ] && [ -z "${CI:-}" ]; then
+	T_N=$((T_N + 1))
+	echo "ok $T_N # SKIP built without --enable-fault-injection"
+else
+	is "$frc" 99 "import crashed after creating the object"
+	tf list --store "$F" --json
+	jq_is '.anchors | length' 1 "the store holds the whole anchor (after)"
+	rm -rf "$F"
+	TRUSTFIX_FAULT=after-extension "$TRUSTFIX" import --store "$F" \
+	    --yes --purpose server-auth "$P/root.pem" >/dev/null 2>&1
+	is "$?" 99 "import crashed between the purpose and the anchor"
+	tf list --store "$F" --json
+	jq_is '.anchors | length' 0 "no anchor yet (before)"
+	tf import --store "$F" --yes "$P/root.pem"
+	is "$rc" 0 "an import without --purpose afterwards"
+	tf list --store "$F" --json
+	jq_is '.anchors[0].purposes | join(",")' any \
+	    "is not restricted by the orphaned purpose"
+	TRUSTFIX_FAULT=after-destroy "$TRUSTFIX" remove --store "$F" --yes \
+	    "$ROOT" >/dev/null 2>&1
+	is "$?" 99 "remove crashed after destroying the anchor"
+	tf list --store "$F" --json
+	jq_is '.anchors | length' 0 "the anchor is gone (after)"
+	is "$(ls "$F" | grep -c .)" 0 "no file is left behind"
+fi
+
 done_testing
