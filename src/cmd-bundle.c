@@ -5,18 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <jansson.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include "bundle.h"
+#include "chain.h"
 #include "cmd.h"
+#include "devprofile.h"
 #include "exitcode.h"
 #include "facts.h"
+#include "fetch.h"
 #include "load.h"
 #include "msg.h"
-#include "devprofile.h"
+#include "target.h"
 
 enum {
 	OPT_DEVICE = OPT_COMMON_LAST,
@@ -52,6 +57,8 @@ static const struct opt_spec specs[] = {
 	    OPT_STORE_PASSWORD_FILE, "FILE",
 	    "Java truststore password (default: changeit)" },
 	OPT_ROW_PASSWORD_FILE,
+	OPT_ROW_TIMEOUT,
+	OPT_ROW_NO_AIA,
 	OPT_ROW_JSON,
 	OPT_ROW_HELP,
 	OPT_ROW_END
@@ -409,35 +416,95 @@ out_taken(const char *out)
 	return n > 0;
 }
 
+/* The root above a server's certificate, found as export-root does. */
+static int
+target_root(const char *input, const struct common_opts *co,
+    struct certlist *list)
+{
+	struct target t;
+	struct fetch_result r;
+	struct chain_opts copts;
+	struct chain *c = NULL;
+	X509_STORE *anchors = NULL;
+	X509 *top;
+	char *in = msg_escape(input), *s = NULL, *e = NULL, sha[65];
+	int rc = EXIT_USAGE;
+
+	memset(&t, 0, sizeof(t));
+	memset(&r, 0, sizeof(r));
+	if (target_parse(input, NULL, NULL, &t) != 0)
+		goto out;
+	rc = EXIT_NETWORK;
+	if (fetch_chain(&t, co->timeout * 1000, 0, &r) != 0) {
+		msg_error("%s: %s", in, r.error);
+		goto out;
+	}
+	if ((anchors = X509_STORE_new()) == NULL ||
+	    !X509_STORE_set_default_paths(anchors))
+		ERR_clear_error();
+	copts.aia = !co->no_aia;
+	copts.timeout = co->timeout;
+	copts.deadline = time(NULL) + co->timeout;
+	c = chain_build(r.chain, NULL, anchors, &copts, NULL, NULL);
+	top = c->path->v[c->path->n - 1].x509;
+	s = facts_issuer(top);
+	e = msg_escape(s);
+	if (!chain_self_signed(top)) {
+		msg_error("%s: no root reached; ask the server's administrator "
+		    "for the root that issued %s", in, e);
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	facts_sha256(top, sha);
+	msg_warn("%s: root %s fetched over the network: compare SHA-256 %s "
+	    "with the one its administrator gives you", in, e, sha);
+	certlist_add1(list, top, input, c->path->v[c->path->n - 1].source);
+	rc = EXIT_OK;
+out:
+	chain_free(c);
+	X509_STORE_free(anchors);
+	fetch_result_clear(&r);
+	target_clear(&t);
+	free(s);
+	free(e);
+	free(in);
+	return rc;
+}
+
 /* Passwords, the certificates of the operands, the signer. */
 static int
 load_inputs(struct ctx *c, struct common_opts *co, char **files,
     int nfiles, struct certlist *list, char **password, char **store_pw)
 {
 	struct load_opts lo = { NULL };
-	int i;
+	int i, rc;
 
 	if (co->password_file != NULL &&
 	    (*password = load_password_file(co->password_file)) == NULL)
-		return -1;
+		return EXIT_INPUT;
 	if (c->store_password_file != NULL) {
 		*store_pw = load_password_file(c->store_password_file);
 		if (*store_pw == NULL)
-			return -1;
+			return EXIT_INPUT;
 		if (**store_pw == '\0') {
 			msg_error("%s: the truststore password is empty",
 			    c->store_password_file);
-			return -1;
+			return EXIT_INPUT;
 		}
 		c->bo.store_password = *store_pw;
 	}
 	lo.password = *password;
-	for (i = 0; i < nfiles; i++)
-		if (load_file(files[i], &lo, list) < 0)
-			return -1;
+	for (i = 0; i < nfiles; i++) {
+		/* Only URLs go to the network: a missing file is an error. */
+		if (strstr(files[i], "://") != NULL) {
+			if ((rc = target_root(files[i], co, list)) != EXIT_OK)
+				return rc;
+		} else if (load_file(files[i], &lo, list) < 0)
+			return EXIT_INPUT;
+	}
 	if (c->sign_cert != NULL && load_signer(c, *password) < 0)
-		return -1;
-	return 0;
+		return EXIT_INPUT;
+	return EXIT_OK;
 }
 
 static void
@@ -499,8 +566,8 @@ cmd_bundle(const struct cmd_info *cmd, int argc, char **argv,
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (load_inputs(&c, co, argv + first, argc - first, list, &password,
-	    &store_pw) < 0)
+	if ((rc = load_inputs(&c, co, argv + first, argc - first, list,
+	    &password, &store_pw)) != EXIT_OK)
 		goto out;
 	rc = EXIT_USAGE;
 	if (bundle_epoch(list, &t) < 0)

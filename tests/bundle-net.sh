@@ -1,0 +1,50 @@
+#!/bin/bash
+# bundle-net.sh - a server URL as bundle input: its root, found through the
+# chain it sends and AIA, is bundled; no root, no bundle.
+. "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/peers.sh"
+
+need openssl python3
+pki_with_aia "$T/pki" || skip_all "cannot start the AIA server"
+P=$PKI
+export TRUSTFIX_BUNDLES_DIR=$TOP_SRCDIR/bundles
+cd "$T" || exit 1
+
+sha256() {
+	openssl x509 -in "$1" -inform "${2:-PEM}" -noout -fingerprint \
+	    -sha256 | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f'
+}
+ROOT=$(sha256 "$P/root.pem")
+
+# The Exchange-like server sends its certificate and the issuing CA; the
+# root is only reachable through the issuing CA's AIA URL.
+start_s_server "$P/server-chain.pem" "$P/server.key" ||
+    skip_all "cannot start openssl s_server"
+tf bundle "https://127.0.0.1:$S_SERVER_PORT/" --device linux,windows \
+    -o net.zip --timeout 10
+is "$rc" 0 "a URL whose root is reached through AIA: exit 0"
+like "$out" "SHA-256 $ROOT" "the root is bundled"
+like "$err" "warning: .*fetched over the network: compare SHA-256 $ROOT" \
+    "with a warning to compare the fingerprint"
+bsdtar -xOf net.zip windows/Contoso_Root_CA.cer >root.cer 2>/dev/null
+is "$(sha256 root.cer DER)" "$ROOT" "windows/Contoso_Root_CA.cer is the root"
+
+# A server that sends only its certificate, and no AIA allowed.
+start_s_server "$P/server.pem" "$P/server.key" ||
+    skip_all "cannot start openssl s_server"
+tf bundle "https://127.0.0.1:$S_SERVER_PORT/" --no-aia -o none.zip \
+    --timeout 10
+is "$rc" 1 "no root reachable: exit 1"
+like "$err" "no root reached; ask the server's administrator for the root that issued CN=Contoso Issuing CA 01" \
+    "names the issuer to ask for"
+ok "$([ ! -e none.zip ]; echo $?)" "and writes no bundle"
+
+port=$(free_port)
+tf bundle "https://127.0.0.1:$port/" -o refused.zip --timeout 5
+is "$rc" 3 "a server that does not answer: exit 3"
+ok "$([ ! -e refused.zip ]; echo $?)" "and no bundle"
+tf bundle "$P/root.pem" "https://127.0.0.1:$port/" -o mixed.zip --timeout 5
+is "$rc" 3 "a file and an unreachable URL: exit 3"
+is "$(ls -A | grep -c zip)" 1 "only the first bundle exists"
+
+done_testing
