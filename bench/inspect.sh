@@ -1,5 +1,5 @@
 #!/bin/bash
-# inspect.sh - trustfix inspect versus openssl s_client -showcerts, same server.
+# inspect.sh - trustfix inspect versus openssl s_client -showcerts.
 #
 # Usage: bench/inspect.sh [TRUSTFIX] [RUNS]
 #   TRUSTFIX  the binary to measure (default: ./trustfix, or $TRUSTFIX)
@@ -16,7 +16,8 @@ runs=${2:-60}
 [ -x "$tf" ] || { echo "inspect.sh: no trustfix at $tf" >&2; exit 2; }
 tf=$(cd "$(dirname "$tf")" && pwd)/$(basename "$tf")
 for p in openssl python3 /usr/bin/time; do
-	command -v "$p" >/dev/null || { echo "inspect.sh: $p needed" >&2; exit 2; }
+	command -v "$p" >/dev/null ||
+	    { echo "inspect.sh: $p needed" >&2; exit 2; }
 done
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/trustfix-bench.XXXXXX")
@@ -44,7 +45,8 @@ done
 
 n=$("$tf" inspect --json "https://127.0.0.1:$port" |
     python3 -c 'import json, sys; print(len(json.load(sys.stdin)["chain"]))')
-[ "$n" = 3 ] || { echo "inspect.sh: expected 3 certificates, got $n" >&2; exit 1; }
+[ "$n" = 3 ] ||
+    { echo "inspect.sh: expected 3 certificates, got $n" >&2; exit 1; }
 
 # ms COMMAND...: wall time of one run in milliseconds.
 ms() {
@@ -84,4 +86,5 @@ echo "openssl s_client median:     $mo ms"
 awk -v a="$mt" -v b="$mo" 'BEGIN {
 	printf "ratio trustfix/openssl:      %.2f (goal <= 1.10)\n", a / b }'
 awk -v r="$rss" 'BEGIN {
-	printf "trustfix inspect peak RSS:   %.1f MB (goal < 15 MB)\n", r / 1024 }'
+	printf "trustfix inspect peak RSS:   %.1f MB (goal < 15 MB)\n",
+	    r / 1024 }'

@@ -58,6 +58,10 @@ parse_targets(int n, char **ops, struct common_opts *co, struct target *ts,
 
 	*nnet = 0;
 	for (i = 0; i < n; i++) {
+		if (strcmp(ops[i], "-") == 0) {
+			ts[i].proto = PROTO_FILE;
+			continue;
+		}
 		if (looks_like_file(ops[i]) && access(ops[i], F_OK) != 0) {
 			e = msg_escape(ops[i]);
 			msg_error("cannot read %s: %s", e, strerror(errno));
@@ -77,6 +81,23 @@ parse_targets(int n, char **ops, struct common_opts *co, struct target *ts,
 	return EXIT_OK;
 }
 
+/* A file, or standard input for "-". */
+static int
+load_one(const char *path, const struct load_opts *lo, struct certlist *l)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (strcmp(path, "-") != 0)
+		return load_file(path, lo, l);
+	if (load_read_file("/dev/stdin", LOAD_MAX_FILE, &buf, &len) != 0)
+		return -1;
+	rc = load_buffer(buf, len, "-", lo, l);
+	free(buf);
+	return rc;
+}
+
 static int
 inspect_files(int n, char **ops, struct common_opts *co)
 {
@@ -91,7 +112,7 @@ inspect_files(int n, char **ops, struct common_opts *co)
 		goto out;
 	lo.password = pw;
 	for (i = 0; i < n; i++)
-		if (load_file(ops[i], &lo, l) != 0)
+		if (load_one(ops[i], &lo, l) != 0)
 			goto out;
 	rc = EXIT_OK;
 	if (co->json) {

@@ -30,7 +30,7 @@ struct loader {
 	struct certlist		*list;
 	size_t			 unpacked;
 	int			 skipped;	/* members skipped */
-	char			 why[256];	/* detail for NOT_FOUND */
+	char			 why[256];	/* for NOT_FOUND */
 };
 
 static int	load_mem(struct loader *, const unsigned char *, size_t,
@@ -219,18 +219,36 @@ load_der_certs(struct loader *ld, const unsigned char *buf, long len,
 }
 
 static int
-load_der(struct loader *ld, const unsigned char *buf, size_t len,
+load_der_any(struct loader *ld, const unsigned char *buf, size_t len,
     const char *name)
 {
 	int rc;
 
-	if (len > LOAD_MAX_FILE)
-		return NOT_FOUND;
 	rc = load_der_certs(ld, buf, (long)len, name);
 	if (rc == NOT_FOUND)
 		rc = load_pkcs7(ld, buf, (long)len, name);
 	if (rc == NOT_FOUND)
 		rc = load_pkcs12(ld, buf, (long)len, name);
+	return rc;
+}
+
+static int
+load_der(struct loader *ld, const unsigned char *buf, size_t len,
+    const char *name)
+{
+	size_t trimmed = len;
+	int rc;
+
+	if (len > LOAD_MAX_FILE)
+		return NOT_FOUND;
+	if ((rc = load_der_any(ld, buf, len, name)) != NOT_FOUND)
+		return rc;
+	/* Some exports pad DER with NULs or end it with a line end. */
+	while (trimmed > 1 && (buf[trimmed - 1] == '\0' ||
+	    buf[trimmed - 1] == '\n' || buf[trimmed - 1] == '\r'))
+		trimmed--;
+	if (trimmed < len)
+		rc = load_der_any(ld, buf, trimmed, name);
 	return rc;
 }
 

@@ -83,6 +83,14 @@ is "$rc" 4 "PKCS#12 without its password: exit 4"
 is "$err" "trustfix: inspect: secret.p12: wrong password (use --password-file)" \
     "PKCS#12 without its password: says so"
 
+{ cat "$P/server.der"; printf '\r\n'; } >padded.der
+loads "DER with a line end after it" "$SERVER" padded.der
+run "$TRUSTFIX" inspect --json - <"$P/server-chain.pem"
+is "$rc" 0 "standard input: exit 0"
+jq_is '[.chain[].sha256] | join(" ")' "$SERVER $ISSUING" \
+    "standard input: the certificates"
+jq_is '.chain[0].file' "-" "standard input: file is -"
+
 cp "$P/server.der" certificate.txt
 loads "by content, not by name" "$SERVER" certificate.txt
 { cat "$P/server.key"; echo "some text"; cat "$P/server-chain.pem"; } >mixed

@@ -24,7 +24,7 @@ struct spec {
 	const EVP_MD	*md;
 	long		 serial;
 	time_t		 nb, na;
-	const char	*exts[12];	/* "nid-or-oid=value", NULL-ended */
+	const char	*exts[12];	/* "name=value", NULL-ended */
 };
 
 static void

@@ -143,7 +143,7 @@ struct member {
 	const unsigned char *data;
 	size_t		 len;
 	int		 symlink;
-	size_t		 zeros;		/* instead of data: this many zeros */
+	size_t		 zeros;		/* instead of data: zeros */
 };
 
 /* An archive in memory: "zip", "tar" or "tgz". */
@@ -286,7 +286,8 @@ test_pkcs12(void)
 	b = p12_of(&n, "s3cret");
 	is_int(load(b, n, "x.p12", NULL, &l, &err), -1,
 	    "PKCS#12 needs its password");
-	like(err, "trustfix: unit: x.p12: wrong password (use --password-file)",
+	like(err, "trustfix: unit: x.p12: wrong password "
+	    "(use --password-file)",
 	    "PKCS#12: says to use --password-file");
 	certlist_free(l);
 	is_int(load(b, n, "x.p12", "wrong", &l, &err), -1,
@@ -306,7 +307,7 @@ test_bad(void)
 	static const char trunc[] = "-----BEGIN CERTIFICATE-----\n"
 	    "MIIBszCCAVmgAwIBAgIUXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n";
 	static const char keyonly[] = "-----BEGIN PUBLIC KEY-----\n"
-	    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
+	    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEAAAAAAAAAAAAAAAAAAAAAAAA\n"
 	    "-----END PUBLIC KEY-----\n";
 	struct certlist *l;
 	const char *err;
