@@ -1,6 +1,7 @@
 #!/bin/bash
 # inspect-files.sh - inspect certificate files of every format, text and JSON.
 . "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/peers.sh"
 
 need openssl jq python3
 "$TOP_SRCDIR/tests/pki.sh" "$T/pki" >"$T/pki.log" 2>&1 ||
@@ -168,6 +169,36 @@ tf inspect evil.pem
 is "$rc" 0 "control characters in a name: exit 0"
 unlike "$out" $'\033' "control characters are escaped"
 like "$out" 'CN=evil\\1B\[2Jname' "and shown"
+
+# --- the same views for a server ---------------------------------------------
+start_s_server "$P/server-full.pem" "$P/server.key" -verify 1
+tf inspect --sni mail.contoso.test "https://127.0.0.1:$S_SERVER_PORT/"
+is "$rc" 0 "server text view: exit 0"
+like "$out" "^Target: +https://127.0.0.1:$S_SERVER_PORT/$" "server: target"
+like "$out" "^Connected to: +https 127.0.0.1, port $S_SERVER_PORT$" \
+    "server: address and port"
+like "$out" "^Name: +127.0.0.1 \(SNI mail.contoso.test\)$" "server: name, SNI"
+like "$out" "^TLS: +TLSv1.3, TLS_" "server: protocol and cipher"
+like "$out" "^Client cert: +requested by the server$" \
+    "server: client certificate request"
+like "$out" "^\[2\] sent by the server$" "server: every certificate sent"
+tf inspect --json "https://127.0.0.1:$S_SERVER_PORT/"
+json_one "server: one JSON document"
+jq_is '.target | [.input, .protocol, .host, .port, .address, .name] |
+    map(tostring) | join(" ")' \
+    "https://127.0.0.1:$S_SERVER_PORT/ https 127.0.0.1 $S_SERVER_PORT 127.0.0.1 127.0.0.1" \
+    "server: target object"
+jq_is '.tls | keys_unsorted | join(",")' \
+    "protocol,cipher,client_certificate_requested" "server: tls object"
+jq_is '.tls.client_certificate_requested' true "server: client cert asked"
+jq_is '[.chain[].sha256] | join(" ")' "$SERVER $ISSUING $ROOT" \
+    "server: the chain as sent"
+jq_is '[.chain[] | has("file")] | any' false "server: entries have no file"
+port=$(free_port)
+tf inspect --json --timeout 5 "https://127.0.0.1:$port"
+is "$rc" 3 "server refusing the connection: exit 3"
+is "$out" "" "connection refused: nothing on stdout"
+like "$err" "^trustfix: inspect: .*127.0.0.1" "connection refused: says where"
 
 if command -v script >/dev/null 2>&1; then
 	script -qec "$TRUSTFIX inspect $P/server.pem" /dev/null >tty.out 2>&1
