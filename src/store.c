@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,12 +218,34 @@ store_openssl_sees(X509 *x)
 	return seen;
 }
 
+/* Temporary files of a run that crashed before its rename. */
+static void
+remove_stale_temps(const char *dir)
+{
+	struct dirent *e;
+	DIR *d;
+	char *path;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, ".trustfix-tmp.", 14) == 0) {
+			path = xasprintf("%s/%s", dir, e->d_name);
+			fu_unlink(path);
+			free(path);
+		}
+	closedir(d);
+}
+
 int
 store_take_lock(struct store *st, const char *dir)
 {
 	st->lockpath = xasprintf("%s/%s", dir, STORE_LOCK_NAME);
 	st->lock_fd = fu_lock(st->lockpath, STORE_LOCK_TIMEOUT);
-	return st->lock_fd == -1 ? -1 : 0;
+	if (st->lock_fd == -1)
+		return -1;
+	remove_stale_temps(dir);
+	return 0;
 }
 
 static int

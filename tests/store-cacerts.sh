@@ -1,0 +1,190 @@
+#!/bin/bash
+# store-cacerts.sh - the ca-certificates backend end to end, in a private
+# mount namespace with the real update-ca-certificates and p11-kit.
+. "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/store-lib.sh"
+need openssl jq trust update-ca-certificates
+ns_enter "$@"
+ns_debian || skip_all "cannot build the sandbox of mounts"
+
+P=$T/pki
+"$TOP_SRCDIR/tests/pki.sh" "$P" >/dev/null 2>&1 || skip_all "tests/pki.sh failed"
+L=/usr/local/share/ca-certificates
+hex() {
+	openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//' |
+	    tr -d : | tr 'A-F' 'a-f'
+}
+ours() { ls "$L" | grep -c '^trustfix-.*\.crt$'; }
+# The client views: OpenSSL's default store, and p11-kit's trust module.
+ossl_sees() {
+	openssl verify -untrusted "$P/issuing.pem" "$P/server.pem" \
+	    >/dev/null 2>&1 && echo yes || echo no
+}
+p11_sees() {
+	trust list --filter=ca-anchors | grep -q "label: Contoso Root CA$" &&
+	    echo yes || echo no
+}
+ROOT=$(hex "$P/root.pem")
+
+tf list --json
+is "$rc" 0 "list on the system store"
+json_one "list --json is one document"
+jq_is .store.backend ca-certificates "auto picks ca-certificates (read-only token)"
+jq_is .store.location "$L" "the local anchor directory"
+jq_is '[.anchors[] | select(.distribution)] | length' 0 \
+    "the distribution's anchors are left out by default"
+tf list --all --json
+n=$(printf '%s' "$out" | jq '[.anchors[] | select(.distribution)] | length')
+[ "${n:-0}" -gt 50 ]
+ok $? "--all lists the distribution's anchors too ($n)"
+DIST=$(printf '%s' "$out" | jq -r '[.anchors[] | select(.distribution)][0].sha256')
+
+# --- refusals ----------------------------------------------------------
+is "$(ossl_sees)/$(p11_sees)" "no/no" "before: no client trusts the root"
+run "$TRUSTFIX" import "$P/root.pem" </dev/null
+is "$rc" 1 "no --yes without a terminal: refused"
+tf import --yes --expect-sha256 "$(hex "$P/issuing.pem")" "$P/root.pem"
+is "$rc" 1 "--expect-sha256 mismatch: refused"
+tf import --yes "$P/server.pem"
+is "$rc" 1 "a non-CA certificate: refused"
+is "$(ours)" 0 "the refusals wrote nothing"
+
+# --- import -------------------------------------------------------------
+upper=$(printf '%s' "$ROOT" | tr a-f A-F | sed 's/../&:/g; s/:$//')
+tf import --yes --expect-sha256 "$upper" --purpose server-auth --json \
+    "$P/root.pem"
+is "$rc" 0 "import with the expected fingerprint (upper case, colons)"
+like "$err" "cannot restrict an anchor to a purpose" \
+    "--purpose: warns that this backend cannot carry it"
+jq_is '.anchors[0].changed' true "changed: true"
+jq_is '.anchors[0].verified' true "verified by p11-kit and OpenSSL"
+is "$(ours)" 1 "one trustfix-*.crt in the local anchor directory"
+f=$(ls "$L"/trustfix-*.crt 2>/dev/null | head -n 1)
+is "$(head -n 1 "$f")" "-----BEGIN CERTIFICATE-----" "written as PEM, not DER"
+is "$(stat -c %a "$f")" 644 "mode 644"
+is "$(ossl_sees)/$(p11_sees)" "yes/yes" "after: OpenSSL and p11-kit trust it"
+name=$(basename "$f" .crt)
+like "$(cat "$T/hook.log")" "^\+/etc/ssl/certs/$name\.pem$" \
+    "the hooks were told +$name.pem"
+
+bundle_before=$(stat -c %Y.%s /etc/ssl/certs/ca-certificates.crt)
+tf import --yes --json "$P/root.pem"
+is "$rc" 0 "importing again exits 0"
+jq_is '.anchors[0].changed' false "changed: false"
+tf import --yes "$P/root.pem"
+like "$out" "already trusted, nothing changed" "and says so"
+is "$(stat -c %Y.%s /etc/ssl/certs/ca-certificates.crt)" "$bundle_before" \
+    "the bundle was not rewritten"
+
+tf list --json
+jq_is '.anchors[] | select(.sha256 == "'"$ROOT"'") | .trustfix' true \
+    "list marks it as trustfix's own"
+
+# --- removal refusals -------------------------------------------------
+cp "$P/selfsigned.pem" "$L/admin-own.crt"
+update-ca-certificates >/dev/null 2>&1
+tf remove --yes "$(hex "$P/selfsigned.pem")"
+is "$rc" 1 "an anchor the admin added: refused without --force"
+tf remove --yes "$DIST"
+is "$rc" 1 "a distribution anchor: refused without --force"
+like "$err" "distribution anchor.*--force" "and says so"
+
+# --- remove -------------------------------------------------------------
+: >"$T/hook.log"
+tf remove --yes --json "${ROOT:0:10}"
+is "$rc" 0 "remove by prefix"
+jq_is '.anchors[0].changed' true "changed: true"
+is "$(ours)" 0 "the .crt is gone"
+is "$(find /etc/ssl/certs -lname "*$name*" | wc -l)" 0 \
+    "its links in /etc/ssl/certs are gone"
+is "$(find /etc/ssl/certs -xtype l | wc -l)" 0 "no dangling link is left"
+is "$(ossl_sees)/$(p11_sees)" "no/no" "no client trusts it any more"
+like "$(cat "$T/hook.log")" "^-/etc/ssl/certs/$name\.pem$" \
+    "the hooks were told -$name.pem"
+is "$(ls -a "$L" | grep -c removing)" 0 "no removal journal is left"
+
+# --- --force on a distribution anchor deselects it ---------------------
+n=$(grep -c '^!' /etc/ca-certificates.conf)
+tf remove --yes --force "$DIST"
+is "$rc" 0 "--force removes a distribution anchor"
+is "$(grep -c '^!' /etc/ca-certificates.conf)" "$((n + 1))" \
+    "by deselecting it in ca-certificates.conf"
+tf list --all --json
+jq_is '[.anchors[] | select(.sha256 == "'"$DIST"'")] | length' 0 \
+    "p11-kit no longer lists it"
+
+# --- 8 concurrent imports: none lost --------------------------------------
+for i in 1 2 3 4 5 6 7 8; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$T/r$i.key" -out "$T/r$i.pem" -days 30 \
+	    -subj "/CN=Concurrent Root $i" \
+	    -addext basicConstraints=critical,CA:TRUE 2>/dev/null
+done
+pids=""
+for i in 1 2 3 4 5 6 7 8; do
+	"$TRUSTFIX" import --yes "$T/r$i.pem" >"$T/c$i.out" 2>&1 &
+	pids="$pids $!"
+done
+fails=0
+for p in $pids; do wait "$p" || fails=$((fails + 1)); done
+is "$fails" 0 "8 concurrent imports exit 0"
+is "$(ours)" 8 "8 anchor files"
+n=$(trust list --filter=ca-anchors | grep -c 'label: Concurrent Root')
+is "$n" 8 "p11-kit sees all 8"
+n=0
+for i in 1 2 3 4 5 6 7 8; do
+	openssl verify "$T/r$i.pem" >/dev/null 2>&1 && n=$((n + 1))
+done
+is "$n" 8 "OpenSSL's default store has all 8"
+
+# --- a crash at each fault point leaves the clients' view whole ---------
+TRUSTFIX_FAULT=after-write "$TRUSTFIX" import --yes "$P/root.pem" \
+    >/dev/null 2>&1
+frc=$?
+if [ "$frc" != 99 ]; then
+	skip_one "built without --enable-fault-injection"
+else
+	for point in after-write after-rename; do
+		[ "$point" = after-write ] || {
+			TRUSTFIX_FAULT=$point "$TRUSTFIX" import --yes \
+			    "$P/root.pem" >/dev/null 2>&1
+			frc=$?
+		}
+		is "$frc" 99 "import crashed at $point"
+		is "$(ossl_sees)/$(p11_sees)" no/no \
+		    "$point: the clients see the store as before"
+		ls "$L" | grep -q '^trustfix-Contoso.*\.crt$' &&
+		    head -n 1 "$L"/trustfix-Contoso*.crt | grep -q BEGIN
+		r=$?
+		[ "$point" = after-write ] && r=$((!r))
+		ok $r "$point: the anchor file is whole or absent"
+		tf import --yes "$P/root.pem"
+		is "$rc" 0 "$point: running import again completes it"
+		is "$(ossl_sees)/$(p11_sees)" yes/yes "$point: now as after"
+		is "$(ls -a "$L" | grep -c '^\.trustfix-tmp')" 0 \
+		    "$point: no temporary file is left"
+		tf remove --yes "$ROOT"
+	done
+	for point in after-rename after-links after-refresh after-hooks; do
+		tf import --yes "$P/root.pem"
+		: >"$T/hook.log"
+		TRUSTFIX_FAULT=$point "$TRUSTFIX" remove --yes "$ROOT" \
+		    >/dev/null 2>&1
+		is "$?" 99 "remove crashed at $point"
+		v="$(ossl_sees)/$(p11_sees)"
+		[ "$v" = yes/yes ] || [ "$v" = no/no ]
+		ok $? "$point: both clients agree ($v)"
+		tf import --yes "$T/r1.pem"
+		is "$rc" 0 "$point: the next change runs"
+		is "$(ossl_sees)/$(p11_sees)" no/no \
+		    "$point: and the removal is complete"
+		grep -q "^-/etc/ssl/certs/$name\.pem$" "$T/hook.log"
+		ok $? "$point: the hooks were told"
+		is "$(find /etc/ssl/certs -xtype l | wc -l)" 0 \
+		    "$point: no dangling link"
+		is "$(ls -a "$L" | grep -c removing)" 0 \
+		    "$point: no removal journal is left"
+	done
+fi
+
+done_testing
