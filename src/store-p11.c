@@ -59,8 +59,8 @@ store_p11_remove(struct store *st, const struct store_anchor *a, int force,
 	int n;
 
 	if (w == NULL || strcmp(a->where, w) != 0) {
-		msg_error("this anchor comes from %s, which is read-only; "
-		    "trustfix cannot remove it", a->where);
+		msg_error("this anchor comes from %s, which trustfix does "
+		    "not change; remove it there", a->where);
 		return -1;
 	}
 	if (dry_run)

@@ -52,3 +52,46 @@ skip_one() {
 		echo "ok $T_N # SKIP $1"
 	fi
 }
+
+# ns_fedora: a Fedora-style trust store: the trust module configured with
+# paths=/etc/pki/ca-trust/source:/usr/share/p11-kit/ca-trust-source (the
+# second holds the distribution's anchors, a copy of this machine's), and
+# $T/bin/update-ca-trust, which extracts the bundles with the real p11-kit
+# 'trust extract' as Fedora's does; OpenSSL's default file points at the
+# extracted server-auth bundle.
+ns_fedora() {
+	local w=$T/sandbox e=/etc/pki/ca-trust/extracted
+	mkdir -p "$w/etc" "$T/bin" || return 1
+	cp -a /etc/. "$w/etc/" 2>/dev/null
+	mount --bind "$w/etc" /etc || return 1
+	mount -t tmpfs tmpfs /usr/share/p11-kit || return 1
+	mkdir -p /usr/share/p11-kit/modules \
+	    /usr/share/p11-kit/ca-trust-source/anchors \
+	    /etc/pki/ca-trust/source/anchors $e/pem $e/openssl || return 1
+	cp /etc/ssl/certs/ca-certificates.crt \
+	    /usr/share/p11-kit/ca-trust-source/anchors/distribution.pem
+	cat >/usr/share/p11-kit/modules/p11-kit-trust.module <<-EOM
+	module: p11-kit-trust.so
+	priority: 1
+	trust-policy: yes
+	x-init-reserved: paths=/etc/pki/ca-trust/source:/usr/share/p11-kit/ca-trust-source
+	EOM
+	cat >"$T/bin/update-ca-trust" <<-EOM
+	#!/bin/sh
+	[ "\$1" = extract ] || exit 2
+	trust extract --overwrite --format=pem-bundle --filter=ca-anchors \\
+	    --purpose=server-auth $e/pem/tls-ca-bundle.pem &&
+	trust extract --overwrite --format=pem-bundle --filter=ca-anchors \\
+	    --purpose=email $e/pem/email-ca-bundle.pem &&
+	trust extract --overwrite --format=openssl-bundle \\
+	    --filter=certificates $e/openssl/ca-bundle.trust.crt &&
+	echo extract >>$T/refresh.log
+	EOM
+	chmod 755 "$T/bin/update-ca-trust"
+	rm -rf /etc/ssl/certs
+	mkdir /etc/ssl/certs
+	ln -s $e/pem/tls-ca-bundle.pem /etc/ssl/certs/ca-certificates.crt
+	PATH=$T/bin:$PATH
+	export PATH
+	update-ca-trust extract
+}
