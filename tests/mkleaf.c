@@ -15,7 +15,7 @@
  * serverAuth leaf with the row's subjectAltName entries exactly as given
  * (including malformed ones: embedded NULs, spaces, empty names, which
  * the openssl command line cannot express) and its CN, signed by the
- * root.  OUTDIR/manifest has one line per row:
+ * root.  Without a CN the subject is empty and the SAN critical.  OUTDIR/manifest has one line per row:
  *   N|id|expect|finding|name_invalid|scored|name
  * with the name last, so that it may hold any character but a newline.
  */
@@ -116,8 +116,9 @@ make_leaf(json_t *row, long serial, EVP_PKEY *key, X509 *root,
 		gns = sk_GENERAL_NAME_new_null();
 		json_array_foreach(san, i, e)
 			sk_GENERAL_NAME_push(gns, gn_from_json(e));
-		X509_add1_ext_i2d(x, NID_subject_alt_name, gns, 0,
-		    X509V3_ADD_DEFAULT);
+		/* RFC 5280 4.2.1.6: critical when the subject is empty. */
+		X509_add1_ext_i2d(x, NID_subject_alt_name, gns,
+		    !json_is_string(cn), X509V3_ADD_DEFAULT);
 		GENERAL_NAMES_free(gns);
 	}
 	add_ext(x, root, NID_basic_constraints, "CA:FALSE");
