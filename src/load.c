@@ -156,7 +156,7 @@ load_pkcs12(struct loader *ld, const unsigned char *buf, long len,
 	X509 *cert = NULL;
 	size_t before = ld->list->n;
 	PKCS12 *p12;
-	int n = 0, i, rc = NOT_FOUND;
+	int n = 0, i, r, rc = NOT_FOUND;
 
 	if ((p12 = d2i_PKCS12(NULL, &p, len)) == NULL || p != buf + len)
 		goto out;
@@ -177,9 +177,10 @@ load_pkcs12(struct loader *ld, const unsigned char *buf, long len,
 		goto out;
 	}
 	if (cert != NULL) {
-		if (add_cert(ld, cert, name) != 0)
+		r = add_cert(ld, cert, name);
+		cert = NULL;	/* add_cert() took it */
+		if (r != 0)
 			goto out;
-		cert = NULL;
 	}
 	if (add_stack(ld, ca, name) != 0)
 		goto out;
@@ -421,6 +422,10 @@ member_wanted(struct loader *ld, struct archive_entry *e, const char *name)
 		skip_warn(ld, name, "not a regular file");
 		return 0;
 	}
+	if (archive_entry_is_encrypted(e)) {
+		skip_warn(ld, name, "encrypted");
+		return 0;
+	}
 	if (archive_entry_size_is_set(e) &&
 	    archive_entry_size(e) > LOAD_MAX_FILE) {
 		load_error(name, "larger than %d MB: refused",
@@ -518,10 +523,15 @@ static int
 load_mem(struct loader *ld, const unsigned char *buf, size_t len,
     const char *name, int depth)
 {
+	int rc;
+
 	if (is_archive(buf, len))
 		return load_archive(ld, buf, len, name, depth);
-	if (memmem(buf, len, "-----BEGIN", 10) != NULL)
-		return load_pem(ld, buf, len, name);
+	if (memmem(buf, len, "-----BEGIN", 10) != NULL &&
+	    (rc = load_pem(ld, buf, len, name)) != NOT_FOUND)
+		return rc;
+	if (buf[0] != 0x30)	/* every DER format starts with a SEQUENCE */
+		return NOT_FOUND;
 	return load_der(ld, buf, len, name);
 }
 

@@ -160,8 +160,12 @@ archive_of(const char *fmt, const struct member *m, int n, size_t *len)
 	for (i = 0; i < n; i++)
 		cap += m[i].len + 1024;
 	buf = malloc(cap);
-	if (strcmp(fmt, "zip") == 0)
+	if (strncmp(fmt, "zip", 3) == 0)
 		archive_write_set_format_zip(a);
+	if (strcmp(fmt, "zip-encrypted") == 0) {
+		archive_write_set_options(a, "zip:encryption=zipcrypt");
+		archive_write_set_passphrase(a, "secret");
+	}
 	else
 		archive_write_set_format_pax_restricted(a);
 	if (strcmp(fmt, "tgz") == 0)
@@ -363,6 +367,16 @@ test_archives(void)
 	like(err, "skipping b.zip!README.txt: no certificate found",
 	    "zip: a text member is skipped with a warning");
 	certlist_free(l);
+	free(zip);
+
+	zip = archive_of("zip-encrypted", m, 1, &nzip);
+	is_int(load(zip, nzip, "enc.zip", NULL, &l, &err), -1,
+	    "an encrypted member is not read");
+	like(err, "skipping enc.zip!certs/chain.pem: encrypted",
+	    "encrypted member: skipped with a warning");
+	certlist_free(l);
+	free(zip);
+	zip = archive_of("zip", m, 3, &nzip);
 
 	memset(m, 0, sizeof(m));
 	m[0].name = "inner.zip";
