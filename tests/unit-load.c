@@ -547,6 +547,65 @@ test_files(void)
 	certlist_free(l);
 }
 
+/* Damaged copies of buf: flipped bytes and truncations never crash. */
+static void
+mutate(const char *what, const unsigned char *buf, size_t len)
+{
+	struct certlist *l;
+	unsigned char *c = malloc(len);
+	const char *err;
+	int i, bad = 0, rc;
+
+	for (i = 0; i < 300; i++) {
+		size_t n = len, at = ((size_t)i * 7919) % len;
+
+		memcpy(c, buf, len);
+		if (i % 3 == 2)
+			n = at + 1;
+		else
+			c[at] ^= (unsigned char)(1 + i * 37);
+		rc = load(c, n, "m", NULL, &l, &err);
+		if ((rc != 0 && rc != -1) || (rc == 0 && l->n == 0) ||
+		    (rc == -1 && strstr(err, "trustfix: unit: ") == NULL))
+			bad++;
+		certlist_free(l);
+	}
+	is_int(bad, 0, "%s: 300 damaged copies, each loaded or refused "
+	    "with a message", what);
+	free(c);
+}
+
+static void
+test_mutations(void)
+{
+	struct member m;
+	unsigned char *b, *z;
+	size_t n, nz;
+
+	b = pem_of(&n, 1, 1);
+	mutate("PEM", b, n);
+	memset(&m, 0, sizeof(m));
+	m.name = "a.pem";
+	m.data = b;
+	m.len = n;
+	z = archive_of("zip", &m, 1, &nz);
+	mutate("zip", z, nz);
+	free(z);
+	z = archive_of("tgz", &m, 1, &nz);
+	mutate("tar.gz", z, nz);
+	free(z);
+	free(b);
+	b = der_of(leaf, &n);
+	mutate("DER", b, n);
+	OPENSSL_free(b);
+	b = p7_of(&n, 0);
+	mutate("PKCS#7", b, n);
+	free(b);
+	b = p12_of(&n, "");
+	mutate("PKCS#12", b, n);
+	free(b);
+}
+
 int
 main(void)
 {
@@ -561,6 +620,7 @@ main(void)
 	test_limits();
 	test_many_certs();
 	test_files();
+	test_mutations();
 	X509_free(leaf);
 	X509_free(ca);
 	EVP_PKEY_free(key);
