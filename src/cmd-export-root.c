@@ -1,23 +1,317 @@
-/* cmd-export-root.c - the export-root command (not built yet). */
+/* cmd-export-root.c - the export-root command: the root above a server. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <jansson.h>
+#include <openssl/pem.h>
+
+#include "chain.h"
 #include "cmd.h"
+#include "deploy.h"
 #include "exitcode.h"
+#include "facts.h"
+#include "fetch.h"
+#include "fileutil.h"
+#include "load.h"
 #include "msg.h"
+#include "out.h"
+#include "store.h"
+#include "target.h"
+
+enum {
+	OPT_OUTPUT = OPT_COMMON_LAST,
+	OPT_FORMAT
+};
 
 static const struct opt_spec specs[] = {
+	{ "output", 'o', required_argument, OPT_OUTPUT, "FILE",
+	    "write the root to FILE (default: standard output)" },
+	{ "format", 0, required_argument, OPT_FORMAT, "FORMAT",
+	    "pem (default) or der" },
+	OPT_ROW_STORE,
+	OPT_ROW_NO_AIA,
+	OPT_ROW_TIMEOUT,
+	OPT_ROW_SNI,
+	OPT_ROW_CONNECT,
+	OPT_ROW_PASSWORD_FILE,
+	OPT_ROW_JSON,
 	OPT_ROW_HELP,
 	OPT_ROW_END
 };
+
+struct export_opts {
+	const char	*output;
+	int		 der;
+};
+
+static int
+handle(int key, const char *arg, void *ctx)
+{
+	struct export_opts *o = ctx;
+
+	switch (key) {
+	case OPT_OUTPUT:
+		o->output = arg;
+		return 0;
+	case OPT_FORMAT:
+		if (strcmp(arg, "pem") != 0 && strcmp(arg, "der") != 0) {
+			msg_error("--format: expected pem or der, not '%s'",
+			    arg);
+			return -1;
+		}
+		o->der = strcmp(arg, "der") == 0;
+		return 0;
+	}
+	return -1;
+}
+
+/* The certificates the target presents, as sent. Returns an exit code. */
+static int
+get_sent(const struct target *t, const struct common_opts *co,
+    struct certlist **sent)
+{
+	struct fetch_result r;
+	struct load_opts lo = { NULL };
+	int code = EXIT_OK;
+
+	if (!target_is_network(t)) {
+		*sent = certlist_new();
+		if (co->password_file != NULL && (lo.password =
+		    load_password_file(co->password_file)) == NULL)
+			return EXIT_INPUT;
+		if (load_file(t->path, &lo, *sent) == -1)
+			code = EXIT_INPUT;
+		free((char *)lo.password);
+		return code;
+	}
+	memset(&r, 0, sizeof(r));
+	if (fetch_chain(t, co->timeout * 1000, 0, &r) == -1) {
+		fetch_result_clear(&r);
+		memset(&r, 0, sizeof(r));
+		/* An old server may speak only TLS 1.0/1.1. */
+		if (fetch_chain(t, co->timeout * 1000, FETCH_ALLOW_OLD,
+		    &r) == -1) {
+			msg_error("%s: %s", t->input, r.error);
+			fetch_result_clear(&r);
+			return EXIT_NETWORK;
+		}
+	}
+	*sent = r.chain;
+	r.chain = NULL;
+	fetch_result_clear(&r);
+	return EXIT_OK;
+}
+
+static X509_STORE *
+anchors_for(const struct common_opts *co, int *owned)
+{
+	struct store *st = NULL;
+	X509_STORE *s = NULL;
+
+	*owned = 0;
+	if (co->store == NULL)
+		return deploy_default_anchors();
+	if (store_open(co->store, 0, &st) == 0)
+		s = store_get1_x509_store(st);
+	store_close(st);
+	*owned = s != NULL;
+	return s;
+}
+
+/* Nothing above the top: say whom to ask for what. */
+static void
+name_missing(X509 *top, const struct chain *c, json_t *doc, int json)
+{
+	char *issuer = facts_issuer(top), *aki = facts_aki(top);
+	char *si = msg_escape(issuer ? issuer : "?");
+	json_t *urls = json_array();
+	char **u;
+
+	msg_error("no root could be reached above %s", si);
+	if (!json) {
+		fprintf(stderr, "Ask the PKI administrator for the root "
+		    "certificate:\n  subject:        %s\n", si);
+		if (aki != NULL)
+			fprintf(stderr, "  key identifier: %s\n", aki);
+	}
+	for (u = c->aia_other; u != NULL && *u != NULL; u++) {
+		char *s = msg_escape(*u);
+
+		if (!json)
+			fprintf(stderr, "  published at:   %s\n", s);
+		json_array_append_new(urls, json_string(*u));
+		free(s);
+	}
+	for (u = c->aia_log; u != NULL && *u != NULL; u++)
+		if (!json)
+			fprintf(stderr, "  tried:          %s\n", *u);
+	json_object_set_new(doc, "root", json_null());
+	json_object_set_new(doc, "missing", json_pack("{s:s, s:s?, s:o}",
+	    "subject", issuer ? issuer : "", "key_identifier", aki,
+	    "aia", urls));
+	free(si);
+	free(aki);
+	free(issuer);
+}
+
+static int
+write_root(X509 *root, const struct export_opts *o)
+{
+	unsigned char *der = NULL;
+	BIO *b = BIO_new(BIO_s_mem());
+	char *data;
+	long len;
+	int rc = -1;
+
+	if (o->der) {
+		if ((len = i2d_X509(root, &der)) <= 0)
+			goto out;
+		data = (char *)der;
+	} else {
+		PEM_write_bio_X509(b, root);
+		len = BIO_get_mem_data(b, &data);
+	}
+	if (o->output != NULL)
+		rc = fu_write_atomic(o->output, data, (size_t)len, 0644);
+	else if (fwrite(data, 1, (size_t)len, stdout) == (size_t)len)
+		rc = 0;
+out:
+	OPENSSL_free(der);
+	BIO_free(b);
+	return rc;
+}
+
+static const char *
+how_found(const struct chain *c, X509 *root)
+{
+	const struct cert_entry *e = &c->path->v[c->path->n - 1];
+
+	if (c->path->n == 1)
+		return "the server's own self-signed certificate";
+	if (c->anchored && e->source == SOURCE_STORE)
+		return "a trust anchor of the store (already trusted)";
+	(void)root;
+	return e->source == SOURCE_AIA ? "fetched from an AIA caIssuers URL" :
+	    "sent by the server";
+}
+
+/* Report and write the root; returns an exit code. */
+static int
+export(struct chain *c, const struct export_opts *o,
+    const struct common_opts *co, json_t *doc)
+{
+	X509 *root = c->path->v[c->path->n - 1].x509;
+	char fp[65], *subject, *safe;
+	FILE *f = co->json || o->output == NULL ? stderr : stdout;
+	json_t *j;
+
+	if (!c->anchored && !chain_self_signed(root)) {
+		name_missing(root, c, doc, co->json);
+		return EXIT_FAILED;
+	}
+	facts_sha256(root, fp);
+	subject = facts_subject(root);
+	safe = msg_escape(subject ? subject : "?");
+	if (!co->json)
+		fprintf(f, "root:    %s\nsha256:  %s\nfrom:    %s\n", safe, fp,
+		    how_found(c, root));
+	free(safe);
+	free(subject);
+	j = facts_json(root, c->path->v[c->path->n - 1].source);
+	json_object_set_new(j, "found", json_string(how_found(c, root)));
+	json_object_set_new(doc, "root", j);
+	json_object_set_new(doc, "output", o->output ?
+	    json_string(o->output) : json_null());
+	if ((co->json && o->output == NULL) || write_root(root, o) == 0)
+		return EXIT_OK;
+	msg_error("cannot write the root%s%s", o->output ? " to " : "",
+	    o->output ? o->output : "");
+	return EXIT_FAILED;
+}
+
+static int
+run_export(const char *input, const struct export_opts *o,
+    struct common_opts *co)
+{
+	struct target t;
+	struct certlist *sent = NULL;
+	struct chain *c = NULL;
+	struct chain_opts copts;
+	X509_STORE *anchors = NULL;
+	json_t *doc = json_object();
+	int code, owned = 0;
+
+	memset(&t, 0, sizeof(t));
+	if (target_parse(input, co->sni, co->connect, &t) == -1) {
+		code = EXIT_USAGE;
+		goto out;
+	}
+	if ((code = get_sent(&t, co, &sent)) != EXIT_OK)
+		goto out;
+	if (sent->n == 0) {
+		msg_error("%s: no certificate", input);
+		code = EXIT_INPUT;
+		goto out;
+	}
+	if ((anchors = anchors_for(co, &owned)) == NULL) {
+		code = EXIT_STORE;
+		goto out;
+	}
+	memset(&copts, 0, sizeof(copts));
+	copts.aia = !co->no_aia;
+	copts.timeout = co->timeout > 0 ? co->timeout : 10;
+	copts.deadline = time(NULL) + copts.timeout;
+	c = chain_build(sent, NULL, anchors, &copts, NULL, NULL);
+	json_object_set_new(doc, "target", json_pack("{s:s}", "input",
+	    input));
+	code = export(c, o, co, doc);
+	if (co->json) {
+		if (o->output == NULL && code == EXIT_OK) {
+			char *pem = NULL;
+			BIO *b = BIO_new(BIO_s_mem());
+			long len;
+
+			PEM_write_bio_X509(b, c->path->v[c->path->n - 1].x509);
+			len = BIO_get_mem_data(b, &pem);
+			json_object_set_new(json_object_get(doc, "root"),
+			    "pem", json_stringn(pem, (size_t)len));
+			BIO_free(b);
+		}
+		out_json_print(stdout, doc);
+		doc = NULL;
+	}
+out:
+	json_decref(doc);
+	chain_free(c);
+	if (owned)
+		X509_STORE_free(anchors);
+	certlist_free(sent);
+	target_clear(&t);
+	return code;
+}
 
 int
 cmd_export_root(const struct cmd_info *cmd, int argc, char **argv,
     struct common_opts *co)
 {
-	switch (opt_parse(cmd, argc, argv, specs, NULL, NULL, co)) {
+	struct export_opts o;
+	int first;
+
+	memset(&o, 0, sizeof(o));
+	switch ((first = opt_parse(cmd, argc, argv, specs, handle, &o, co))) {
 	case -2:
 		return EXIT_OK;
 	case -1:
 		return EXIT_USAGE;
 	}
-	msg_error("this command is not built yet");
-	return EXIT_USAGE;
+	if (argc - first != 1) {
+		msg_error("expected one TARGET");
+		return EXIT_USAGE;
+	}
+	if (o.der && o.output == NULL && !co->json)
+		msg_note("writing DER to standard output");
+	return run_export(argv[first], &o, co);
 }
