@@ -80,9 +80,40 @@ judged_here(int err)
 	case X509_V_ERR_EE_KEY_TOO_SMALL:
 	case X509_V_ERR_CA_KEY_TOO_SMALL:
 	case X509_V_ERR_CA_MD_TOO_WEAK:
+	case X509_V_ERR_PERMITTED_VIOLATION:
+	case X509_V_ERR_EXCLUDED_VIOLATION:
+	case X509_V_ERR_SUBTREE_MINMAX:
+	case X509_V_ERR_UNSUPPORTED_CONSTRAINT_TYPE:
+	case X509_V_ERR_UNSUPPORTED_CONSTRAINT_SYNTAX:
+	case X509_V_ERR_UNSUPPORTED_NAME_SYNTAX:
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * The path says depth+1 issued depth, yet OpenSSL found no issuer:
+ * OpenSSL refuses that link (key usage, key identifiers, a broken
+ * extension).  Say why.
+ */
+static void
+refused_link(struct eval *e, int depth)
+{
+	X509 *sub, *iss;
+	int r;
+
+	if (depth < 0 || (size_t)depth + 1 >= e->path->n)
+		return;
+	sub = e->path->v[depth].x509;
+	iss = e->path->v[depth + 1].x509;
+	r = X509_check_issued(iss, sub);
+	if (r == X509_V_OK)
+		r = X509_V_ERR_UNSPECIFIED;
+	add(e, r == X509_V_ERR_KEYUSAGE_NO_CERTSIGN ? F_NOT_A_CA : F_PROFILE,
+	    SEV_ERROR, depth + 1, xasprintf("OpenSSL does not accept it as "
+	    "the issuer of certificate %d: %s", depth,
+	    X509_verify_cert_error_string(r)));
+	ERR_clear_error();
 }
 
 static enum finding_id
@@ -140,6 +171,12 @@ verify_cb(int ok, X509_STORE_CTX *ctx)
 	err = X509_STORE_CTX_get_error(ctx);
 	depth = X509_STORE_CTX_get_error_depth(ctx);
 	x = X509_STORE_CTX_get_current_cert(ctx);
+	if (e->anchored && (err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+	    err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+	    err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE)) {
+		refused_link(e, depth);
+		return 1;
+	}
 	if (judged_here(err))
 		return 1;
 	id = map_error(err);
@@ -316,7 +353,8 @@ eval_path(struct eval *e)
 	eval_end(e);
 	eval_times(e);
 	eval_weak(e);
-	profile_check(e->path, e->anchored, e->o->server_auth, e->out);
+	profile_check(e->path, e->anchored, e->o->server_auth, e->o->name,
+	    e->out);
 }
 
 static int

@@ -11,6 +11,6 @@
  * X509_verify_cert does not apply, adding findings (detail only).
  */
 void	profile_check(const struct certlist *path, int anchored,
-	    int server_auth, struct findings *out);
+	    int server_auth, const char *name, struct findings *out);
 
 #endif
