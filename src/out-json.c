@@ -1,5 +1,4 @@
 /* out-json.c - the JSON rendering of results. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,10 +98,8 @@ out_json_print(FILE *f, json_t *doc)
 	int rc = 0;
 
 	if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
-	    fputc('\n', f) == EOF) {
-		msg_error("cannot write the JSON output: %s", strerror(errno));
+	    fputc('\n', f) == EOF)
 		rc = -1;
-	}
 	json_decref(doc);
 	return rc;
 }

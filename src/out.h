@@ -51,7 +51,8 @@ json_t	*out_json_chain(const struct certlist *l, int with_file);
 
 /*
  * Print doc (indented, keys in insertion order) and a newline on f,
- * and drop the reference.  Returns 0, or -1 after reporting.
+ * and drop the reference.  Returns 0, or -1 on a write error, which
+ * is left in ferror(f) for main() to report.
  */
 int	out_json_print(FILE *f, json_t *doc);
 

@@ -134,6 +134,13 @@ is "$out" "" "unreadable: nothing on stdout"
 like "$err" "cannot read nosuchdir/cert.pem: No such file or directory" \
     "unreadable: names the file"
 
+if [ -w /dev/full ]; then
+	"$TRUSTFIX" inspect --json "$P/server.pem" >/dev/full 2>err.txt
+	is "$?" 1 "full disk: exit 1"
+	is "$(cat err.txt)" "trustfix: inspect: cannot write the output" \
+	    "full disk: said once"
+fi
+
 tf inspect "$P/server.pem" https://127.0.0.1:9
 is "$rc" 2 "a server with files: usage error"
 tf inspect
