@@ -45,7 +45,7 @@ static const struct opt_spec specs[] = {
 	{ "at", 0, required_argument, OPT_AT, "TIME",
 	    "verify at TIME: YYYY-MM-DD[THH:MM:SSZ] or epoch seconds" },
 	{ "purpose", 0, required_argument, OPT_PURPOSE, "PURPOSE",
-	    "server-auth (default for servers) or any" },
+	    "server-auth (the default), or any" },
 	OPT_ROW_NO_AIA,
 	{ "check-revocation", 0, no_argument, OPT_CHECK_REVOCATION, NULL,
 	    "ask CRL distribution points and OCSP responders" },
@@ -347,7 +347,7 @@ cmd_diagnose(const struct cmd_info *cmd, int argc, char **argv,
 		goto out;
 	o.at = d.at_given ? d.at : time(NULL);
 	o.at_given = d.at_given;
-	o.server_auth = d.purpose < 0 ? net : d.purpose;
+	o.server_auth = d.purpose != 0;
 	o.aia = !co->no_aia;
 	o.check_revocation = d.check_revocation;
 	o.timeout = co->timeout;
