@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,13 +167,23 @@ sync_dir(const char *dir)
 
 /* Move tmp to out without replacing anything: 0, or -1 with errno. */
 static int
-rename_noreplace(const char *tmp, const char *out)
+rename_noreplace(const char *tmp, const char *out, int isdir)
 {
+	struct stat st;
+
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_NOREPLACE) == 0)
 		return 0;
 	if (errno != EINVAL && errno != ENOSYS)
 		return -1;
-	/* The file system cannot: link() refuses an existing name too. */
+	/* The file system cannot.  For a file, link() refuses an existing
+	 * name too; a directory can only be checked first. */
+	if (isdir) {
+		if (lstat(out, &st) == 0) {
+			errno = EEXIST;
+			return -1;
+		}
+		return rename(tmp, out);
+	}
 	if (link(tmp, out) < 0)
 		return -1;
 	unlink(tmp);
@@ -217,7 +228,7 @@ write_file(const struct bundle *b, enum bundle_format f, const char *out,
 		goto fail;
 	}
 	fd = -1;
-	if (force ? rename(tmp, out) : rename_noreplace(tmp, out)) {
+	if (force ? rename(tmp, out) : rename_noreplace(tmp, out, 0)) {
 		if (errno == EEXIST) {
 			msg_error("%s exists; --force replaces it", o);
 			rc = 1;
@@ -337,7 +348,7 @@ write_dir(const struct bundle *b, const char *out, int force)
 	made = 1;
 	if (chmod(tmp, 0777 & ~current_umask()) < 0 || fill_dir(b, tmp) < 0)
 		goto out;
-	if (rename_noreplace(tmp, out) == 0) {
+	if (rename_noreplace(tmp, out, 1) == 0) {
 		sync_dir(dir);
 		rc = 0;
 		goto out;
@@ -378,14 +389,24 @@ bundle_write(const struct bundle *b, const char *out, int force)
 	size_t len;
 	int rc;
 
+	sigset_t block, old;
+
 	path = xstrdup(out);
 	len = strlen(path);
 	while (len > 1 && path[len - 1] == '/')
 		path[--len] = '\0';
+	/* An interrupt waits until the bundle is complete or cleaned up. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	if (f == BUNDLE_DIR)
 		rc = write_dir(b, path, force);
 	else
 		rc = write_file(b, f, path, force);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	free(path);
 	return rc;
 }

@@ -428,6 +428,7 @@ target_root(const char *input, const struct common_opts *co,
 	X509_STORE *anchors = NULL;
 	X509 *top;
 	char *in = msg_escape(input), *s = NULL, *e = NULL, sha[65];
+	size_t i;
 	int rc = EXIT_USAGE;
 
 	memset(&t, 0, sizeof(t));
@@ -452,6 +453,12 @@ target_root(const char *input, const struct common_opts *co,
 	if (!chain_self_signed(top)) {
 		msg_error("%s: no root reached; ask the server's administrator "
 		    "for the root that issued %s", in, e);
+		for (i = 0; c->aia_log != NULL && c->aia_log[i] != NULL; i++) {
+			char *l = msg_escape(c->aia_log[i]);
+
+			msg_note("AIA: %s", l);
+			free(l);
+		}
 		rc = EXIT_FAILED;
 		goto out;
 	}

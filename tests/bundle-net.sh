@@ -16,6 +16,16 @@ sha256() {
 }
 ROOT=$(sha256 "$P/root.pem")
 
+# A server that sends its whole chain, root included.
+cat "$P/server-chain.pem" "$P/root.pem" >full.pem
+start_s_server full.pem "$P/server.key" ||
+    skip_all "cannot start openssl s_server"
+tf bundle "https://127.0.0.1:$S_SERVER_PORT/" --no-aia --device java \
+    -o sent.tar.gz --timeout 10
+is "$rc" 0 "a URL whose server sends the root: exit 0"
+like "$out" "1 certificate for java" "one certificate"
+like "$out" "SHA-256 $ROOT" "the root"
+
 # The Exchange-like server sends its certificate and the issuing CA; the
 # root is only reachable through the issuing CA's AIA URL.
 start_s_server "$P/server-chain.pem" "$P/server.key" ||
@@ -45,6 +55,6 @@ is "$rc" 3 "a server that does not answer: exit 3"
 ok "$([ ! -e refused.zip ]; echo $?)" "and no bundle"
 tf bundle "$P/root.pem" "https://127.0.0.1:$port/" -o mixed.zip --timeout 5
 is "$rc" 3 "a file and an unreachable URL: exit 3"
-is "$(ls -A | grep -c zip)" 1 "only the first bundle exists"
+is "$(ls -A | grep -c -E 'zip|tar')" 2 "only the first two bundles exist"
 
 done_testing

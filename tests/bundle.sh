@@ -265,6 +265,20 @@ like "$(cat mine/appliance/README-DEVICE.txt)" "^    all.p7b$" \
 like "$(cat mine/appliance/README-DEVICE.txt)" "^Device: appliance\.$" \
     "@DEVICE@ expands"
 
+# Two roots with the same name get distinct file names; duplicates go.
+for n in 1 2; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout /dev/null -out "same$n.pem" -days 30 \
+	    -subj "/CN=Same Name: Root\/CA" \
+	    -addext "basicConstraints=critical,CA:TRUE" >/dev/null 2>&1
+done
+S2=$(sha256 same2.pem)
+tf bundle same1.pem same2.pem same1.pem --device android -o same
+is "$rc" 0 "two roots with one name, one of them twice: exit 0"
+is "$(ls same/android | tr '\n' ' ')" \
+    "README-DEVICE.txt Same_Name_Root_CA-${S2:0:8}.crt Same_Name_Root_CA.crt " \
+    "file names from the CN, sanitised, made unique, duplicates dropped"
+
 # A self-signed server certificate is bundled, with a warning.
 tf bundle "$P/selfsigned.pem" --device android -o self
 is "$rc" 0 "a self-signed server certificate: exit 0"
