@@ -16,14 +16,17 @@
 static char *
 quote(const char *line)
 {
-	size_t i, n = strlen(line);
+	size_t i, ctl = 0, n = strlen(line);
 	char *e, *q;
 
 	if (n > QUOTE_MAX)
 		n = QUOTE_MAX;
 	for (i = 0; i < n; i++)
 		if ((unsigned char)line[i] < 0x20 && line[i] != '\t')
-			return xstrdup("(binary data)");
+			ctl++;
+	/* Escaped, a line of random bytes would fill the message. */
+	if (ctl > n / 8)
+		return xstrdup("(binary data)");
 	e = msg_escape_len(line, n);
 	if (n == strlen(line))
 		return e;

@@ -1,0 +1,140 @@
+#!/bin/bash
+# hostile-net.sh - peers that stall, babble or refuse end in a clear error, in time.
+. "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/peers.sh"
+
+need openssl python3 timeout
+TO=3
+
+# hostile TARGET REGEX DESCRIPTION: inspect --json fails with exit 3 and
+# "trustfix: inspect: <REGEX>" within the timeout.
+hostile() {
+	local target=$1 want=$2 d=$3 t0 ms
+	t0=$(date +%s%N)
+	run timeout 30 "$TRUSTFIX" inspect --json --timeout "$TO" "$target"
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	is "$rc" 3 "$d: exit 3"
+	like "$err" "^trustfix: inspect: $want" "$d: says why"
+	is "$(printf '%s\n' "$err" | wc -l)" 1 "$d: one line on stderr"
+	ok $(( ms < (TO + 2) * 1000 ? 0 : 1 )) \
+	    "$d: gave up in time (${ms} ms)"
+}
+
+peer start_hostile silent
+hostile "https://127.0.0.1:$HOSTILE_PORT" \
+    "timed out after $TO s during the TLS handshake" "silent, https"
+hostile "smtp://127.0.0.1:$HOSTILE_PORT" \
+    "timed out after $TO s during the SMTP dialogue" "silent, smtp"
+hostile "imap://127.0.0.1:$HOSTILE_PORT" \
+    "timed out after $TO s during the IMAP dialogue" "silent, imap"
+hostile "pop3://127.0.0.1:$HOSTILE_PORT" \
+    "timed out after $TO s during the POP3 dialogue" "silent, pop3"
+
+peer start_hostile garbage
+hostile "127.0.0.1:$HOSTILE_PORT" \
+    "the server does not speak TLS here" "garbage, TLS"
+hostile "smtp://127.0.0.1:$HOSTILE_PORT" \
+    "the server (does not speak SMTP|sent a line longer than 4096|closed)" \
+    "garbage, smtp"
+
+peer start_hostile smtp-refuse
+hostile "smtp://127.0.0.1:$HOSTILE_PORT" \
+    "the server does not offer STARTTLS, and answered it with: 454 4\.7\.0 TLS not available" \
+    "smtp-refuse"
+
+peer start_hostile imap-refuse
+hostile "imap://127.0.0.1:$HOSTILE_PORT" \
+    "the server does not offer STARTTLS, and answered it with: a1 NO" \
+    "imap-refuse"
+
+peer start_hostile pop3-refuse
+hostile "pop3://127.0.0.1:$HOSTILE_PORT" \
+    "the server refused STARTTLS \(STLS\): -ERR TLS not available" \
+    "pop3-refuse"
+
+for p in smtp imap pop3; do
+	peer start_hostile starttls-close $p
+	hostile "$p://127.0.0.1:$HOSTILE_PORT" \
+	    "the server closed the connection during the TLS handshake" \
+	    "starttls-close, $p"
+done
+
+peer start_hostile drip
+hostile "smtp://127.0.0.1:$HOSTILE_PORT" \
+    "timed out after $TO s during the SMTP dialogue" "drip"
+
+peer start_hostile huge-chain 2000
+hostile "https://127.0.0.1:$HOSTILE_PORT" \
+    "the server sent more than 512 KiB during the handshake" \
+    "huge-chain, 2000 certificates"
+peer start_hostile huge-chain 100
+hostile "https://127.0.0.1:$HOSTILE_PORT" \
+    "the server sent 101 certificates, more than 64" \
+    "huge-chain, 101 certificates"
+
+NONE=$(free_port)
+hostile "https://127.0.0.1:$NONE" \
+    "connection refused by 127\.0\.0\.1 port $NONE$" "refused port"
+hostile "smtp://127.0.0.1:$NONE" \
+    "connection refused by 127\.0\.0\.1 port $NONE$" "refused port, smtp"
+hostile "https://nothing-here.invalid/" \
+    "cannot resolve nothing-here\.invalid" "a name that does not resolve"
+
+# A refusal carrying terminal escapes and a line with no end.
+PY=$(free_port)
+python3 - "$PY" <<'EOF' >"$T/py.log" 2>&1 &
+import socket, sys, threading, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+threading.Timer(60, lambda: __import__("os")._exit(0)).start()
+def serve(c):
+    try:
+        f = c.makefile("rb")
+        c.sendall(b"220 mx ready\r\n")
+        f.readline()
+        c.sendall(b"250-mx\r\n250 STARTTLS\r\n")
+        f.readline()
+        c.sendall(b"454 4.7.0 \x1b]0;owned\x07\x1b[2J no TLS\r\n")
+        time.sleep(1)
+    except OSError:
+        pass
+    c.close()
+while True:
+    threading.Thread(target=serve, args=(s.accept()[0],),
+                     daemon=True).start()
+EOF
+t_own $!
+wait_port "$PY" || echo "# the escape peer did not start"
+hostile "smtp://127.0.0.1:$PY" \
+    'the server refused STARTTLS: 454 4\.7\.0 \\x1b\]0;owned\\x07\\x1b\[2J no TLS' \
+    "refusal with escapes"
+unlike "$err" "$(printf '\033')" "refusal with escapes: no raw ESC"
+
+LONG=$(free_port)
+python3 - "$LONG" <<'EOF' >"$T/long.log" 2>&1 &
+import socket, sys, threading
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+threading.Timer(60, lambda: __import__("os")._exit(0)).start()
+def serve(c):
+    try:
+        c.sendall(b"220-" + b"x" * 100000)
+        c.recv(100)
+    except OSError:
+        pass
+    c.close()
+while True:
+    threading.Thread(target=serve, args=(s.accept()[0],),
+                     daemon=True).start()
+EOF
+t_own $!
+wait_port "$LONG" || echo "# the long-line peer did not start"
+hostile "smtp://127.0.0.1:$LONG" \
+    "the server sent a line longer than 4096 bytes during the SMTP dialogue" \
+    "endless line"
+
+done_testing
