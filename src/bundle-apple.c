@@ -1,4 +1,4 @@
-/* bundle-apple.c - Apple configuration profiles (libplist), signed with CMS. */
+/* bundle-apple.c - Apple configuration profiles (libplist), CMS-signed. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

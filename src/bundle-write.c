@@ -1,4 +1,4 @@
-/* bundle-write.c - write a bundle with libarchive, atomically, reproducibly. */
+/* bundle-write.c - write a bundle with libarchive: atomic, reproducible. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/* devprofile.c - parse device profile files (key = value, then instructions). */
+/* devprofile.c - parse device profiles (key = value, then instructions). */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>

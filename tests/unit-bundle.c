@@ -1,4 +1,4 @@
-/* unit-bundle.c - device profile parsing, UUIDs and output formats, by table. */
+/* unit-bundle.c - device profiles, UUIDs and output formats, by table. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
