@@ -197,6 +197,8 @@ sign_profile(const struct bundle *b, const struct bundle_opts *opts,
 	CMS_SignerInfo *si;
 	ASN1_TIME *t = NULL;
 	BIO *in = NULL, *out = NULL;
+	char *p;
+	long n;
 	int i, rc = -1;
 
 	if (X509_check_private_key(opts->sign_cert, opts->sign_key) != 1) {
@@ -217,18 +219,13 @@ sign_profile(const struct bundle *b, const struct bundle_opts *opts,
 	    i < sk_X509_num(opts->sign_chain); i++)
 		if (!CMS_add1_cert(cms, sk_X509_value(opts->sign_chain, i)))
 			goto err;
-	if (!CMS_final(cms, in, NULL, flags) || !i2d_CMS_bio(out, cms))
+	if (!CMS_final(cms, in, NULL, flags) || !i2d_CMS_bio(out, cms) ||
+	    (n = BIO_get_mem_data(out, &p)) <= 0)
 		goto err;
 	free(*data);
-	*data = NULL;
-	{
-		char *p;
-		long n = BIO_get_mem_data(out, &p);
-
-		*data = xmalloc((size_t)n);
-		memcpy(*data, p, (size_t)n);
-		*len = (size_t)n;
-	}
+	*data = xmalloc((size_t)n);
+	memcpy(*data, p, (size_t)n);
+	*len = (size_t)n;
 	rc = 0;
 	goto out;
 err:
