@@ -135,9 +135,10 @@ feed_in(struct conn *c, BIO *rbio, struct hs *h)
 }
 
 static void
-handshake_error(struct conn *c, struct hs *h)
+handshake_error(struct conn *c, const SSL *ssl, struct hs *h)
 {
 	const char *reason = msg_ossl_reason();
+	int v = SSL_version(ssl);
 	unsigned char type = (unsigned char)h->first[0];
 	size_t n;
 	char *e;
@@ -158,6 +159,10 @@ handshake_error(struct conn *c, struct hs *h)
 			conn_fail(c, "the server does not speak TLS here; "
 			    "its first bytes are not a TLS record");
 		}
+	} else if (v >= TLS1_VERSION && v < TLS1_2_VERSION) {
+		conn_fail(c, "TLS handshake failed: %s (the server chose %s, "
+		    "which this client's settings refuse)", reason,
+		    SSL_get_version(ssl));
 	} else if (h->alert[0] != '\0')
 		conn_fail(c, "TLS handshake failed: %s (the server sent the "
 		    "alert \"%s\")", reason, h->alert);
@@ -192,7 +197,7 @@ handshake(struct conn *c, SSL *ssl, BIO *rbio, BIO *wbio, struct hs *h)
 		}
 		if (err == SSL_ERROR_WANT_WRITE)
 			continue;
-		handshake_error(c, h);
+		handshake_error(c, ssl, h);
 		goto failed;
 	}
 failed:

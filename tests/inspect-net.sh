@@ -114,6 +114,20 @@ for c in selfsigned expired wrongname notyet; do
 done
 jq_is '.chain | length' 2 "notyet: intermediate received too"
 
+peer start_s_server "$P/rsa1024-chain.pem" "$P/rsa1024.key" \
+    -cipher DEFAULT:@SECLEVEL=0
+tf inspect --json "127.0.0.1:$S_SERVER_PORT"
+is "$rc" 0 "rsa1024: exit 0"
+jq_is '.chain[0].sha256' "$(sha256 "$P/rsa1024.pem")" "rsa1024: leaf received"
+
+# A server that speaks only TLS 1.0: the client's defaults refuse it.
+peer start_s_server "$P/server-chain.pem" "$P/server.key" -tls1 \
+    -cipher DEFAULT:@SECLEVEL=0
+tf inspect --json "127.0.0.1:$S_SERVER_PORT"
+is "$rc" 3 "TLS 1.0 only: exit 3"
+like "$err" '^trustfix: inspect: TLS handshake failed: .*the server chose TLSv1,' \
+    "TLS 1.0 only: says which version the server chose"
+
 # --- a server asking for a client certificate ---------------------------
 peer start_s_server "$P/server-chain.pem" "$P/server.key" -verify 1
 chain_is "-verify 1" "127.0.0.1:$S_SERVER_PORT"
