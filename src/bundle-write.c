@@ -1,4 +1,6 @@
 /* bundle-write.c - write a bundle with libarchive: atomic, reproducible. */
+#include "config.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -305,6 +307,28 @@ is_empty_dir(const char *path)
 	return n <= 2;	/* "." and ".." */
 }
 
+/*
+ * --force deletes the old directory: only one that a bundle wrote, so
+ * that "-o ~" or "-o ." cannot remove someone's files.
+ */
+static int
+is_bundle_dir(const char *dir)
+{
+	static const char sig[] = "Device bundle written by " PACKAGE_NAME;
+	char buf[sizeof(sig)], *path;
+	ssize_t n = -1;
+	int fd;
+
+	path = xasprintf("%s/MANIFEST", dir);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW)) >= 0) {
+		n = read(fd, buf, sizeof(sig) - 1);
+		close(fd);
+	}
+	free(path);
+	return n == (ssize_t)sizeof(sig) - 1 &&
+	    memcmp(buf, sig, sizeof(sig) - 1) == 0;
+}
+
 /* Replace the directory out with tmp: old out away, tmp in, old gone. */
 static int
 swap_dir(const char *tmp, const char *out, const char *o)
@@ -368,6 +392,12 @@ write_dir(const struct bundle *b, const char *out, int force)
 	}
 	if (!force) {
 		msg_error("%s exists; --force replaces it", o);
+		rc = 1;
+		goto out;
+	}
+	if (!is_bundle_dir(out)) {
+		msg_error("%s is not a bundle (no MANIFEST of %s): not "
+		    "replaced, even with --force", o, PACKAGE_NAME);
 		rc = 1;
 		goto out;
 	}

@@ -61,6 +61,12 @@ check "the directory is unchanged" test -f d/linux/Contoso_Root_CA.crt
 tf bundle "$P/issuing.pem" --device android -o d/ --force
 is "$rc" 0 "--force replaces the directory"
 is "$(ls d | tr '\n' ' ')" "MANIFEST android " "with only the new bundle"
+mkdir notmine && echo precious >notmine/file.txt
+tf bundle "$P/root.pem" --device ios -o notmine --force
+is "$rc" 1 "--force does not replace a directory that is no bundle"
+like "$err" "notmine is not a bundle" "and says so"
+is "$(cat notmine/file.txt)" "precious" "its files are untouched"
+rm -r notmine
 mkdir empty
 tf bundle "$P/root.pem" --device ios -o empty
 is "$rc" 0 "an existing empty directory is filled without --force"
