@@ -186,6 +186,24 @@ find_profile(struct devprofile **v, size_t n, const char *name, size_t len)
 	return NULL;
 }
 
+/* 1 if --device names only classes of --profile files. */
+static int
+all_given(const char *list, struct devprofile **v, size_t n)
+{
+	const char *s, *end;
+	size_t len;
+
+	if (list == NULL || strcmp(list, "all") == 0 || n == 0)
+		return 0;
+	for (s = list; *s != '\0'; s = *end ? end + 1 : end) {
+		end = s + strcspn(s, ",");
+		len = (size_t)(end - s);
+		if (len > 0 && find_profile(v, n, s, len) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * The device classes: those of --profile files (which replace an
  * installed one of the same name), then the installed ones.
@@ -209,7 +227,8 @@ load_profiles(struct ctx *c, struct devprofile ***v, size_t *n)
 		*v = xrealloc(*v, (*n + 1) * sizeof(**v));
 		(*v)[(*n)++] = p;
 	}
-	if (devprofile_load_dir(devprofile_dir(), &inst, &ninst) < 0)
+	if (!all_given(c->devices, *v, *n) &&
+	    devprofile_load_dir(devprofile_dir(), &inst, &ninst) < 0)
 		goto out;
 	for (i = 0; i < ninst; i++) {
 		if (find_profile(*v, *n, inst[i]->name,

@@ -111,6 +111,28 @@ like "$err" "no device profiles found" "and says so"
 TRUSTFIX_BUNDLES_DIR=$PWD/none tf bundle "$P/root.pem" -o x.zip
 like "$err" "cannot read the device profiles in .*/none" \
     "a missing profile directory is named"
+printf 'name = mine\noutput = der .cer\n[instructions]\nhi\n' >mine.profile
+TRUSTFIX_BUNDLES_DIR=$PWD/none tf bundle "$P/root.pem" -o mine \
+    --profile mine.profile --device mine
+is "$rc" 0 "--device naming only --profile classes needs no installed ones"
+rm -r mine mine.profile
+
+# An encrypted signing key needs --password-file.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes256 \
+    -pass pass:keypw -out enc.key 2>/dev/null &&
+openssl req -new -x509 -key enc.key -passin pass:keypw -days 30 \
+    -subj "/CN=Signer" -out enc.pem 2>/dev/null
+ok $? "an encrypted signing key (test setup)"
+tf bundle "$P/root.pem" --device ios -o s --sign-cert enc.pem \
+    --sign-key enc.key
+is "$rc" 4 "an encrypted --sign-key without --password-file: exit 4"
+like "$err" "enc.key: not a private key, or encrypted without --password-file" \
+    "and says so"
+printf 'keypw\n' >key.pw
+tf bundle "$P/root.pem" --device ios -o s --sign-cert enc.pem \
+    --sign-key enc.key --password-file key.pw
+is "$rc" 0 "with --password-file: exit 0"
+rm -rf s enc.key enc.pem key.pw
 tf bundle "$P/root.pem" -o no/such/dir/x.zip
 is "$rc" 1 "OUT in a missing directory: exit 1"
 like "$err" "cannot create a file next to no/such/dir/x.zip" "and says so"
