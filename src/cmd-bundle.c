@@ -11,6 +11,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 
 #include "bundle.h"
 #include "chain.h"
@@ -128,48 +129,81 @@ pw_cb(char *buf, int size, int rwflag, void *u)
 	return (int)len;
 }
 
-/* The signer: its certificate (first of the file), chain and key. */
+/* A private key from PEM, DER or PKCS#12 (.pfx), or NULL. */
+static EVP_PKEY *
+read_key(const unsigned char *buf, size_t len, const char *password)
+{
+	EVP_PKEY *k = NULL;
+	PKCS12 *p12 = NULL;
+	X509 *x = NULL;
+	BIO *bio;
+
+	bio = BIO_new_mem_buf(buf, (int)len);
+	k = PEM_read_bio_PrivateKey(bio, NULL, pw_cb, (void *)password);
+	BIO_free(bio);
+	if (k == NULL) {
+		bio = BIO_new_mem_buf(buf, (int)len);
+		k = d2i_PrivateKey_bio(bio, NULL);
+		BIO_free(bio);
+	}
+	if (k == NULL) {
+		bio = BIO_new_mem_buf(buf, (int)len);
+		if ((p12 = d2i_PKCS12_bio(bio, NULL)) != NULL &&
+		    !PKCS12_parse(p12, password ? password : "", &k, &x, NULL))
+			k = NULL;
+		BIO_free(bio);
+	}
+	PKCS12_free(p12);
+	X509_free(x);
+	return k;
+}
+
+/*
+ * The signer: the certificate of --sign-cert that --sign-key belongs
+ * to, the file's other certificates as its chain, and the key.
+ */
 static int
 load_signer(struct ctx *c, const char *password)
 {
 	struct load_opts lo = { password };
 	struct certlist *l = certlist_new();
 	unsigned char *buf = NULL;
-	size_t len, i;
-	BIO *bio = NULL;
-	int rc = -1;
+	size_t len = 0, i;
+	char *k = msg_escape(c->sign_key);
+	int rc = EXIT_INPUT;
 
 	if (load_file(c->sign_cert, &lo, l) < 0 ||
 	    load_read_file(c->sign_key, 1024 * 1024, &buf, &len) < 0)
 		goto out;
-	c->bo.sign_cert = l->v[0].x509;
-	X509_up_ref(c->bo.sign_cert);
-	c->bo.sign_chain = sk_X509_new_null();
-	for (i = 1; i < l->n; i++)
-		if (X509_up_ref(l->v[i].x509))
-			sk_X509_push(c->bo.sign_chain, l->v[i].x509);
-	bio = BIO_new_mem_buf(buf, (int)len);
-	c->bo.sign_key = PEM_read_bio_PrivateKey(bio, NULL, pw_cb,
-	    (void *)password);
-	if (c->bo.sign_key == NULL) {
-		BIO_free(bio);
-		bio = BIO_new_mem_buf(buf, (int)len);
-		c->bo.sign_key = d2i_PrivateKey_bio(bio, NULL);
-	}
-	if (c->bo.sign_key == NULL) {
-		char *k = msg_escape(c->sign_key);
-
+	if ((c->bo.sign_key = read_key(buf, len, password)) == NULL) {
 		msg_error("%s: not a private key, or encrypted without "
 		    "--password-file: %s", k, msg_ossl_reason());
-		free(k);
 		goto out;
 	}
-	rc = 0;
+	c->bo.sign_chain = sk_X509_new_null();
+	for (i = 0; i < l->n; i++) {
+		X509 *x = l->v[i].x509;
+
+		if (c->bo.sign_cert == NULL &&
+		    X509_check_private_key(x, c->bo.sign_key) == 1) {
+			X509_up_ref(x);
+			c->bo.sign_cert = x;
+		} else if (X509_up_ref(x) && !sk_X509_push(c->bo.sign_chain,
+		    x))
+			X509_free(x);
+	}
+	ERR_clear_error();
+	rc = EXIT_OK;
+	if (c->bo.sign_cert == NULL) {
+		msg_error("%s does not belong to a certificate of --sign-cert",
+		    k);
+		rc = EXIT_FAILED;
+	}
 out:
 	if (buf != NULL)
 		OPENSSL_cleanse(buf, len);
 	free(buf);
-	BIO_free(bio);
+	free(k);
 	certlist_free(l);
 	return rc;
 }
@@ -528,8 +562,8 @@ load_inputs(struct ctx *c, struct common_opts *co, char **files,
 		} else if (load_file(files[i], &lo, list) < 0)
 			return EXIT_INPUT;
 	}
-	if (c->sign_cert != NULL && load_signer(c, *password) < 0)
-		return EXIT_INPUT;
+	if (c->sign_cert != NULL)
+		return load_signer(c, *password);
 	return EXIT_OK;
 }
 

@@ -222,6 +222,15 @@ is "$rc" 0 "the signed content is the configuration profile"
 run openssl cms -verify -inform DER -in signed/ios/roots.mobileconfig \
     -CAfile "$P/private-root.pem" -purpose any -out /dev/null
 ok $((rc == 0)) "openssl cms -verify fails against another CA"
+openssl pkcs12 -export -in signer.pem -inkey signer.key \
+    -certfile "$P/root.pem" -passout pass:pfxpw -out signer.pfx 2>/dev/null
+printf 'pfxpw\n' >pfx.pw
+tf bundle "$P/root.pem" --device ios -o pfx --sign-cert signer.pfx \
+    --sign-key signer.pfx --password-file pfx.pw
+is "$rc" 0 "a .pfx as --sign-cert and --sign-key: exit 0"
+run openssl cms -verify -inform DER -in pfx/ios/roots.mobileconfig \
+    -CAfile "$P/root.pem" -purpose any -out /dev/null
+is "$rc" 0 "the profile signed with the .pfx verifies"
 tf bundle "$P/root.pem" --device ios -o bad.zip --sign-cert signer.pem \
     --sign-key "$P/root.key"
 is "$rc" 1 "a key that is not the certificate's: exit 1"
