@@ -7,6 +7,7 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/http.h>
+#include <openssl/httperr.h>
 
 #include "httpget.h"
 #include "msg.h"
@@ -14,7 +15,7 @@
 static void
 ossl_reason(char *err, size_t errlen, const char *what)
 {
-	unsigned long e = ERR_peek_last_error();
+	unsigned long e = ERR_peek_error();
 	char buf[256];
 
 	if (e != 0) {
@@ -86,17 +87,25 @@ one(const char *url, const char *ctype, const unsigned char *body,
 	if (body != NULL && (req = BIO_new_mem_buf(body, (int)body_len)) ==
 	    NULL)
 		goto out;
-	if (!OSSL_HTTP_set1_request(rctx, path, NULL, ctype, req, NULL, 0,
+	if (!OSSL_HTTP_set1_request(rctx, path, NULL, ctype, req, NULL, 1,
 	    HTTPGET_MAX_BODY, timeout, 0)) {
 		ossl_reason(err, errlen, "cannot send the request");
 		goto out;
 	}
 	rb = OSSL_HTTP_exchange(rctx, redirect);
 	if (rb == NULL) {
-		if (*redirect == NULL)
-			ossl_reason(err, errlen, "no answer");
-		else
+		if (*redirect != NULL)
 			rc = 0;
+		else if (ERR_GET_REASON(ERR_peek_last_error()) ==
+		    HTTP_R_MAX_RESP_LEN_EXCEEDED)
+			snprintf(err, errlen, "answer larger than %d bytes",
+			    HTTPGET_MAX_BODY);
+		else if (ERR_GET_REASON(ERR_peek_error()) ==
+		    HTTP_R_MISSING_ASN1_ENCODING)
+			snprintf(err, errlen, "the answer is no certificate "
+			    "(not DER)");
+		else
+			ossl_reason(err, errlen, "no answer");
 		goto out;
 	}
 	rc = slurp(rb, resp, resp_len, err, errlen);
@@ -109,6 +118,28 @@ out:
 	OPENSSL_free(path);
 	ERR_clear_error();
 	return rc;
+}
+
+/* A Location that is a path: resolve it against url. */
+static int
+absolute(const char *url, char **redirect)
+{
+	char *host = NULL, *port = NULL, *abs;
+	int ssl;
+
+	if (!OSSL_HTTP_parse_url(url, &ssl, NULL, &host, &port, NULL, NULL,
+	    NULL, NULL)) {
+		ERR_clear_error();
+		return -1;
+	}
+	abs = xasprintf("http://%s%s%s:%s%s", strchr(host, ':') ? "[" : "",
+	    host, strchr(host, ':') ? "]" : "", port, *redirect);
+	OPENSSL_free(host);
+	OPENSSL_free(port);
+	OPENSSL_free(*redirect);
+	*redirect = OPENSSL_strdup(abs);
+	free(abs);
+	return *redirect != NULL ? 0 : -1;
 }
 
 int
@@ -139,6 +170,10 @@ httpget(const char *url, const char *content_type, const unsigned char *body,
 		if (n >= HTTPGET_MAX_REDIRECTS) {
 			snprintf(err, errlen, "more than %d redirects",
 			    HTTPGET_MAX_REDIRECTS);
+			break;
+		}
+		if (redirect[0] == '/' && absolute(cur, &redirect) != 0) {
+			snprintf(err, errlen, "cannot follow a redirect");
 			break;
 		}
 		if (strncmp(redirect, "http://", 7) != 0) {
