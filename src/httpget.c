@@ -11,6 +11,7 @@
 
 #include "httpget.h"
 #include "msg.h"
+#include "sock.h"
 
 static void
 ossl_reason(char *err, size_t errlen, const char *what)
@@ -65,10 +66,13 @@ one(const char *url, const char *ctype, const unsigned char *body,
     size_t *resp_len, char *err, size_t errlen)
 {
 	OSSL_HTTP_REQ_CTX *rctx = NULL;
-	BIO *req = NULL, *rb = NULL;
+	BIO *req = NULL, *rb = NULL, *sb = NULL;
+	struct conn c;
 	char *host = NULL, *port = NULL, *path = NULL;
 	int ssl = 0, rc = -1;
 
+	memset(&c, 0, sizeof(c));
+	c.fd = -1;
 	if (!OSSL_HTTP_parse_url(url, &ssl, NULL, &host, &port, NULL, &path,
 	    NULL, NULL)) {
 		ossl_reason(err, errlen, "malformed URL");
@@ -78,7 +82,18 @@ one(const char *url, const char *ctype, const unsigned char *body,
 		snprintf(err, errlen, "not an http URL");
 		goto out;
 	}
-	rctx = OSSL_HTTP_open(host, port, NULL, NULL, 0, NULL, NULL, NULL,
+	/*
+	 * Connect ourselves: OpenSSL's connect retries a refused
+	 * connection until the timeout.
+	 */
+	conn_init(&c, timeout * 1000, err, errlen);
+	if (conn_open(&c, host, (unsigned)atoi(port)) != 0)
+		goto out;
+	if ((sb = BIO_new_socket(c.fd, BIO_CLOSE)) == NULL)
+		goto out;
+	c.fd = -1;
+	BIO_socket_nbio(BIO_get_fd(sb, NULL), 1);
+	rctx = OSSL_HTTP_open(host, port, NULL, NULL, 0, sb, sb, NULL,
 	    NULL, 0, timeout);
 	if (rctx == NULL) {
 		ossl_reason(err, errlen, "cannot connect");
@@ -113,6 +128,8 @@ out:
 	BIO_free(rb);
 	BIO_free(req);
 	OSSL_HTTP_close(rctx, rc == 0);
+	BIO_free_all(sb);
+	conn_close(&c);
 	OPENSSL_free(host);
 	OPENSSL_free(port);
 	OPENSSL_free(path);
