@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <jansson.h>
 
 #include "cmd.h"
@@ -70,27 +69,25 @@ origin_word(const struct store_anchor *a)
 static void
 print_text(const struct store_anchor *a)
 {
-	char *subject = facts_subject(a->x509), *safe = msg_escape(subject);
-	char *purposes = purposes_text(a->purposes), day[16];
-	time_t t = facts_not_after(a->x509);
-	struct tm tm;
+	char *safe = msg_escape(a->subject);
+	char *purposes = purposes_text(a->purposes);
 
-	gmtime_r(&t, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-	printf("%s  %s  %-12s  %-11s  %s\n", a->sha256, day,
+	printf("%s  %-10s  %-12s  %-11s  %s\n", a->sha256, a->expires,
 	    origin_word(a), purposes, safe);
 	free(purposes);
 	free(safe);
-	free(subject);
 }
 
 static json_t *
-anchor_json(const struct store_anchor *a)
+anchor_json(struct store_anchor *a)
 {
-	json_t *j = facts_json(a->x509, SOURCE_STORE), *p = json_array();
+	X509 *x = store_anchor_get0_x509(a);
+	json_t *j, *p = json_array();
 	const char **v = store_purpose_names(a->purposes);
 	size_t i;
 
+	j = x ? facts_json(x, SOURCE_STORE) : json_pack("{s:s}", "sha256",
+	    a->sha256);
 	for (i = 0; v[i] != NULL; i++)
 		json_array_append_new(p, json_string(v[i]));
 	free(v);

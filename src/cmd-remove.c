@@ -29,7 +29,7 @@ static const struct opt_spec specs[] = {
 
 /* What one operand named: an anchor of the store, or a certificate. */
 struct target_cert {
-	const struct store_anchor *anchor;	/* NULL: not in the store */
+	struct store_anchor *anchor;	/* NULL: not in the store */
 	X509		*x509;			/* lent, or owned below */
 	X509		*own;			/* read from a file */
 	char		 sha256[65];
@@ -52,7 +52,8 @@ resolve_file(const char *path, const struct store_anchors *a,
 		for (k = 0; k < a->n; k++)
 			if (strcmp(a->v[k].sha256, (*v)[*n].sha256) == 0) {
 				(*v)[*n].anchor = &a->v[k];
-				(*v)[*n].x509 = a->v[k].x509;
+				(*v)[*n].x509 =
+				    store_anchor_get0_x509(&a->v[k]);
 			}
 		if ((*v)[*n].x509 == NULL) {
 			X509_up_ref(list->v[i].x509);
@@ -71,7 +72,7 @@ static int
 resolve_fp(const char *arg, const struct store_anchors *a,
     struct target_cert **v, size_t *n)
 {
-	const struct store_anchor *hit = NULL;
+	struct store_anchor *hit = NULL;
 	char fp[65];
 	size_t k, hits = 0;
 	int len = store_parse_fingerprint(arg, fp);
@@ -97,7 +98,7 @@ resolve_fp(const char *arg, const struct store_anchors *a,
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
 	memset(&(*v)[*n], 0, sizeof(**v));
 	(*v)[*n].anchor = hit;
-	(*v)[*n].x509 = hit ? hit->x509 : NULL;
+	(*v)[*n].x509 = hit ? store_anchor_get0_x509(hit) : NULL;
 	strcpy((*v)[*n].sha256, hit ? hit->sha256 : fp);
 	(*n)++;
 	return 0;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <openssl/pem.h>
 
+#include "facts.h"
 #include "fileutil.h"
 #include "load.h"
 #include "msg.h"
@@ -60,12 +61,10 @@ static int
 sha_of_file(const char *path, char sha[65])
 {
 	STACK_OF(X509) *sk = sk_X509_new_null();
-	struct store_anchor a;
 	int rc = -1;
 
 	if (store_read_pems(path, sk) == 0) {
-		store_anchor_fill(&a, sk_X509_value(sk, 0));
-		memcpy(sha, a.sha256, 65);
+		facts_sha256(sk_X509_value(sk, 0), sha);
 		rc = 0;
 	}
 	sk_X509_pop_free(sk, X509_free);
@@ -251,13 +250,14 @@ out:
 
 /*
  * Complete what a crashed run left: pending removals, and anchor files
- * that the bundle does not hold yet.
+ * newer than the bundle (written, but the refresh did not run).
  */
 static int
 roll_forward(struct store *st)
 {
 	struct local_files l;
-	struct store_anchors a;
+	struct stat bundle, sb;
+	char *path;
 	size_t i;
 	int stale = 0, rc = 0;
 
@@ -265,20 +265,20 @@ roll_forward(struct store *st)
 	for (i = 0; i < l.n && rc == 0; i++)
 		if (l.v[i].pending)
 			rc = finish_removal(st, l.v[i].name);
-	if (rc == 0 && p11v_reload(st->p11) == 0 && p11v_list(st->p11, &a) == 0) {
-		for (i = 0; i < l.n; i++) {
-			const struct store_anchor *f = NULL;
-			size_t k;
-
-			for (k = 0; k < a.n && f == NULL; k++)
-				if (strcmp(a.v[k].sha256, l.v[i].sha256) == 0)
-					f = &a.v[k];
-			if (!l.v[i].pending && is_ours(l.v[i].name) && !f)
-				stale = 1;
-		}
-		store_anchors_clear(&a);
+	if (stat(X509_get_default_cert_file(), &bundle) == -1)
+		stale = 1;
+	for (i = 0; i < l.n && !stale; i++) {
+		if (l.v[i].pending || !is_ours(l.v[i].name))
+			continue;
+		path = xasprintf("%s/%s", st->location, l.v[i].name);
+		if (stat(path, &sb) == 0 &&
+		    (sb.st_mtim.tv_sec > bundle.st_mtim.tv_sec ||
+		    (sb.st_mtim.tv_sec == bundle.st_mtim.tv_sec &&
+		    sb.st_mtim.tv_nsec > bundle.st_mtim.tv_nsec)))
+			stale = 1;
+		free(path);
 	}
-	if (rc == 0 && stale)
+	if (rc == 0 && stale && l.n > 0)
 		rc = refresh(st);
 	locals_clear(&l);
 	return rc;
@@ -363,15 +363,16 @@ static int
 cacerts_import(struct store *st, X509 *x, const char *label,
     unsigned purposes, int dry_run)
 {
-	struct store_anchor me;
 	struct local_files l;
+	char sha[65];
 	char *safe = NULL, *path = NULL, *pem = NULL;
 	int rc = -1;
 
 	(void)purposes;
-	store_anchor_fill(&me, x);
+	facts_sha256(x, sha);
 	scan_local(st->location, &l);
-	if (store_p11_sees(st, x) == 1 && store_openssl_sees(x)) {
+	/* The cheap look first: a new anchor is not in the bundle. */
+	if (store_openssl_sees(x) && store_p11_sees(st, x) == 1) {
 		rc = 0;
 		goto out;
 	}
@@ -379,10 +380,10 @@ cacerts_import(struct store *st, X509 *x, const char *label,
 		rc = 1;
 		goto out;
 	}
-	if (local_find(&l, me.sha256, 0) == NULL) {
+	if (local_find(&l, sha, 0) == NULL) {
 		safe = store_safe_name(label);
 		path = xasprintf("%s/%s%s-%.8s.crt", st->location,
-		    STORE_FILE_PREFIX, safe, me.sha256);
+		    STORE_FILE_PREFIX, safe, sha);
 		pem = pem_of(x);
 		if (fu_write_atomic(path, pem, strlen(pem), 0644) == -1)
 			goto out;

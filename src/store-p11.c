@@ -56,6 +56,8 @@ store_p11_remove(struct store *st, const struct store_anchor *a, int force,
     int dry_run, int (*refresh)(struct store *))
 {
 	const char *w = p11v_writable_path(st->p11);
+	const unsigned char *p = a->der;
+	X509 *x = NULL;
 	int n;
 
 	if (w == NULL || strcmp(a->where, w) != 0) {
@@ -65,7 +67,13 @@ store_p11_remove(struct store *st, const struct store_anchor *a, int force,
 	}
 	if (dry_run)
 		return 1;
-	if ((n = p11v_destroy(st->p11, a->x509, force)) <= 0)
+	if ((x = d2i_X509(NULL, &p, (long)a->der_len)) == NULL) {
+		msg_error("cannot decode the anchor %s", a->sha256);
+		return -1;
+	}
+	n = p11v_destroy(st->p11, x, force);
+	X509_free(x);
+	if (n <= 0)
 		return n;
 	if (refresh != NULL && refresh(st) == -1)
 		return -1;

@@ -4,11 +4,14 @@
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <p11-kit/p11-kit.h>
 #include <p11-kit/pkcs11.h>
 #include <p11-kit/pkcs11x.h>
 
+#include "facts.h"
 #include "fileutil.h"
 #include "msg.h"
 #include "spawn.h"
@@ -411,49 +414,122 @@ free_staples(struct staple *v, size_t n)
 	free(v);
 }
 
-/* Purposes of x: stapled, else its own extendedKeyUsage, else any. */
+/*
+ * The extendedKeyUsage of a certificate's own extensions, found with
+ * OpenSSL's TLV reader, so that listing hundreds of anchors does not
+ * decode (and set up the public key of) every certificate.
+ */
 static unsigned
-anchor_bits(X509 *x, const struct staple *st, size_t n)
+own_eku_bits(const unsigned char *der, long len)
 {
+	const unsigned char *p = der, *q, *end;
+	X509_EXTENSIONS *exts;
 	EXTENDED_KEY_USAGE *eku;
-	unsigned char *spki;
 	unsigned bits = 0;
-	int len;
-	size_t i;
+	long l;
+	int tag, cls;
 
-	if ((spki = der_spki(x, &len)) != NULL) {
-		for (i = 0; i < n; i++)
-			if (st[i].spki_len == (CK_ULONG)len &&
-			    memcmp(st[i].spki, spki, (size_t)len) == 0)
-				bits |= st[i].bits;
-		OPENSSL_free(spki);
-		if (bits != 0)
-			return bits;
+	/* Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { ... } } */
+	if ((ASN1_get_object(&p, &l, &tag, &cls, len) & 0x80) ||
+	    (ASN1_get_object(&p, &l, &tag, &cls, l) & 0x80))
+		return 0;
+	for (end = p + l; p < end; p = q + l) {
+		q = p;
+		if (ASN1_get_object(&q, &l, &tag, &cls, end - p) & 0x80)
+			break;
+		if (cls != V_ASN1_CONTEXT_SPECIFIC || tag != 3)
+			continue;
+		if ((exts = d2i_X509_EXTENSIONS(NULL, &q, l)) == NULL)
+			break;
+		if ((eku = X509V3_get_d2i(exts, NID_ext_key_usage, NULL,
+		    NULL)) != NULL) {
+			bits = eku_bits(eku);
+			EXTENDED_KEY_USAGE_free(eku);
+		}
+		sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+		break;
 	}
-	if ((eku = X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL))) {
-		bits = eku_bits(eku);
-		EXTENDED_KEY_USAGE_free(eku);
-	}
+	ERR_clear_error();
 	return bits;
 }
 
+/* Purposes: stapled to the key, else the certificate's own, else any. */
+static unsigned
+anchor_bits(const unsigned char *spki, CK_ULONG spki_len,
+    const unsigned char *der, size_t der_len, const struct staple *st,
+    size_t n)
+{
+	unsigned bits = 0;
+	size_t i;
+
+	for (i = 0; spki != NULL && i < n; i++)
+		if (st[i].spki_len == spki_len &&
+		    memcmp(st[i].spki, spki, spki_len) == 0)
+			bits |= st[i].bits;
+	return bits != 0 ? bits : own_eku_bits(der, (long)der_len);
+}
+
+/* Subject and expiry from the object's attributes, without decoding. */
 static void
-add_anchor(struct store_anchors *out, X509 *x, struct p11_slot *s,
-    unsigned char *label, int distrusted, unsigned bits)
+describe(struct p11_slot *s, CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o,
+    struct store_anchor *a)
+{
+	CK_DATE end;
+	CK_ATTRIBUTE t = { CKA_END_DATE, &end, sizeof(end) };
+	unsigned char *subj;
+	const unsigned char *p;
+	X509_NAME *name = NULL;
+	X509 *x;
+	CK_ULONG len;
+
+	if ((subj = get_attr(s, h, o, CKA_SUBJECT, &len)) != NULL) {
+		p = subj;
+		name = d2i_X509_NAME(NULL, &p, (long)len);
+		free(subj);
+	}
+	if (name != NULL && s->f->C_GetAttributeValue(h, o, &t, 1) ==
+	    CKR_OK && t.ulValueLen == sizeof(end)) {
+		a->subject = facts_name(name);
+		snprintf(a->expires, sizeof(a->expires), "%.4s-%.2s-%.2s",
+		    (char *)end.year, (char *)end.month, (char *)end.day);
+	} else if ((x = store_anchor_get0_x509(a)) != NULL) {
+		struct tm tm;
+
+		a->subject = facts_subject(x);
+		if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1)
+			strftime(a->expires, sizeof(a->expires), "%Y-%m-%d",
+			    &tm);
+	}
+	if (a->subject == NULL)
+		a->subject = xstrdup("?");
+	X509_NAME_free(name);
+}
+
+static void
+add_anchor(struct store_anchors *out, struct p11_slot *s,
+    CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, unsigned char *der,
+    CK_ULONG der_len, const struct staple *st, size_t nst)
 {
 	struct store_anchor *a;
+	unsigned char *spki;
+	CK_ULONG len, spki_len = 0;
 
 	out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
 	a = &out->v[out->n++];
 	memset(a, 0, sizeof(*a));
-	store_anchor_fill(a, x);
-	a->label = label ? (char *)label : xstrdup("");
+	store_anchor_fill_der(a, der, der_len);
+	describe(s, h, o, a);
+	a->label = (char *)get_attr(s, h, o, CKA_LABEL, &len);
+	if (a->label == NULL)
+		a->label = xstrdup("");
 	a->where = xstrdup(s->path);
 	a->trustfix = strncmp(a->label, STORE_LABEL_PREFIX,
 	    strlen(STORE_LABEL_PREFIX)) == 0;
 	a->distribution = strncmp(s->path, "/usr/share/", 11) == 0;
-	a->distrusted = distrusted;
-	a->purposes = bits;
+	a->distrusted = get_bool(s, h, o, CKA_X_DISTRUSTED);
+	spki = get_attr(s, h, o, CKA_PUBLIC_KEY_INFO, &spki_len);
+	a->purposes = anchor_bits(spki, spki_len, der, der_len, st, nst);
+	free(spki);
 }
 
 static int
@@ -467,9 +543,6 @@ list_slot(struct p11_slot *s, struct store_anchors *out)
 	struct staple *st = NULL;
 	size_t nst = 0;
 	unsigned char *der;
-	const unsigned char *p;
-	int trusted, distrusted;
-	X509 *x;
 
 	if (open_session(s, 0, &h) == -1)
 		return -1;
@@ -477,19 +550,12 @@ list_slot(struct p11_slot *s, struct store_anchors *out)
 	if (find_all(s, h, &tmpl, 1, &objs, &count) == -1)
 		count = 0;
 	for (i = 0; i < count; i++) {
-		trusted = get_bool(s, h, objs[i], CKA_TRUSTED);
-		distrusted = get_bool(s, h, objs[i], CKA_X_DISTRUSTED);
-		if (!trusted && !distrusted)
+		if (!get_bool(s, h, objs[i], CKA_TRUSTED) &&
+		    !get_bool(s, h, objs[i], CKA_X_DISTRUSTED))
 			continue;
 		if ((der = get_attr(s, h, objs[i], CKA_VALUE, &len)) == NULL)
 			continue;
-		p = der;
-		x = d2i_X509(NULL, &p, (long)len);
-		free(der);
-		if (x == NULL)
-			continue;
-		add_anchor(out, x, s, get_attr(s, h, objs[i], CKA_LABEL,
-		    &len), distrusted, anchor_bits(x, st, nst));
+		add_anchor(out, s, h, objs[i], der, len, st, nst);
 	}
 	free(objs);
 	free_staples(st, nst);

@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "facts.h"
 #include "fileutil.h"
 #include "msg.h"
 #include "spawn.h"
@@ -131,25 +133,74 @@ store_safe_name(const char *label)
 }
 
 void
+store_sha256(const unsigned char *der, size_t len, char hex[65])
+{
+	static EVP_MD *md;
+	unsigned char out[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	/* Fetched once: an implicit fetch per certificate costs locks. */
+	if (md == NULL)
+		md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (md == NULL || !EVP_Digest(der, len, out, &n, md, NULL))
+		n = 0;
+	for (i = 0; i < n && i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", out[i]);
+	hex[2 * i] = '\0';
+}
+
+void
+store_anchor_fill_der(struct store_anchor *a, unsigned char *der,
+    size_t len)
+{
+	a->der = der;
+	a->der_len = len;
+	store_sha256(der, len, a->sha256);
+}
+
+void
 store_anchor_fill(struct store_anchor *a, X509 *x)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0, i;
+	unsigned char *der = NULL;
+	int len = i2d_X509(x, &der);
+	struct tm tm;
 
 	a->x509 = x;
-	X509_digest(x, EVP_sha256(), md, &len);
-	for (i = 0; i < len && i < 32; i++)
-		snprintf(a->sha256 + 2 * i, 3, "%02x", md[i]);
-	a->sha256[2 * i] = '\0';
+	a->der = xmalloc(len > 0 ? (size_t)len : 1);
+	if (len > 0)
+		memcpy(a->der, der, (size_t)len);
+	OPENSSL_free(der);
+	store_anchor_fill_der(a, a->der, len > 0 ? (size_t)len : 0);
+	a->subject = facts_subject(x);
+	if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1)
+		strftime(a->expires, sizeof(a->expires), "%Y-%m-%d", &tm);
+}
+
+X509 *
+store_anchor_get0_x509(struct store_anchor *a)
+{
+	const unsigned char *p = a->der;
+
+	if (a->x509 == NULL && a->der != NULL)
+		a->x509 = d2i_X509(NULL, &p, (long)a->der_len);
+	ERR_clear_error();
+	return a->x509;
 }
 
 const struct store_anchor *
 store_anchors_find(const struct store_anchors *a, X509 *x)
 {
+	unsigned char *der = NULL;
+	char sha[65];
+	int len;
 	size_t i;
 
+	if ((len = i2d_X509(x, &der)) <= 0)
+		return NULL;
+	store_sha256(der, (size_t)len, sha);
+	OPENSSL_free(der);
 	for (i = 0; i < a->n; i++)
-		if (X509_cmp(a->v[i].x509, x) == 0)
+		if (strcmp(a->v[i].sha256, sha) == 0)
 			return &a->v[i];
 	return NULL;
 }
@@ -163,6 +214,8 @@ store_anchors_clear(struct store_anchors *a)
 		return;
 	for (i = 0; i < a->n; i++) {
 		X509_free(a->v[i].x509);
+		free(a->v[i].der);
+		free(a->v[i].subject);
 		free(a->v[i].label);
 		free(a->v[i].where);
 	}
@@ -189,31 +242,60 @@ store_read_pems(const char *path, STACK_OF(X509) *sk)
 	return n > 0 ? 0 : -1;
 }
 
+/* 1 if a PEM file holds the certificate der (plain or TRUSTED). */
+static int
+pem_file_has(const char *path, const unsigned char *der, long len)
+{
+	BIO *b = BIO_new_file(path, "r");
+	char *name = NULL, *header = NULL;
+	unsigned char *data = NULL;
+	long dlen;
+	int found = 0;
+
+	while (b != NULL && !found &&
+	    PEM_read_bio(b, &name, &header, &data, &dlen) == 1) {
+		if (strcmp(name, PEM_STRING_X509) == 0 ||
+		    strcmp(name, PEM_STRING_X509_OLD) == 0)
+			found = dlen == len && memcmp(data, der, len) == 0;
+		else if (strcmp(name, PEM_STRING_X509_TRUSTED) == 0)
+			found = dlen >= len && memcmp(data, der, len) == 0;
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_free(data);
+	}
+	BIO_free(b);
+	ERR_clear_error();
+	return found;
+}
+
+/*
+ * 1 if OpenSSL's compiled-in default locations hold x: the bundle file,
+ * or a HASH.N file of the hashed directory.  Read byte-wise rather than
+ * through an X509_STORE, which would decode every certificate.
+ */
 int
 store_openssl_sees(X509 *x)
 {
-	X509_STORE *s = X509_STORE_new();
-	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	STACK_OF(X509) *found = NULL;
-	X509_LOOKUP *lu;
-	int seen = 0, i;
+	unsigned char *der = NULL;
+	unsigned long hash;
+	char *path;
+	int len, ok = 0, i, seen = 0;
 
-	/* The compiled-in locations, as a client without overrides sees. */
-	if ((lu = X509_STORE_add_lookup(s, X509_LOOKUP_file())) != NULL)
-		X509_LOOKUP_load_file(lu, X509_get_default_cert_file(),
-		    X509_FILETYPE_PEM);
-	if ((lu = X509_STORE_add_lookup(s, X509_LOOKUP_hash_dir())) != NULL)
-		X509_LOOKUP_add_dir(lu, X509_get_default_cert_dir(),
-		    X509_FILETYPE_PEM);
-	ERR_clear_error();
-	if (X509_STORE_CTX_init(ctx, s, NULL, NULL) == 1)
-		found = X509_STORE_CTX_get1_certs(ctx,
-		    X509_get_subject_name(x));
-	for (i = 0; i < sk_X509_num(found) && !seen; i++)
-		seen = X509_cmp(sk_X509_value(found, i), x) == 0;
-	sk_X509_pop_free(found, X509_free);
-	X509_STORE_CTX_free(ctx);
-	X509_STORE_free(s);
+	if ((len = i2d_X509(x, &der)) <= 0)
+		return 0;
+	seen = pem_file_has(X509_get_default_cert_file(), der, len);
+	hash = X509_NAME_hash_ex(X509_get_subject_name(x), NULL, NULL, &ok);
+	for (i = 0; ok && !seen && i < 100; i++) {
+		path = xasprintf("%s/%08lx.%d", X509_get_default_cert_dir(),
+		    hash, i);
+		if (access(path, F_OK) != 0) {
+			free(path);
+			break;
+		}
+		seen = pem_file_has(path, der, len);
+		free(path);
+	}
+	OPENSSL_free(der);
 	ERR_clear_error();
 	return seen;
 }
@@ -384,7 +466,8 @@ store_get1_x509_store(struct store *st)
 		return NULL;
 	s = X509_STORE_new();
 	for (i = 0; i < a.n; i++)
-		if (!a.v[i].distrusted)
+		if (!a.v[i].distrusted &&
+		    store_anchor_get0_x509(&a.v[i]) != NULL)
 			X509_STORE_add_cert(s, a.v[i].x509);
 	store_anchors_clear(&a);
 	return s;

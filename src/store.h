@@ -25,7 +25,11 @@ enum store_purpose {
 };
 
 struct store_anchor {
-	X509		*x509;
+	X509		*x509;		/* see store_anchor_get0_x509() */
+	unsigned char	*der;
+	size_t		 der_len;
+	char		*subject;	/* one line, not escaped */
+	char		 expires[11];	/* notAfter, "YYYY-MM-DD" UTC */
 	char		*label;		/* PKCS#11 label */
 	char		*where;		/* token path */
 	char		 sha256[65];
@@ -60,6 +64,13 @@ const char *store_backend_name(const struct store *st);
 const char *store_location(const struct store *st);
 /* 1 if the backend can restrict an anchor to purposes. */
 int	store_has_purposes(const struct store *st);
+
+/*
+ * The certificate of a, decoded on first use (decoding is what costs
+ * when listing a distribution's hundreds of anchors).  Lent; NULL if it
+ * does not parse.
+ */
+X509	*store_anchor_get0_x509(struct store_anchor *a);
 
 /* Every anchor (trusted or distrusted) the trust module sees. */
 int	store_list(struct store *st, struct store_anchors *out);
