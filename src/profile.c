@@ -20,7 +20,7 @@ bad(struct findings *out, enum finding_id id, size_t i, char *detail)
 
 /* RFC 5280 4.1.2.2: positive, at most 20 octets. */
 static void
-serial(X509 *x, size_t i, struct findings *out)
+serial(X509 *x, size_t i, int anchor, struct findings *out)
 {
 	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
 	int octets;
@@ -31,7 +31,7 @@ serial(X509 *x, size_t i, struct findings *out)
 	if (BN_is_negative(bn))
 		bad(out, F_PROFILE, i, xstrdup("the serial number is negative"
 		    " (RFC 5280 4.1.2.2)"));
-	else if (BN_is_zero(bn))
+	else if (BN_is_zero(bn) && !anchor)	/* old roots have 0 */
 		bad(out, F_PROFILE, i, xstrdup("the serial number is zero "
 		    "(RFC 5280 4.1.2.2)"));
 	else if (octets > 20)
@@ -88,7 +88,7 @@ key_ids(X509 *x, size_t i, int anchor, struct findings *out)
 	int crit = 0;
 
 	akid = X509_get_ext_d2i(x, NID_authority_key_identifier, &crit, NULL);
-	if (akid == NULL && crit == -1 && !chain_self_signed(x))
+	if (akid == NULL && crit == -1 && !anchor && !chain_self_signed(x))
 		bad(out, F_PROFILE, i, xstrdup("no authorityKeyIdentifier "
 		    "although not self-signed (RFC 5280 4.2.1.1)"));
 	if (akid != NULL && !anchor && akid->keyid == NULL)
@@ -347,7 +347,7 @@ profile_check(const struct certlist *path, int anchored, int server_auth,
 		X509 *x = path->v[i].x509;
 		int anchor = anchored && i == path->n - 1;
 
-		serial(x, i, out);
+		serial(x, i, anchor, out);
 		extensions(x, i, out);
 		key_ids(x, i, anchor, out);
 		keys(x, i, out);
