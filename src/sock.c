@@ -155,19 +155,100 @@ add_reason(char *all, size_t n, const char *why, int count)
 		    why);
 }
 
-int
-conn_open(struct conn *c, const char *host, unsigned port)
-{
-	struct addrinfo hints, *res = NULL, *ai;
-	char service[16], why[256], all[400] = "", *e;
-	char phase[128];
-	int rc = -1, tried = 0, gai;
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+/* One asynchronous lookup; leaked on purpose while a thread fills it. */
+struct lookup {
+	struct gaicb	 cb;
+	struct addrinfo	 hints;
+	char		*host;
+	char		 service[16];
+	struct lookup	*next;
+};
 
+/* Lookups still running after their deadline: never freed, still ours. */
+static struct lookup *abandoned;
+
+/*
+ * getaddrinfo() within the deadline, through glibc's getaddrinfo_a().
+ * Returns what getaddrinfo() would, or EAI_AGAIN with the error set on
+ * a timeout.
+ */
+static int
+resolve(struct conn *c, const char *host, unsigned port,
+    struct addrinfo **res)
+{
+	struct gaicb *list[1];
+	struct lookup *l = xcalloc(1, sizeof(*l));
+	struct timespec ts;
+	int gai, left;
+
+	l->host = xstrdup(host);
+	snprintf(l->service, sizeof(l->service), "%u", port);
+	l->hints.ai_family = AF_UNSPEC;
+	l->hints.ai_socktype = SOCK_STREAM;
+	l->cb.ar_name = l->host;
+	l->cb.ar_service = l->service;
+	l->cb.ar_request = &l->hints;
+	list[0] = &l->cb;
+	if ((gai = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL)) != 0)
+		goto out;
+	while ((gai = gai_error(&l->cb)) == EAI_INPROGRESS) {
+		if ((left = conn_left(c)) == 0)
+			break;
+		ts.tv_sec = left / 1000;
+		ts.tv_nsec = (long)(left % 1000) * 1000000;
+		(void)gai_suspend((const struct gaicb *const *)list, 1, &ts);
+	}
+	if (gai == EAI_INPROGRESS && gai_cancel(&l->cb) == EAI_NOTCANCELED) {
+		timed_out(c);
+		l->next = abandoned;
+		abandoned = l;
+		return EAI_AGAIN;
+	}
+	if (gai == EAI_INPROGRESS) {
+		timed_out(c);
+		gai = EAI_AGAIN;
+		if (l->cb.ar_result != NULL)
+			freeaddrinfo(l->cb.ar_result);
+	} else if (gai == 0) {
+		*res = l->cb.ar_result;
+	}
+out:
+	free(l->host);
+	free(l);
+	return gai;
+}
+#else
+static int
+resolve(struct conn *c, const char *host, unsigned port,
+    struct addrinfo **res)
+{
+	struct addrinfo hints;
+	char service[16];
+
+	/* Without getaddrinfo_a(), the lookup is bounded by the resolver. */
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	snprintf(service, sizeof(service), "%u", port);
-	gai = getaddrinfo(host, service, &hints, &res);
+	return getaddrinfo(host, service, &hints, res);
+}
+#endif
+
+int
+conn_open(struct conn *c, const char *host, unsigned port)
+{
+	struct addrinfo *res = NULL, *ai;
+	char why[256], all[400] = "", *e, phase[160];
+	int rc = -1, tried = 0, gai;
+
+	e = msg_escape(host);
+	snprintf(phase, sizeof(phase), "while resolving %s", e);
+	free(e);
+	c->phase = phase;
+	gai = resolve(c, host, port, &res);
+	if (gai == EAI_AGAIN && c->err[0] != '\0')
+		goto out;
 	if (gai != 0) {
 		e = msg_escape(host);
 		conn_fail(c, "cannot resolve %s: %s", e,

@@ -30,7 +30,9 @@ struct conn {
 void	conn_init(struct conn *c, int timeout_ms, char *err, size_t errlen);
 /*
  * Resolve host and connect to each address in order until one answers,
- * all before the deadline.  getaddrinfo() itself is not bounded by it.
+ * all before the deadline.  The lookup keeps the deadline where the C
+ * library has getaddrinfo_a() (glibc); elsewhere the resolver's own
+ * timeouts bound it.
  * Returns 0, or -1 with the error set.
  */
 int	conn_open(struct conn *c, const char *host, unsigned port);

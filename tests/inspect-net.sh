@@ -125,7 +125,7 @@ peer start_s_server "$P/server-chain.pem" "$P/server.key" -tls1 \
     -cipher DEFAULT:@SECLEVEL=0
 tf inspect --json "127.0.0.1:$S_SERVER_PORT"
 is "$rc" 3 "TLS 1.0 only: exit 3"
-like "$err" '^trustfix: inspect: TLS handshake failed: .*the server chose TLSv1,' \
+like "$err" '^trustfix: inspect: TLS handshake failed: .*server chose TLSv1,' \
     "TLS 1.0 only: says which version the server chose"
 
 # --- a server asking for a client certificate ---------------------------
@@ -199,8 +199,8 @@ fi
 if [ -n "${SMTP_PORT:-}" ]; then
 	tf inspect --json --timeout 5 "smtps://127.0.0.1:$SMTP_PORT"
 	is "$rc" 3 "smtps to a STARTTLS port: exit 3"
-	like "$err" '^trustfix: inspect: the server does not speak TLS here; it sent "220 ' \
-	    "smtps to a STARTTLS port: says what the server sent"
+	want='^trustfix: inspect: the server does not speak TLS.*"220 '
+	like "$err" "$want" "smtps to a STARTTLS port: what the server sent"
 fi
 
 done_testing
