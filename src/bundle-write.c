@@ -29,6 +29,18 @@ current_umask(void)
 	return m;
 }
 
+/* Why libarchive failed: the system's reason when there is one. */
+static const char *
+reason(struct archive *a)
+{
+	int e = archive_errno(a);
+
+	if (e > 0)
+		return strerror(e);
+	return archive_error_string(a) ? archive_error_string(a) :
+	    "unknown error";
+}
+
 static void
 set_entry(struct archive_entry *e, const char *path, mode_t type,
     mode_t perm, size_t size, time_t mtime)
@@ -58,10 +70,12 @@ put(struct archive *a, struct archive_entry *e, const void *data,
 
 /*
  * Every entry in sorted order, each device folder just before its
- * files, prefix (a temporary directory, or "") before each path.
+ * files, prefix (a temporary directory, or "") before each path;
+ * label names the output in messages.
  */
 static int
-write_entries(struct archive *a, const struct bundle *b, const char *prefix)
+write_entries(struct archive *a, const struct bundle *b, const char *prefix,
+    const char *label)
 {
 	struct archive_entry *e;
 	char *path = NULL;
@@ -95,9 +109,8 @@ write_entries(struct archive *a, const struct bundle *b, const char *prefix)
 	rc = 0;
 out:
 	if (rc < 0)
-		msg_error("cannot write %s: %s", path,
-		    archive_error_string(a) ? archive_error_string(a) :
-		    "unknown error");
+		msg_error("cannot write %s: %s (at %s)", label, reason(a),
+		    path + strlen(prefix));
 	free(path);
 	archive_entry_free(e);
 	return rc;
@@ -141,13 +154,13 @@ write_archive(const struct bundle *b, enum bundle_format f, int fd,
 	if ((a = new_archive(f)) == NULL)
 		return -1;
 	if (archive_write_open_fd(a, fd) != ARCHIVE_OK) {
-		msg_error("cannot write %s: %s", out, archive_error_string(a));
+		msg_error("cannot write %s: %s", out, reason(a));
 		goto out;
 	}
-	if (write_entries(a, b, "") < 0)
+	if (write_entries(a, b, "", out) < 0)
 		goto out;
 	if (archive_write_close(a) != ARCHIVE_OK) {
-		msg_error("cannot write %s: %s", out, archive_error_string(a));
+		msg_error("cannot write %s: %s", out, reason(a));
 		goto out;
 	}
 	rc = 0;
@@ -270,7 +283,7 @@ remove_tree(const char *dir)
 
 /* Unpack the bundle into the directory tmp with libarchive. */
 static int
-fill_dir(const struct bundle *b, const char *tmp)
+fill_dir(const struct bundle *b, const char *tmp, const char *label)
 {
 	struct archive *a;
 	char *prefix;
@@ -281,12 +294,11 @@ fill_dir(const struct bundle *b, const char *tmp)
 	    ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 	    ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_NO_OVERWRITE);
 	prefix = xasprintf("%s/", tmp);
-	if (write_entries(a, b, prefix) == 0) {
+	if (write_entries(a, b, prefix, label) == 0) {
 		if (archive_write_close(a) == ARCHIVE_OK)
 			rc = 0;
 		else
-			msg_error("cannot write %s: %s", tmp,
-			    archive_error_string(a));
+			msg_error("cannot write %s: %s", label, reason(a));
 	}
 	archive_write_free(a);
 	free(prefix);
@@ -370,7 +382,7 @@ write_dir(const struct bundle *b, const char *out, int force)
 		goto out;
 	}
 	made = 1;
-	if (chmod(tmp, 0777 & ~current_umask()) < 0 || fill_dir(b, tmp) < 0)
+	if (chmod(tmp, 0777 & ~current_umask()) < 0 || fill_dir(b, tmp, o) < 0)
 		goto out;
 	if (rename_noreplace(tmp, out, 1) == 0) {
 		sync_dir(dir);

@@ -100,7 +100,8 @@ if unshare -m sh -c 'mount -t tmpfs -o size=12k tmpfs "$1"' sh full \
 		ls -A full' sh "$P/root.pem" >full.out
 	is "$(tr '\n' ' ' <full.out)" "1 1 " \
 	    "a full file system: exit 1, and no partial bundle or temporary file"
-	like "$(cat full.err)" "cannot write full/x.zip" "and says so"
+	like "$(cat full.err)" "cannot write full/x.zip: No space left on device" \
+	    "and says why"
 	rm -f full.out full.err
 else
 	skip_one "no private mount namespace for a full file system"
