@@ -80,7 +80,9 @@ valid_name(const char *s)
 {
 	size_t len = strlen(s);
 
-	if (len == 0 || len > 32 || !islower((unsigned char)s[0]))
+	/* "manifest/" and MANIFEST clash where case is ignored. */
+	if (len == 0 || len > 32 || !islower((unsigned char)s[0]) ||
+	    strcmp(s, "manifest") == 0)
 		return 0;
 	for (; *s != '\0'; s++)
 		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&

@@ -43,6 +43,8 @@ static const struct row rows[] = {
 	{ "name = a b\noutput = der .cer\n[instructions]\nx\n", NULL, NULL,
 	    NULL, NULL },
 	{ "name = x\n[instructions]\nx\n", NULL, NULL, NULL, NULL },
+	{ "name = manifest\noutput = der .cer\n[instructions]\nx\n", NULL,
+	    NULL, NULL, NULL },
 	{ "name = x\nname = y\noutput = der .cer\n[instructions]\nx\n", NULL,
 	    NULL, NULL, NULL },
 	{ "name = x\ncolour = red\noutput = der .cer\n[instructions]\nx\n",
