@@ -356,6 +356,8 @@ cmd_diagnose(const struct cmd_info *cmd, int argc, char **argv,
 	o.untrusted = untr;
 	o.target = d.chain ? d.chain : argv[i];
 	o.network = net;
+	o.connect = net ? co->connect : NULL;
+	o.store = d.ntrust == 0 ? co->store : NULL;
 	if (net)
 		dg = diagnose_server(&t, co, &o, &r);
 	else if ((rc = load_sent(d.chain ? d.chain : t.path, pw, &sent)) !=

@@ -26,6 +26,8 @@ struct diag_opts {
 	int		 default_anchors; /* anchors are the client default */
 	const struct certlist *untrusted; /* --untrusted, or NULL */
 	const char	*target;	/* TARGET as given, for the fixes */
+	const char	*connect;	/* --connect, for the fixes */
+	const char	*store;		/* --store, for the fixes */
 	int		 network;	/* TARGET is a server */
 };
 

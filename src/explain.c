@@ -38,11 +38,20 @@ role(const struct diagnosis *d, int i)
 static char *
 import_fix(const struct words *w, const char *base)
 {
-	return xasprintf("on the client host run `trustfix export-root %s "
-	    "-o %s.pem`, check its SHA-256 fingerprint with the CA's "
-	    "administrator, then `trustfix import %s.pem`; for phones and "
+	const struct diag_opts *o = w->o;
+	char *conn = o->connect ? xasprintf("--connect %s ", o->connect) :
+	    xstrdup(""), *store = o->store ? xasprintf("--store %s ",
+	    o->store) : xstrdup(""), *s;
+
+	s = xasprintf("on the client host run `trustfix export-root %s%s -o "
+	    "%s.pem`, check its SHA-256 fingerprint with the CA's "
+	    "administrator, then `trustfix import %s%s.pem`; for phones and "
 	    "tablets write a bundle with `trustfix bundle %s.pem --device all "
-	    "-o %s-bundle.zip`", w->target, base, base, base, base);
+	    "-o %s-bundle.zip`", conn, w->target, base, store, base, base,
+	    base);
+	free(conn);
+	free(store);
+	return s;
 }
 
 static void

@@ -26,30 +26,45 @@ off(const struct pen *p)
 	return p->color ? "\033[0m" : "";
 }
 
+/* The length of the word at w: up to a space outside `quoted commands`. */
+static size_t
+word_len(const char *w)
+{
+	size_t n = 0;
+	int quoted = 0;
+
+	for (; w[n] != '\0'; n++) {
+		if (w[n] == '`')
+			quoted = !quoted;
+		else if (w[n] == ' ' && !quoted)
+			break;
+	}
+	return n;
+}
+
 /* Print text (escaped) after label, wrapped at WIDTH, indented by 11. */
 static void
 wrapped(const struct pen *p, const char *label, const char *text)
 {
-	char *s = msg_escape(text), *w = s, *brk;
+	char *s = msg_escape(text), *w = s;
 	size_t col = 11, len;
 
 	fprintf(p->f, "  %-8s ", label);
 	while (*w != '\0') {
-		len = strcspn(w, " ");
+		len = word_len(w);
 		if (col + len > WIDTH && col > 11) {
 			fprintf(p->f, "\n%11s", "");
 			col = 11;
 		}
 		fprintf(p->f, "%.*s", (int)len, w);
 		col += len;
-		brk = w + len;
-		while (*brk == ' ')
-			brk++;
-		if (*brk != '\0' && brk != w + len) {
+		w += len;
+		while (*w == ' ')
+			w++;
+		if (*w != '\0') {
 			fputc(' ', p->f);
 			col++;
 		}
-		w = brk;
 	}
 	fputc('\n', p->f);
 	free(s);
