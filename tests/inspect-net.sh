@@ -195,6 +195,53 @@ else
 	skip_one "postfix: $PEER_ERROR"
 fi
 
+# Dialogue variants the daemons above do not use: an SMTP greeting and
+# EHLO reply over several lines, an IMAP greeting without capabilities.
+cat >"$T/starttls.py" <<'EOF'
+import socket, ssl, sys, threading
+mode, port, chain, key = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(chain, key)
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", port))
+s.listen(8)
+threading.Timer(60, lambda: __import__("os")._exit(0)).start()
+def serve(c):
+    f = c.makefile("rb")
+    w = lambda b: c.sendall(b)
+    if mode == "smtp":
+        w(b"220-mail.contoso.test ESMTP\r\n220-second line\r\n"
+          b"220 ready\r\n")
+        if not f.readline().upper().startswith(b"EHLO "):
+            return
+        w(b"250-mail.contoso.test\r\n250-SIZE 1000\r\n250-starttls\r\n"
+          b"250 8BITMIME\r\n")
+        if f.readline().strip().upper() != b"STARTTLS":
+            return
+        w(b"220 2.0.0 go ahead\r\n")
+    else:
+        w(b"* OK IMAP ready\r\n")
+        if f.readline() != b"a0 CAPABILITY\r\n":
+            return
+        w(b"* CAPABILITY IMAP4rev1 STARTTLS\r\na0 OK done\r\n")
+        if f.readline() != b"a1 STARTTLS\r\n":
+            return
+        w(b"* OK untagged noise\r\na1 OK begin TLS\r\n")
+    ctx.wrap_socket(c, server_side=True).close()
+while True:
+    c = s.accept()[0]
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+EOF
+for m in smtp imap; do
+	port=$(free_port)
+	python3 "$T/starttls.py" $m "$port" "$P/server-chain.pem" \
+	    "$P/server.key" >"$T/starttls-$m.log" 2>&1 &
+	t_own $!
+	wait_port "$port" || echo "# the $m peer did not start"
+	chain_is "$m dialogue variant" "$m://127.0.0.1:$port"
+done
+
 # A plain SMTP server offered as smtps: a clear message, not a crash.
 if [ -n "${SMTP_PORT:-}" ]; then
 	tf inspect --json --timeout 5 "smtps://127.0.0.1:$SMTP_PORT"
