@@ -199,7 +199,8 @@ fi
 # EHLO reply over several lines, an IMAP greeting without capabilities.
 cat >"$T/starttls.py" <<'EOF'
 import socket, ssl, sys, threading
-mode, port, chain, key = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+mode, port, chain, key = sys.argv[1:5]
+port = int(port)
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(chain, key)
 s = socket.socket()
