@@ -311,6 +311,7 @@ fetch_chain(const struct target *t, int timeout_ms, int flags,
 	    starttls_run(&c, t->proto) != 0 ||
 	    tls(&c, t, flags, r) != 0)
 		goto out;
+	r->error[0] = '\0';
 	rc = 0;
 out:
 	conn_close(&c);
