@@ -18,6 +18,7 @@
 #                             first, then what else the server sends)
 #                             -> S_SERVER_PORT, S_SERVER_PID
 #   start_nginx CHAIN KEY     nginx with TLS -> NGINX_PORT (https)
+#   (both listen on PEER_ADDR when set, e.g. PEER_ADDR=::1, else 127.0.0.1)
 #   start_dovecot CHAIN KEY   Dovecot -> IMAP_PORT (STARTTLS), IMAPS_PORT,
 #                             POP3_PORT (STLS), POP3S_PORT
 #   start_postfix CHAIN KEY   a private Postfix instance (root only) ->
@@ -62,16 +63,37 @@ peer_fail() {
 	return "$rc"
 }
 
-# peer_wait PID LOG PORT...: wait until each PORT accepts while PID lives.
+# peer_accepts ADDR PORT: something listens on ADDR (127.0.0.1, ::1) PORT.
+peer_accepts() {
+	(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+# peer_wait PID LOG PORT...: wait until each PORT accepts, on
+# PEER_WAIT_ADDR (default 127.0.0.1), while PID lives.
 peer_wait() {
-	local pid=$1 log=$2 p
+	local pid=$1 log=$2 p i up
 	shift 2
 	for p in "$@"; do
-		if ! wait_port "$p" 10 || ! kill -0 "$pid" 2>/dev/null; then
+		up=1
+		for i in $(seq 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			peer_accepts "${PEER_WAIT_ADDR:-127.0.0.1}" "$p" &&
+			    { up=0; break; }
+			sleep 0.1
+		done
+		if [ $up -ne 0 ] || ! kill -0 "$pid" 2>/dev/null; then
 			peer_fail 1 "peer (pid $pid) does not listen on $p" "$log"
 			return 1
 		fi
 	done
+}
+
+# peer_hostport PORT: PEER_ADDR:PORT, IPv6 addresses in brackets.
+peer_hostport() {
+	case ${PEER_ADDR:-127.0.0.1} in
+	*:*)	echo "[$PEER_ADDR]:$1" ;;
+	*)	echo "${PEER_ADDR:-127.0.0.1}:$1" ;;
+	esac
 }
 
 # peer_ports N: N distinct free ports on loopback, one per line.
@@ -142,13 +164,15 @@ start_s_server() {
 	split_chain "$chain" "$d" ||
 	    { peer_fail 1 "no certificate in $chain"; return; }
 	port=$(peer_ports 1)
-	set -- -accept "127.0.0.1:$port" -cert "$d/leaf.pem" -key "$key" \
+	set -- -accept "$(peer_hostport "$port")" -cert "$d/leaf.pem" \
+	    -key "$key" \
 	    -www "$@"
 	[ -s "$d/rest.pem" ] && set -- "$@" -cert_chain "$d/rest.pem"
 	openssl s_server "$@" </dev/null >"$d/log" 2>&1 &
 	pid=$!
 	t_own $pid
-	peer_wait $pid "$d/log" "$port" || return 1
+	PEER_WAIT_ADDR=${PEER_ADDR:-127.0.0.1} peer_wait $pid "$d/log" "$port" ||
+	    return 1
 	S_SERVER_PORT=$port
 	S_SERVER_PID=$pid
 }
@@ -175,7 +199,7 @@ http {
 	uwsgi_temp_path $d/tmp/uwsgi;
 	scgi_temp_path $d/tmp/scgi;
 	server {
-		listen 127.0.0.1:$port ssl;
+		listen $(peer_hostport "$port") ssl;
 		server_name _;
 		ssl_certificate $chain;
 		ssl_certificate_key $key;
@@ -190,7 +214,8 @@ EOF
 	    -g 'daemon off;' >"$d/logs/stdout" 2>&1 &
 	pid=$!
 	t_own $pid
-	peer_wait $pid "$d/logs/error.log" "$port" || return 1
+	PEER_WAIT_ADDR=${PEER_ADDR:-127.0.0.1} \
+	    peer_wait $pid "$d/logs/error.log" "$port" || return 1
 	NGINX_PORT=$port
 }
 
@@ -219,7 +244,7 @@ start_dovecot() {
 base_dir = $d/run
 state_dir = $d/state
 log_path = $d/dovecot.log
-instance_name = trustfix-test-$PEERS_N
+instance_name = trustfix-test-$$-$PEERS_N
 protocols = imap pop3
 listen = 127.0.0.1
 default_internal_user = $iuser
