@@ -37,5 +37,9 @@ Any one of these, as an administrator:
   Root Certification Authorities > right-click > Import, choose
   roots.p7b. Computers apply it at the next refresh (gpupdate /force).
 
+A certificate marked "intermediate CA" below belongs in Intermediate
+Certification Authorities instead (certutil -addstore CA FILE.cer, or
+Cert:\LocalMachine\CA).
+
 Check (PowerShell): Get-ChildItem Cert:\LocalMachine\Root lists each root
 below; compare its thumbprint with certutil -hashfile FILE.cer SHA256.

@@ -99,16 +99,19 @@ root_payload(const struct bundle_cert *c, const char *id)
 	plist_dict_set_item(d, "PayloadContent",
 	    plist_new_data((const char *)der, len));
 	free(der);
-	plist_dict_set_item(d, "PayloadDescription",
-	    plist_new_string("Adds a CA root certificate"));
+	/* Apple takes intermediates as plain certificate payloads. */
+	plist_dict_set_item(d, "PayloadDescription", plist_new_string(
+	    c->root ? "Adds a CA root certificate" :
+	    "Adds an intermediate CA certificate"));
 	s = cert_label(c);
 	plist_dict_set_item(d, "PayloadDisplayName", plist_new_string(s));
 	free(s);
-	s = xasprintf("%s.root.%.16s", id, c->sha256);
+	s = xasprintf("%s.%s.%.16s", id, c->root ? "root" : "ca",
+	    c->sha256);
 	plist_dict_set_item(d, "PayloadIdentifier", plist_new_string(s));
 	free(s);
-	plist_dict_set_item(d, "PayloadType",
-	    plist_new_string("com.apple.security.root"));
+	plist_dict_set_item(d, "PayloadType", plist_new_string(c->root ?
+	    "com.apple.security.root" : "com.apple.security.pkcs1"));
 	bundle_uuid(id, c->sha256, uuid);
 	plist_dict_set_item(d, "PayloadUUID", plist_new_string(uuid));
 	plist_dict_set_item(d, "PayloadVersion", plist_new_uint(1));

@@ -121,6 +121,7 @@ add_cert(struct bundle *b, X509 *x, const char *sha256)
 	free(s);
 	c->not_before = facts_time(X509_get0_notBefore(x));
 	c->not_after = facts_time(X509_get0_notAfter(x));
+	c->root = facts_is_self_signed(x);
 }
 
 struct bundle *
@@ -351,8 +352,9 @@ add_cert_list(struct text *t, const struct bundle *b)
 	for (i = 0; i < b->ncerts; i++) {
 		const struct bundle_cert *c = &b->certs[i];
 
-		text_printf(t, "  %s\n    SHA-256: %s\n    as devices show it: ",
-		    c->subject, c->sha256);
+		text_printf(t, "  %s%s\n    SHA-256: %s\n    as devices show "
+		    "it: ", c->subject, c->root ? "" : " (intermediate CA)",
+		    c->sha256);
 		for (j = 0; j < 64; j += 2)
 			text_printf(t, "%s%c%c", j ? ":" : "",
 			    toupper((unsigned char)c->sha256[j]),
@@ -502,10 +504,12 @@ bundle_add_manifest(struct bundle *b)
 	for (i = 0; i < b->ncerts; i++) {
 		const struct bundle_cert *c = &b->certs[i];
 
-		text_printf(&t, "%s\n  subject:    %s\n  issuer:     %s\n"
-		    "  not before: %s\n  not after:  %s\n  SHA-256:    %s\n"
-		    "  files:      */%s.*\n\n", c->base, c->subject, c->issuer,
-		    c->not_before, c->not_after, c->sha256, c->base);
+		text_printf(&t, "%s\n  kind:       %s\n  subject:    %s\n"
+		    "  issuer:     %s\n  not before: %s\n  not after:  %s\n"
+		    "  SHA-256:    %s\n  files:      */%s.*\n\n", c->base,
+		    c->root ? "root (self-signed)" : "intermediate CA",
+		    c->subject, c->issuer, c->not_before, c->not_after,
+		    c->sha256, c->base);
 	}
 	text_printf(&t, "Files and their SHA-256 (check them with "
 	    "\"sha256sum -c MANIFEST\"):\n\n");

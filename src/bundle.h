@@ -32,6 +32,7 @@ struct bundle_cert {
 	char		*issuer;
 	char		*not_before;	/* RFC 3339 UTC */
 	char		*not_after;
+	int		 root;		/* self-signed, not an intermediate */
 };
 
 struct bundle_file {

@@ -77,6 +77,8 @@ M=$(cat z/MANIFEST)
 like "$M" "SHA-256: +$ROOT" "MANIFEST: the root's SHA-256"
 like "$M" "SHA-256: +$ISSUING" "MANIFEST: the intermediate's SHA-256"
 like "$M" "subject: +CN=Contoso Root CA" "MANIFEST: subjects"
+like "$(printf '%s\n' "$M" | grep -A1 '^Contoso_Issuing_CA_01$')" \
+    "kind: +intermediate CA" "MANIFEST: an intermediate is marked"
 like "$M" "issuer: +CN=Contoso Root CA" "MANIFEST: issuers"
 like "$M" "not after: +[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z" \
     "MANIFEST: validity in RFC 3339 UTC"
@@ -94,7 +96,9 @@ openssl x509 -in "$P/issuing.pem" -outform DER -out issuing.der
 cat >plist.py <<'EOF'
 import plistlib, re, sys
 p = plistlib.load(open(sys.argv[1], "rb"))
-ders = [open(f, "rb").read() for f in sys.argv[2:]]
+kinds = [a.split(":", 1)[0] for a in sys.argv[2:]]
+ders = [open(a.split(":", 1)[1], "rb").read() for a in sys.argv[2:]]
+types = {"root": "com.apple.security.root", "ca": "com.apple.security.pkcs1"}
 uuid = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-5[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$")
 assert p["PayloadType"] == "Configuration", p["PayloadType"]
 assert p["PayloadVersion"] == 1
@@ -102,8 +106,8 @@ assert uuid.match(p["PayloadUUID"]), p["PayloadUUID"]
 c = p["PayloadContent"]
 assert len(c) == len(ders), len(c)
 ids = {p["PayloadUUID"]}
-for item, der in zip(c, ders):
-    assert item["PayloadType"] == "com.apple.security.root", item
+for item, der, kind in zip(c, ders, kinds):
+    assert item["PayloadType"] == types[kind], item["PayloadType"]
     assert item["PayloadContent"] == der, "DER differs"
     assert uuid.match(item["PayloadUUID"]), item["PayloadUUID"]
     assert item["PayloadIdentifier"].startswith(p["PayloadIdentifier"] + ".")
@@ -111,8 +115,8 @@ for item, der in zip(c, ders):
 assert len(ids) == len(ders) + 1, "UUIDs not unique"
 print(p["PayloadIdentifier"], p["PayloadOrganization"], p["PayloadDisplayName"], sep="|")
 EOF
-run python3 plist.py z/ios/roots.mobileconfig root.der issuing.der
-is "$rc" 0 "plistlib: Configuration with one com.apple.security.root per root, DER payloads, v5 UUIDs"
+run python3 plist.py z/ios/roots.mobileconfig root:root.der ca:issuing.der
+is "$rc" 0 "plistlib: Configuration, com.apple.security.root for the root, pkcs1 for the intermediate, DER payloads, v5 UUIDs"
 [ "$rc" -eq 0 ] || printf '%s\n' "$err" | sed 's/^/#   /'
 is "$out" "local.trustfix.contoso-root-ca|Contoso Root CA|Trusted roots (2)" \
     "default identifier, organization and display name"
@@ -197,7 +201,7 @@ jq_is '[.files[].path] | join(" ")' \
     "MANIFEST android/$R.crt android/README-DEVICE.txt ios/$R.cer ios/README-DEVICE.txt ios/roots.mobileconfig" \
     "--json: the files; only the devices asked for"
 bsdtar -xOf two.zip ios/roots.mobileconfig >two.mc
-run python3 plist.py two.mc root.der
+run python3 plist.py two.mc root:root.der
 is "$out" "com.contoso.roots|Contoso IT|Contoso roots" \
     "--identifier, --organization, --display-name"
 
@@ -217,7 +221,7 @@ is "$rc" 0 "openssl cms -verify: the signature is valid"
 run openssl cms -verify -inform DER -in signed/ios/roots.mobileconfig \
     -CAfile "$P/root.pem" -purpose any -out /dev/null
 is "$rc" 0 "openssl cms -verify -CAfile: the signer chains to its CA"
-run python3 plist.py signed.xml root.der
+run python3 plist.py signed.xml root:root.der
 is "$rc" 0 "the signed content is the configuration profile"
 run openssl cms -verify -inform DER -in signed/ios/roots.mobileconfig \
     -CAfile "$P/private-root.pem" -purpose any -out /dev/null
