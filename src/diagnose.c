@@ -22,7 +22,6 @@ struct eval {
 	const struct certlist	*path;
 	int			 anchored;
 	int			 seclevel;
-	STACK_OF(X509_CRL)	*crls;
 	struct findings		*out;
 };
 
@@ -214,10 +213,6 @@ eval_openssl(struct eval *e)
 	X509_STORE_CTX_set_ex_data(ctx, eval_index, e);
 	param = X509_STORE_CTX_get0_param(ctx);
 	flags = X509_V_FLAG_X509_STRICT | X509_V_FLAG_PARTIAL_CHAIN;
-	if (e->crls != NULL) {
-		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
-		X509_STORE_CTX_set0_crls(ctx, e->crls);
-	}
 	X509_VERIFY_PARAM_set_flags(param, flags);
 	X509_VERIFY_PARAM_set_time(param, e->o->at);
 	if (e->o->server_auth)
@@ -462,14 +457,13 @@ diagnose_chain(const struct certlist *sent, const struct diag_opts *o)
 	e.anchored = d->chain->anchored;
 	e.out = &d->findings;
 	if (o->check_revocation)
-		e.crls = revoke_check(d->chain, o, &d->findings);
+		revoke_check(d->chain, o, &d->findings);
 	eval_path(&e);
 	if (o->name != NULL)
 		check_name(d, o, &e);
 	if (d->chain->order != NULL)
 		add(&e, F_CHAIN_ORDER, SEV_WARNING, -1,
 		    xstrdup(d->chain->order));
-	sk_X509_CRL_pop_free(e.crls, X509_CRL_free);
 	collect_all(d);
 	d->deployment = deploy_classify(d->all, &d->deployment_evidence);
 	clients_openssl(sent, o, d->seclevel, &d->openssl);

@@ -11,12 +11,11 @@
 #define REVOKE_MAX_FETCHES	4	/* CRL and OCSP requests */
 
 /*
- * Fetch the CRLs of the path's certificates (http distribution points)
- * and ask the leaf's OCSP responder; adds revoked / revocation-unknown
- * findings for what OCSP says.  Returns the CRLs for X509_verify_cert
- * (the caller frees them), or NULL.
+ * For each certificate of the path below its top, ask its OCSP
+ * responders, then its http CRL distribution points, within the limits;
+ * add revoked (error) or revocation-unknown (warning) findings.
  */
-STACK_OF(X509_CRL) *revoke_check(const struct chain *c,
-	    const struct diag_opts *o, struct findings *out);
+void	revoke_check(const struct chain *c, const struct diag_opts *o,
+	    struct findings *out);
 
 #endif
