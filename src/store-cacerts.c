@@ -85,7 +85,7 @@ scan_local(const char *dir, struct local_files *l)
 	if ((d = opendir(dir)) == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
-		pending = strncmp(e->d_name, "." STORE_FILE_PREFIX, 10) == 0 &&
+		pending = e->d_name[0] == '.' &&
 		    ends_with(e->d_name, ".crt" PENDING);
 		if (!pending && (e->d_name[0] == '.' ||
 		    !ends_with(e->d_name, ".crt")))
