@@ -42,7 +42,8 @@ chat() {
 # http_get URL: the body of URL.
 http_get() {
 	"$PEER_PYTHON" -c 'import sys, urllib.request
-sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1], timeout=5).read())' \
+u = urllib.request.urlopen(sys.argv[1], timeout=5)
+sys.stdout.buffer.write(u.read())' \
 	    "$1"
 }
 
@@ -104,7 +105,8 @@ peer start_postfix "$P/server-chain.pem" "$P/server.key"
 served "postfix smtp STARTTLS" "$SMTP_PORT" smtp
 served "postfix submission STARTTLS" "$SUBMISSION_PORT" smtp
 served "postfix smtps" "$SMTPS_PORT"
-o=$(chat "$SUBMISSION_PORT" 'EHLO client.test\r\nMAIL FROM:<a@b.test>\r\nQUIT\r\n')
+o=$(chat "$SUBMISSION_PORT" \
+    'EHLO client.test\r\nMAIL FROM:<a@b.test>\r\nQUIT\r\n')
 like "$o" '^220 mail.contoso.test ESMTP' "postfix greets as mail.contoso.test"
 like "$o" '250-STARTTLS' "postfix submission offers STARTTLS"
 like "$o" '530 .*STARTTLS' "postfix submission requires TLS"
@@ -207,7 +209,8 @@ o=$(chat "$HTTP_PORT" 'GET /root.crt HTTP/1.0\r\n\r\n' | tr -d '\r')
 like "$o" '^Location: file:///etc/passwd$' "http redirect-scheme: to file:"
 peer start_hostile_http redirect-scheme ftp://127.0.0.1/root.crt
 o=$(chat "$HTTP_PORT" 'GET /root.crt HTTP/1.0\r\n\r\n' | tr -d '\r')
-like "$o" '^Location: ftp://127.0.0.1/root.crt$' "http redirect-scheme: to ftp:"
+like "$o" '^Location: ftp://127.0.0.1/root.crt$' \
+    "http redirect-scheme: to ftp:"
 
 # --- lifetimes and cleanup ------------------------------------------------
 HOSTILE_LIFETIME=2 start_hostile silent

@@ -1,5 +1,5 @@
 #!/bin/bash
-# pki-selftest.sh - each certificate of tests/pki.sh has the property it is for.
+# pki-selftest.sh - each certificate of tests/pki.sh has its property.
 . "$TOP_SRCDIR/tests/lib.sh"
 need openssl
 
@@ -200,7 +200,8 @@ like "$(openssl verify -CAfile "$P/root.pem" -untrusted "$P/issuing.pem" \
     -auth_level 2 "$P/rsa1024.pem" 2>&1)" 'too weak' \
     "rsa1024: too small at security level 2"
 like "$(openssl verify -CAfile "$P/root.pem" -untrusted "$P/issuing.pem" \
-    -purpose sslserver "$P/clientauth.pem" 2>&1)" 'unsuitable certificate purpose' \
+    -purpose sslserver "$P/clientauth.pem" 2>&1)" \
+    'unsuitable certificate purpose' \
     "clientauth: not for servers"
 check "server: name mail.contoso.test" openssl verify -CAfile "$P/root.pem" \
     -untrusted "$P/issuing.pem" -verify_hostname mail.contoso.test \
@@ -233,7 +234,8 @@ is "$(cat "$P/pki.env")" "AIA_BASE=http://127.0.0.1:4711" "pki.env"
 # Default AIA base, and a second run into the same directory.
 "$TOP_SRCDIR/tests/pki.sh" "$T/pki2" 2>/dev/null
 ok $? "pki.sh without AIA_BASE"
-like "$(openssl x509 -in "$T/pki2/server.pem" -noout -ext authorityInfoAccess)" \
+like "$(openssl x509 -in "$T/pki2/server.pem" -noout \
+    -ext authorityInfoAccess)" \
     'URI:http://127.0.0.1:9/issuing.crt' "default AIA base is unreachable"
 "$TOP_SRCDIR/tests/pki.sh" "$T/pki2" 2>/dev/null
 ok $? "pki.sh runs again over an existing directory"
