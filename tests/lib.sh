@@ -11,6 +11,9 @@ T_FAILED=0
 T_PIDS=""
 T=$(mktemp -d "${TMPDIR:-/tmp}/trustfix-$T_NAME.XXXXXX")
 export LC_ALL=C
+# The distribution's python starts fastest (a user's may be a shim).
+T_PYTHON=/usr/bin/python3
+[ -x "$T_PYTHON" ] || T_PYTHON=python3
 
 t_cleanup() {
 	local pid
@@ -141,7 +144,7 @@ done_testing() {
 
 # free_port: an unprivileged TCP port nobody listens on, on loopback.
 free_port() {
-	python3 -c 'import socket
+	"$T_PYTHON" -c 'import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
