@@ -163,7 +163,8 @@ import_one(struct store *st, struct cert_entry *e, const char *label,
 	}
 	if (!co->json)
 		printf("%s\n", r == 0 ? "already trusted, nothing changed" :
-		    co->dry_run ? "would import it (dry run: nothing changed)" :
+		    co->dry_run ?
+		    "would import it (dry run: nothing changed)" :
 		    code == EXIT_OK ? "imported and verified" :
 		    "imported, not verified");
 	j = facts_json(e->x509, SOURCE_FILE);

@@ -144,7 +144,8 @@ cmd_list(const struct cmd_info *cmd, int argc, char **argv,
 		json_decref(arr);
 		if (shown == 0)
 			msg_note("no anchors%s in %s store %s", all ? "" :
-			    " besides the distribution's", store_backend_name(st),
+			    " besides the distribution's",
+			    store_backend_name(st),
 			    store_location(st));
 	}
 	code = EXIT_OK;

@@ -88,7 +88,8 @@ resolve_fp(const char *arg, const struct store_anchors *a,
 			hits++;
 		}
 	if (hits > 1) {
-		msg_error("%s matches %zu anchors; give more digits", fp, hits);
+		msg_error("%s matches %zu anchors; give more digits", fp,
+		    hits);
 		return -2;
 	}
 	if (hits == 0 && len < 64) {
@@ -136,8 +137,8 @@ refuse_foreign(const struct target_cert *v, size_t n,
 	if (co->yes || co->dry_run)
 		return 0;
 	if (!isatty(STDIN_FILENO)) {
-		msg_error("refused: standard input is not a terminal, so nobody "
-		    "confirmed; pass --yes");
+		msg_error("refused: standard input is not a terminal, so "
+		    "nobody confirmed; pass --yes");
 		return -1;
 	}
 	fprintf(stderr, "Remove %s? [y/N] ", n == 1 ? "this anchor" :
@@ -174,7 +175,8 @@ remove_one(struct store *st, const struct target_cert *t,
 	free(advice);
 	if (!co->json)
 		printf("%s\n", r == 0 ? "not in the store, nothing changed" :
-		    co->dry_run ? "would remove it (dry run: nothing changed)" :
+		    co->dry_run ?
+		    "would remove it (dry run: nothing changed)" :
 		    code == EXIT_OK ? "removed and verified" :
 		    "removed, not verified");
 	j = t->x509 ? facts_json(t->x509, SOURCE_STORE) :

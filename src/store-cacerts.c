@@ -118,7 +118,8 @@ local_find(const struct local_files *l, const char *sha, int pending)
 static int
 is_ours(const char *name)
 {
-	return strncmp(name, STORE_FILE_PREFIX, strlen(STORE_FILE_PREFIX)) == 0;
+	return strncmp(name, STORE_FILE_PREFIX,
+	    strlen(STORE_FILE_PREFIX)) == 0;
 }
 
 static int
@@ -153,7 +154,8 @@ remove_links(const char *crt_name)
 	DIR *d;
 	int hashed = 0;
 
-	pem_name = xasprintf("%.*s.pem", (int)(strlen(crt_name) - 4), crt_name);
+	pem_name = xasprintf("%.*s.pem", (int)(strlen(crt_name) - 4),
+	    crt_name);
 	pem = xasprintf("%s/%s", ETC_CERTS, pem_name);
 	if ((d = opendir(ETC_CERTS)) != NULL) {
 		while ((e = readdir(d)) != NULL) {
@@ -210,8 +212,9 @@ run_hooks(const char *crt_name)
 	for (i = 0; i < n; i++) {
 		hook = xasprintf("%s/%s", HOOKS_DIR, names[i]->d_name);
 		argv[0] = hook;
-		if (hook_name_ok(names[i]->d_name) && access(hook, X_OK) == 0 &&
-		    spawn_run_input(argv, NULL, line, strlen(line), &res) == 0) {
+		if (hook_name_ok(names[i]->d_name) &&
+		    access(hook, X_OK) == 0 && spawn_run_input(argv, NULL,
+		    line, strlen(line), &res) == 0) {
 			if (!spawn_ok(&res))
 				msg_warn("the hook %s failed: %s", hook,
 				    res.output);
@@ -518,7 +521,8 @@ store_cacerts_open(struct store *st, struct p11_view *v)
 	st->ops = &store_cacerts_ops;
 	st->p11 = v;
 	if (v == NULL) {
-		msg_error("p11-kit's trust module is needed to read the store");
+		msg_error("p11-kit's trust module is needed to read "
+		    "the store");
 		return -1;
 	}
 	/* SUSE keeps local anchors where p11-kit reads them. */

@@ -2,6 +2,8 @@
 #ifndef TRUSTFIX_STORE_INT_H
 #define TRUSTFIX_STORE_INT_H
 
+#include <openssl/x509v3.h>
+
 #include "store.h"
 
 #define STORE_LABEL_PREFIX	"trustfix:"
@@ -37,6 +39,15 @@ int	p11v_set_purposes(struct p11_view *v, X509 *x, const char *label,
  * number destroyed, or -1.
  */
 int	p11v_destroy(struct p11_view *v, X509 *x, int force);
+
+/* Purposes as extendedKeyUsage (store-eku.c). */
+unsigned store_eku_bits(EXTENDED_KEY_USAGE *eku);
+/* Of the DER of an Extension (a stapled one), and of a certificate's own. */
+unsigned store_stapled_bits(const unsigned char *der, unsigned long len);
+unsigned store_own_eku_bits(const unsigned char *der, long len);
+/* DER of an extendedKeyUsage extension for bits, and of its OID. */
+unsigned char *store_eku_ext_der(unsigned bits, int *len);
+unsigned char *store_eku_oid_der(int *len);
 
 /* Changes shared by the directory and p11-kit stores (store-p11.c). */
 int	store_p11_import(struct store *st, X509 *x, const char *label,

@@ -35,16 +35,6 @@ struct p11_view {
 	size_t		 nslots;
 };
 
-static const struct {
-	unsigned	 bit;
-	int		 nid;
-} eku_map[] = {
-	{ PURPOSE_SERVER_AUTH, NID_server_auth },
-	{ PURPOSE_CLIENT_AUTH, NID_client_auth },
-	{ PURPOSE_EMAIL, NID_email_protect },
-	{ PURPOSE_CODE_SIGNING, NID_code_sign },
-};
-
 static const char *
 ckr_name(CK_RV rv)
 {
@@ -138,12 +128,14 @@ p11v_open_dir(const char *dir, struct p11_view **out)
 	*out = NULL;
 	/* The module keeps its first paths= for the life of the process. */
 	if (loaded++) {
-		msg_error("the trust module is already loaded in this process");
+		msg_error("the trust module is already loaded in this "
+		    "process");
 		return -1;
 	}
 	v = xcalloc(1, sizeof(*v));
 	v->reserved = xasprintf("paths='%s'", dir);
-	if ((v->dl = dlopen(P11_TRUST_MODULE, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+	v->dl = dlopen(P11_TRUST_MODULE, RTLD_NOW | RTLD_LOCAL);
+	if (v->dl == NULL) {
 		msg_error("cannot load the p11-kit trust module: %s",
 		    dlerror());
 		goto fail;
@@ -313,50 +305,6 @@ der_spki(X509 *x, int *len)
 	return *len > 0 ? der : NULL;
 }
 
-static unsigned char *
-der_eku_oid(int *len)
-{
-	unsigned char *der = NULL;
-
-	*len = i2d_ASN1_OBJECT(OBJ_nid2obj(NID_ext_key_usage), &der);
-	return der;
-}
-
-static unsigned
-eku_bits(EXTENDED_KEY_USAGE *eku)
-{
-	unsigned bits = 0;
-	size_t k;
-	int i;
-
-	for (i = 0; i < sk_ASN1_OBJECT_num(eku); i++)
-		for (k = 0; k < sizeof(eku_map) / sizeof(eku_map[0]); k++)
-			if (OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, i)) ==
-			    eku_map[k].nid)
-				bits |= eku_map[k].bit;
-	/* Restricted to purposes we have no name for: still restricted. */
-	return bits == 0 && sk_ASN1_OBJECT_num(eku) > 0 ? 0x80000000u : bits;
-}
-
-/* The purposes of a stapled extension value (DER of an Extension). */
-static unsigned
-stapled_bits(const unsigned char *der, CK_ULONG len)
-{
-	const unsigned char *p = der;
-	X509_EXTENSION *ext;
-	EXTENDED_KEY_USAGE *eku;
-	unsigned bits = 0;
-
-	if ((ext = d2i_X509_EXTENSION(NULL, &p, (long)len)) == NULL)
-		return 0;
-	if ((eku = X509V3_EXT_d2i(ext)) != NULL) {
-		bits = eku_bits(eku);
-		EXTENDED_KEY_USAGE_free(eku);
-	}
-	X509_EXTENSION_free(ext);
-	return bits;
-}
-
 struct staple {
 	unsigned char	*spki;
 	CK_ULONG	 spki_len;
@@ -377,7 +325,7 @@ load_staples(struct p11_slot *s, CK_SESSION_HANDLE h, struct staple **out,
 
 	*out = NULL;
 	*n = 0;
-	oid = der_eku_oid(&oid_len);
+	oid = store_eku_oid_der(&oid_len);
 	tmpl[0] = (CK_ATTRIBUTE){ CKA_CLASS, &cls, sizeof(cls) };
 	tmpl[1] = (CK_ATTRIBUTE){ CKA_OBJECT_ID, oid, (CK_ULONG)oid_len };
 	if (find_all(s, h, tmpl, 2, &objs, &count) == -1)
@@ -395,7 +343,7 @@ load_staples(struct p11_slot *s, CK_SESSION_HANDLE h, struct staple **out,
 			free(val);
 			continue;
 		}
-		st->bits = stapled_bits(val, len);
+		st->bits = store_stapled_bits(val, len);
 		free(val);
 		(*n)++;
 	}
@@ -414,45 +362,6 @@ free_staples(struct staple *v, size_t n)
 	free(v);
 }
 
-/*
- * The extendedKeyUsage of a certificate's own extensions, found with
- * OpenSSL's TLV reader, so that listing hundreds of anchors does not
- * decode (and set up the public key of) every certificate.
- */
-static unsigned
-own_eku_bits(const unsigned char *der, long len)
-{
-	const unsigned char *p = der, *q, *end;
-	X509_EXTENSIONS *exts;
-	EXTENDED_KEY_USAGE *eku;
-	unsigned bits = 0;
-	long l;
-	int tag, cls;
-
-	/* Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { ... } } */
-	if ((ASN1_get_object(&p, &l, &tag, &cls, len) & 0x80) ||
-	    (ASN1_get_object(&p, &l, &tag, &cls, l) & 0x80))
-		return 0;
-	for (end = p + l; p < end; p = q + l) {
-		q = p;
-		if (ASN1_get_object(&q, &l, &tag, &cls, end - p) & 0x80)
-			break;
-		if (cls != V_ASN1_CONTEXT_SPECIFIC || tag != 3)
-			continue;
-		if ((exts = d2i_X509_EXTENSIONS(NULL, &q, l)) == NULL)
-			break;
-		if ((eku = X509V3_get_d2i(exts, NID_ext_key_usage, NULL,
-		    NULL)) != NULL) {
-			bits = eku_bits(eku);
-			EXTENDED_KEY_USAGE_free(eku);
-		}
-		sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
-		break;
-	}
-	ERR_clear_error();
-	return bits;
-}
-
 /* Purposes: stapled to the key, else the certificate's own, else any. */
 static unsigned
 anchor_bits(const unsigned char *spki, CK_ULONG spki_len,
@@ -466,7 +375,7 @@ anchor_bits(const unsigned char *spki, CK_ULONG spki_len,
 		if (st[i].spki_len == spki_len &&
 		    memcmp(st[i].spki, spki, spki_len) == 0)
 			bits |= st[i].bits;
-	return bits != 0 ? bits : own_eku_bits(der, (long)der_len);
+	return bits != 0 ? bits : store_own_eku_bits(der, (long)der_len);
 }
 
 /* Subject and expiry from the object's attributes, without decoding. */
@@ -589,25 +498,6 @@ writable_slot(struct p11_view *v)
 	return NULL;
 }
 
-/* DER of an extendedKeyUsage extension for bits. */
-static unsigned char *
-der_eku_ext(unsigned bits, int *len)
-{
-	EXTENDED_KEY_USAGE *eku = sk_ASN1_OBJECT_new_null();
-	X509_EXTENSION *ext;
-	unsigned char *der = NULL;
-	size_t k;
-
-	for (k = 0; k < sizeof(eku_map) / sizeof(eku_map[0]); k++)
-		if (bits & eku_map[k].bit)
-			sk_ASN1_OBJECT_push(eku, OBJ_nid2obj(eku_map[k].nid));
-	ext = X509V3_EXT_i2d(NID_ext_key_usage, 0, eku);
-	sk_ASN1_OBJECT_free(eku);
-	*len = ext ? i2d_X509_EXTENSION(ext, &der) : -1;
-	X509_EXTENSION_free(ext);
-	return *len > 0 ? der : NULL;
-}
-
 static int
 create_staple(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
     const char *label, unsigned bits)
@@ -620,8 +510,8 @@ create_staple(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
 	CK_RV rv;
 
 	spki = der_spki(x, &spki_len);
-	oid = der_eku_oid(&oid_len);
-	val = der_eku_ext(bits, &val_len);
+	oid = store_eku_oid_der(&oid_len);
+	val = store_eku_ext_der(bits, &val_len);
 	if (spki != NULL && oid != NULL && val != NULL) {
 		CK_ATTRIBUTE t[] = {
 			{ CKA_CLASS, &cls, sizeof(cls) },
@@ -658,7 +548,7 @@ destroy_staples(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
 	CK_ATTRIBUTE t[3];
 
 	spki = der_spki(x, &spki_len);
-	oid = der_eku_oid(&oid_len);
+	oid = store_eku_oid_der(&oid_len);
 	t[0] = (CK_ATTRIBUTE){ CKA_CLASS, &cls, sizeof(cls) };
 	t[1] = (CK_ATTRIBUTE){ CKA_PUBLIC_KEY_INFO, spki, (CK_ULONG)spki_len };
 	t[2] = (CK_ATTRIBUTE){ CKA_OBJECT_ID, oid, (CK_ULONG)oid_len };

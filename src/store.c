@@ -350,7 +350,8 @@ open_system(struct store *st, const char *spec)
 	}
 	if ((uca = spawn_find("update-ca-certificates")) == NULL) {
 		msg_error("found no writable trust store: neither a writable "
-		    "p11-kit token nor update-ca-certificates; use --store DIR");
+		    "p11-kit token nor update-ca-certificates; use "
+		    "--store DIR");
 		p11v_close(v);
 		return -1;
 	}

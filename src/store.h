@@ -13,7 +13,7 @@
 enum store_kind {
 	STORE_DIRECTORY,	/* --store DIR: a p11-kit token in DIR */
 	STORE_P11KIT,		/* the trust module's writable token */
-	STORE_CACERTS		/* a local anchor directory + refresh command */
+	STORE_CACERTS		/* a local anchor directory, a refresh */
 };
 
 /* Purposes an anchor may be restricted to (stapled extendedKeyUsage). */

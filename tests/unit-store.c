@@ -17,8 +17,10 @@ static const struct {
 	{ "501b27b9", 8, "501b27b9" },
 	{ "50:1B:27:B9", 8, "501b27b9" },
 	{ "50 1b 27 b9 c4", 10, "501b27b9c4" },
-	{ "501b27b9c444212943dc8571b0a647e59d609bec1a6ba9c214b5ef4e0feeffee",
-	    64, "501b27b9c444212943dc8571b0a647e59d609bec1a6ba9c214b5ef4e0feeffee" },
+#define FP64 "501b27b9c444212943dc8571b0a647e59d609bec1a6ba9c214b5ef4e0feeffee"
+	{ FP64, 64, FP64 },
+	{ "501B27B9C444212943DC8571B0A647E59D609BEC1A6BA9C214B5EF4E0FEEFFEE",
+	    64, FP64 },
 	{ "501b27b9c444212943dc8571b0a647e59d609bec1a6ba9c214b5ef4e0feeffee00",
 	    -1, NULL },
 	{ "xyz", -1, NULL },
