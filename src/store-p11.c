@@ -28,7 +28,9 @@ store_p11_import(struct store *st, X509 *x, const char *label,
 		    "distrust there first", found->where);
 		goto out;
 	}
-	if (found != NULL && (purposes == 0 || found->purposes == purposes)) {
+	/* Never restrict an anchor someone else added by stapling to it. */
+	if (found != NULL && (purposes == 0 || !found->trustfix ||
+	    found->purposes == purposes)) {
 		rc = 0;
 		goto out;
 	}
