@@ -19,6 +19,8 @@
 /* One rating of a candidate path. */
 struct eval {
 	const struct diag_opts	*o;
+	struct findings		*best;		/* of the best path so far */
+	int			*best_score;
 	const struct certlist	*path;
 	int			 anchored;
 	int			 seclevel;
@@ -365,7 +367,13 @@ judge(const struct certlist *path, int anchored, void *arg)
 	e.out = &f;
 	eval_path(&e);
 	score = (int)findings_errors(&f) + (anchored ? 0 : 1000);
-	findings_clear(&f);
+	/* Path building keeps the first best path: keep its findings. */
+	if (*e.best_score < 0 || score < *e.best_score) {
+		findings_clear(e.best);
+		*e.best = f;
+		*e.best_score = score;
+	} else
+		findings_clear(&f);
 	return score;
 }
 
@@ -439,15 +447,20 @@ diagnose_chain(const struct certlist *sent, const struct diag_opts *o)
 {
 	struct diagnosis *d = xcalloc(1, sizeof(*d));
 	struct chain_opts copts;
+	struct findings best;
 	struct eval e;
+	int best_score = -1;
 
 	if (eval_index < 0)
 		eval_index = X509_STORE_CTX_get_ex_new_index(0, NULL, NULL,
 		    NULL, NULL);
 	d->seclevel = diagnose_security_level();
 	memset(&e, 0, sizeof(e));
+	memset(&best, 0, sizeof(best));
 	e.o = o;
 	e.seclevel = d->seclevel;
+	e.best = &best;
+	e.best_score = &best_score;
 	copts.aia = o->aia;
 	copts.deadline = o->deadline;
 	copts.timeout = o->timeout;
@@ -456,9 +469,9 @@ diagnose_chain(const struct certlist *sent, const struct diag_opts *o)
 	e.path = d->chain->path;
 	e.anchored = d->chain->anchored;
 	e.out = &d->findings;
+	findings_move(&d->findings, &best);
 	if (o->check_revocation)
 		revoke_check(d->chain, o, &d->findings);
-	eval_path(&e);
 	if (o->name != NULL)
 		check_name(d, o, &e);
 	if (d->chain->order != NULL)
