@@ -534,6 +534,12 @@ store_cacerts_open(struct store *st, struct p11_view *v)
 	st->certs_dir = xstrdup(ETC_CERTS);
 	if (!(st->flags & STORE_WRITE))
 		return 0;
+	if (access(st->location, W_OK) == -1 && errno != ENOENT) {
+		msg_error("cannot change the trust store %s: %s; run as root, "
+		    "or use --store DIR for a private store", st->location,
+		    strerror(errno));
+		return -1;
+	}
 	if (fu_mkdir_p(st->location, 0755) == -1 ||
 	    store_take_lock(st, st->location) == -1 ||
 	    roll_forward(st) == -1 || p11v_reload(st->p11) == -1)

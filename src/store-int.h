@@ -23,6 +23,11 @@ void	p11v_close(struct p11_view *v);
 int	p11v_reload(struct p11_view *v);
 /* Path of the first writable token, or NULL. */
 const char *p11v_writable_path(struct p11_view *v);
+/*
+ * Path of the first token that is a directory (writable for root, as on
+ * Fedora), or NULL where every token is a bundle file (as on Debian).
+ */
+const char *p11v_dir_path(struct p11_view *v);
 int	p11v_list(struct p11_view *v, struct store_anchors *out);
 /*
  * Add x to the first writable token (extension object first, so that a

@@ -183,9 +183,17 @@ const struct store_ops store_p11kit_ops = {
 int
 store_p11kit_open(struct store *st, struct p11_view *v)
 {
+	const char *w = p11v_writable_path(v);
+
 	st->ops = &store_p11kit_ops;
 	st->p11 = v;
-	st->location = xstrdup(p11v_writable_path(v));
+	st->location = xstrdup(w ? w : p11v_dir_path(v));
+	if ((st->flags & STORE_WRITE) && w == NULL) {
+		msg_error("cannot change the trust store %s: permission "
+		    "denied; run as root, or use --store DIR for a private "
+		    "store", st->location);
+		return -1;
+	}
 	if ((st->flags & STORE_WRITE) &&
 	    (store_take_lock(st, st->location) == -1 ||
 	    p11v_reload(st->p11) == -1))

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -218,6 +219,18 @@ p11v_writable_path(struct p11_view *v)
 
 	for (i = 0; i < v->nslots; i++)
 		if (v->slots[i].writable)
+			return v->slots[i].path;
+	return NULL;
+}
+
+const char *
+p11v_dir_path(struct p11_view *v)
+{
+	struct stat sb;
+	size_t i;
+
+	for (i = 0; i < v->nslots; i++)
+		if (stat(v->slots[i].path, &sb) == 0 && S_ISDIR(sb.st_mode))
 			return v->slots[i].path;
 	return NULL;
 }

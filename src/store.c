@@ -340,7 +340,7 @@ open_system(struct store *st, const char *spec)
 
 	if (p11v_open_system(&v) == -1 && !want_ca)
 		return -1;
-	if (!want_ca && v != NULL && p11v_writable_path(v) != NULL)
+	if (!want_ca && v != NULL && p11v_dir_path(v) != NULL)
 		return store_p11kit_open(st, v);
 	if (want_p11) {
 		msg_error("p11-kit's trust module has no writable token here: "

@@ -35,6 +35,16 @@ ok $? "--all shows the distribution's anchors, marked as such"
 tf import --yes "$P/server.pem"
 is "$rc" 1 "a non-CA certificate: refused"
 
+chmod 755 "$T" "$P"
+chmod 644 "$P"/*.pem
+run setpriv --reuid=nobody --regid=nogroup --clear-groups "$TRUSTFIX" \
+    import --yes "$P/private-root.pem"
+is "$rc" 5 "a normal user cannot change the token: exit 5"
+like "$err" "run as root, or use --store DIR" "and is told what to do"
+out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$TRUSTFIX" \
+    list --json)
+jq_is .store.backend p11-kit "a normal user lists the p11-kit store"
+
 : >"$T/refresh.log"
 tf import --yes --purpose server-auth --json "$P/private-root.pem"
 is "$rc" 0 "import with --purpose server-auth"
