@@ -296,7 +296,8 @@ candidates(struct build *b, X509 *x, struct cand **cvp, STACK_OF(X509)
 	/* qsort is not stable: rank ties keep their order by index. */
 	for (i = 0; i < n; i++)
 		cv[i].rank = cv[i].rank * 1000 + (int)i;
-	qsort(cv, n, sizeof(*cv), cand_cmp);
+	if (n > 1)
+		qsort(cv, n, sizeof(*cv), cand_cmp);
 	*nsig = 0;
 	for (i = 0; i < n; i++)
 		if (cv[i].rank / 1000 < 2)
