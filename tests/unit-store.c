@@ -60,12 +60,15 @@ static const struct {
 static void
 test_atomic(void)
 {
-	char dir[] = "/tmp/unit-store.XXXXXX", *path, *lock, buf[16];
+	const char *tmp = getenv("TMPDIR");
+	char *dir, *path, *lock, buf[16];
 	FILE *f;
 	int fd, fd2;
 
+	dir = xasprintf("%s/unit-store.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL) {
 		ok(0, "mkdtemp");
+		free(dir);
 		return;
 	}
 	path = xasprintf("%s/sub/dir/file", dir);
@@ -90,8 +93,16 @@ test_atomic(void)
 	fu_unlock(fd2);
 	unlink(lock);
 	unlink(path);
-	free(lock);
 	free(path);
+	path = xasprintf("%s/sub/dir", dir);
+	rmdir(path);
+	free(path);
+	path = xasprintf("%s/sub", dir);
+	rmdir(path);
+	rmdir(dir);
+	free(path);
+	free(lock);
+	free(dir);
 }
 
 int
