@@ -404,8 +404,9 @@ check_name(struct diagnosis *d, const struct diag_opts *o, struct eval *e)
 			    "(%s) is not %s", cn ? cn : "none", n));
 		else
 			add(e, F_NAME_MISMATCH, SEV_ERROR, 0, xasprintf("%s "
-			    "is not among the %zu names of the certificate",
-			    n, facts_strv_len(dns) + facts_strv_len(ips)));
+			    "is none of the certificate's subjectAltNames "
+			    "(%zu)", n, facts_strv_len(dns) +
+			    facts_strv_len(ips)));
 		facts_strv_free(dns);
 		facts_strv_free(ips);
 		free(cn);

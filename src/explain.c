@@ -36,7 +36,7 @@ role(const struct diagnosis *d, int i)
 }
 
 static char *
-import_fix(const struct words *w, const char *base)
+import_fix(const struct words *w, const char *base, const char *who)
 {
 	const struct diag_opts *o = w->o;
 	char *conn = o->connect ? xasprintf("--connect %s ", o->connect) :
@@ -44,11 +44,11 @@ import_fix(const struct words *w, const char *base)
 	    o->store) : xstrdup(""), *s;
 
 	s = xasprintf("on the client host run `trustfix export-root %s%s -o "
-	    "%s.pem`, check its SHA-256 fingerprint with the CA's "
+	    "%s.pem`, check its SHA-256 fingerprint with the %s's "
 	    "administrator, then `trustfix import %s%s.pem`; for phones and "
 	    "tablets write a bundle with `trustfix bundle %s.pem --device all "
-	    "-o %s-bundle.zip`", conn, w->target, base, store, base, base,
-	    base);
+	    "-o %s-bundle.zip`", conn, w->target, base, who, store, base,
+	    base, base);
 	free(conn);
 	free(store);
 	return s;
@@ -57,7 +57,7 @@ import_fix(const struct words *w, const char *base)
 static void
 self_signed(struct words *w, struct finding *f)
 {
-	char *imp = import_fix(w, "server");
+	char *imp = import_fix(w, "server", "server");
 
 	f->summary = xasprintf("The server certificate (%s) is self-signed "
 	    "and no trust anchor vouches for it", w->subj);
@@ -102,13 +102,13 @@ untrusted_root(struct words *w, struct finding *f)
 {
 	const struct diagnosis *d = w->d;
 	X509 *x = cert_of(d, f->cert);
-	char *imp = import_fix(w, "root"), *aia, *iss, *t;
+	char *imp = import_fix(w, "root", "CA"), *aia, *iss, *t;
 
 	if (x != NULL && !facts_is_self_issued(x)) {
 		iss = facts_issuer(x);
 		aia = aia_words(d->chain);
-		f->summary = xasprintf("The root that issued %s (%s) is not "
-		    "available and not trusted", w->subj, iss ? iss : "?");
+		f->summary = xasprintf("This client does not trust the root "
+		    "CA %s, and the server does not send it", iss ? iss : "?");
 		t = f->detail;
 		f->detail = xasprintf("%s.%s", t ? t : "", aia);
 		free(t);

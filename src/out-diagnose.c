@@ -84,15 +84,18 @@ verdict_line(const struct pen *p, const char *what,
 			nwarn++;
 	}
 	if (d->trusted)
-		fprintf(p->f, "%sTRUSTED%s  %s: a client would accept this "
-		    "certificate", on(p, "\033[1;32m"), off(p), w);
+		fprintf(p->f, "%sTRUSTED%s: a client would accept this "
+		    "certificate", on(p, "\033[1;32m"), off(p));
 	else
-		fprintf(p->f, "%sNOT TRUSTED%s  %s: a client would reject "
-		    "this certificate (%zu error%s)", on(p, "\033[1;31m"),
-		    off(p), w, nerr, nerr == 1 ? "" : "s");
+		fprintf(p->f, "%sNOT TRUSTED%s: a client would reject this "
+		    "certificate (%zu error%s", on(p, "\033[1;31m"), off(p),
+		    nerr, nerr == 1 ? "" : "s");
 	if (nwarn > 0)
-		fprintf(p->f, ", %zu warning%s", nwarn, nwarn == 1 ? "" : "s");
-	fprintf(p->f, "\n");
+		fprintf(p->f, "%s%zu warning%s", d->trusted ? " (" : ", ",
+		    nwarn, nwarn == 1 ? "" : "s");
+	if (!d->trusted || nwarn > 0)
+		fputc(')', p->f);
+	fprintf(p->f, "\n  %-8s %s\n", "target:", w);
 	free(w);
 }
 

@@ -271,7 +271,7 @@ fi
 tf diagnose --chain "$P/server-chain.pem" --name mail.contoso.test --no-aia \
     --trust "$P/private-root.pem"
 is "$rc" 1 "text: exit 1"
-like "$(printf '%s\n' "$out" | head -n 1)" '^NOT TRUSTED ' \
+like "$(printf '%s\n' "$out" | head -n 1)" '^NOT TRUSTED: a client would reject' \
     "text: the verdict first"
 like "$out" 'fix: +This is a Windows enterprise PKI' "text: the fix"
 like "$out" '^deployment: windows-pki' "text: the deployment"
@@ -280,7 +280,7 @@ like "$out" '\.NET +rejects: The remote certificate is invalid' \
 unlike "$out" $'\033' "text: no colour when not a terminal"
 NO_COLOR=1 tf diagnose --chain "$P/server-chain.pem" --name \
     mail.contoso.test --no-aia --trust "$P/root.pem"
-like "$(printf '%s\n' "$out" | head -n 1)" '^TRUSTED ' "text: trusted"
+like "$(printf '%s\n' "$out" | head -n 1)" '^TRUSTED: a client would accept' "text: trusted"
 
 # --- exit codes ---------------------------------------------------------------
 tf diagnose --json
