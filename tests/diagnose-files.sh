@@ -244,6 +244,14 @@ has untrusted-root
 jq_is '.findings[0].fix | test("private CA")' true \
     "private CA: the fix says so"
 
+# A root among the distribution's anchors (simulated) is a public CA,
+# even when --trust replaces the anchors for verification.
+TRUSTFIX_DEFAULT_ANCHORS=$P/private-root.pem d mail.example.test \
+    "$T/private-full.pem" --trust "$P/root.pem" --purpose any
+jq_is .deployment public-ca "deployment public-ca"
+jq_is '.findings[0].fix | test("ca-certificates")' true \
+    "public CA: the fix is the client's trust store"
+
 # --- anchors: directories, hashed directories, the default, a store -----------
 mkdir "$T/any" "$T/hashed"
 cp "$P/root.pem" "$T/any/some name.txt"
