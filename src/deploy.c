@@ -177,8 +177,8 @@ adcs_evidence(const struct certlist *chain)
 		m = facts_adcs_markers(chain->v[i].x509);
 		if (m != NULL && m[0] != NULL) {
 			subj = facts_subject(chain->v[i].x509);
-			ev = xasprintf("%s \"%s\" carries the Active Directory "
-			    "Certificate Services marker %s%s",
+			ev = xasprintf("%s \"%s\" carries the Active "
+			    "Directory Certificate Services marker %s%s",
 			    i == 0 ? "the server certificate" : "the CA",
 			    subj, m[0], m[1] != NULL ? ", and more" : "");
 			free(subj);

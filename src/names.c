@@ -269,7 +269,8 @@ names_check(X509 *leaf, const char *name)
 	for (i = 0; i < sk_GENERAL_NAME_num(sans); i++) {
 		gn = sk_GENERAL_NAME_value(sans, i);
 		usable |= san_usable(gn);
-		if (iplen == 0 && gn->type == GEN_DNS && san_dns_match(gn, ref))
+		if (iplen == 0 && gn->type == GEN_DNS &&
+		    san_dns_match(gn, ref))
 			rc = NAME_MATCH_SAN;
 		if (iplen != 0 && gn->type == GEN_IPADD &&
 		    san_ip_match(gn, ip, iplen))
@@ -286,7 +287,7 @@ out:
 
 struct cand {
 	char	*name;
-	int	 same_kind;	/* IP for an IP, DNS name for a DNS name */
+	int	 same_kind;	/* both IPs, or both DNS names */
 	int	 suffix;	/* labels shared from the right */
 	size_t	 dist;		/* edit distance */
 	size_t	 order;		/* position in the certificate */

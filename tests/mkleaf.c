@@ -15,7 +15,8 @@
  * serverAuth leaf with the row's subjectAltName entries exactly as given
  * (including malformed ones: embedded NULs, spaces, empty names, which
  * the openssl command line cannot express) and its CN, signed by the
- * root.  Without a CN the subject is empty and the SAN critical.  OUTDIR/manifest has one line per row:
+ * root.  Without a CN the subject is empty and the SAN critical.
+ * OUTDIR/manifest has one line per row:
  *   N|id|expect|finding|name_invalid|scored|name
  * with the name last, so that it may hold any character but a newline.
  */
@@ -90,7 +91,8 @@ gn_from_json(json_t *e)
 		gn->type = GEN_OTHERNAME;
 		gn->d.otherName = OTHERNAME_new();
 		ASN1_OBJECT_free(gn->d.otherName->type_id);
-		gn->d.otherName->type_id = OBJ_txt2obj("1.3.6.1.4.1.99999.1", 1);
+		gn->d.otherName->type_id = OBJ_txt2obj("1.3.6.1.4.1.99999.1",
+		    1);
 		ASN1_TYPE_set(gn->d.otherName->value, V_ASN1_NULL, NULL);
 	}
 	return gn;

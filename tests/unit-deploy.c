@@ -163,7 +163,8 @@ main(void)
 	priv = make_ca("Private Root", NULL, NULL);
 	ms_root = make_ca("Contoso Root CA", NULL, "1.3.6.1.4.1.311.21.1");
 	ms_iss = make_ca("Contoso Issuing CA 01", &ms_root, NULL);
-	fake = make_ca("Public Root", NULL, NULL);	/* same name, other key */
+	/* The same name as the public root, another key. */
+	fake = make_ca("Public Root", NULL, NULL);
 
 	if ((fd = mkstemp(path)) < 0)
 		return 1;
@@ -176,7 +177,8 @@ main(void)
 	    "the default anchors are cached");
 
 	v[0] = make("router.example.test", k, NULL, 0, NULL, NULL);
-	check("self-signed server", DEPLOY_SELF_SIGNED, "its own issuer", v, 1);
+	check("self-signed server", DEPLOY_SELF_SIGNED, "its own issuer", v,
+	    1);
 	X509_free(v[0]);
 
 	v[0] = make("mail.contoso.test", k, &ms_iss, 0, NULL, NULL);

@@ -37,7 +37,8 @@ gn_from_json(json_t *e)
 		gn->type = GEN_OTHERNAME;
 		gn->d.otherName = OTHERNAME_new();
 		ASN1_OBJECT_free(gn->d.otherName->type_id);
-		gn->d.otherName->type_id = OBJ_txt2obj("1.3.6.1.4.1.99999.1", 1);
+		gn->d.otherName->type_id = OBJ_txt2obj("1.3.6.1.4.1.99999.1",
+		    1);
 		ASN1_TYPE_set(gn->d.otherName->value, V_ASN1_NULL, NULL);
 	}
 	return gn;
@@ -127,8 +128,8 @@ main(int argc, char **argv)
 
 	if ((f = open_corpus(argc, argv, path, sizeof(path))) == NULL) {
 		if (ci != NULL && *ci != '\0') {
-			printf("not ok 1 - cannot run under CI: %s: %s\n1..1\n",
-			    path, strerror(errno));
+			printf("not ok 1 - cannot run under CI: %s: %s\n"
+			    "1..1\n", path, strerror(errno));
 			return 1;
 		}
 		printf("1..0 # SKIP no corpus at %s\n", path);

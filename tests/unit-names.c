@@ -1,4 +1,4 @@
-/* unit-names.c - host-name matching vectors on certificates built in memory. */
+/* unit-names.c - host-name matching vectors on certificates made in memory. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,7 +182,8 @@ make_gn(const char *spec)
 		gn->type = GEN_OTHERNAME;
 		gn->d.otherName = OTHERNAME_new();
 		ASN1_OBJECT_free(gn->d.otherName->type_id);
-		gn->d.otherName->type_id = OBJ_txt2obj("1.3.6.1.4.1.99999.1", 1);
+		gn->d.otherName->type_id = OBJ_txt2obj("1.3.6.1.4.1.99999.1",
+		    1);
 		ASN1_TYPE_set(gn->d.otherName->value, V_ASN1_NULL, NULL);
 		return gn;
 	case 'D':
@@ -306,8 +307,8 @@ test_valid(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		is_int(names_valid(v[i].name), v[i].want, "names_valid(\"%s\")",
-		    v[i].name);
+		is_int(names_valid(v[i].name), v[i].want,
+		    "names_valid(\"%s\")", v[i].name);
 	is_int(names_valid(NULL), 0, "names_valid(NULL)");
 	memset(label, 'a', 63);
 	strcpy(label + 63, ".example");
