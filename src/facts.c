@@ -41,8 +41,8 @@ bytes_str(const unsigned char *p, int len)
 {
 	char *s;
 
-	if (len < 0)
-		len = 0;
+	if (p == NULL || len <= 0)
+		return xstrdup("");
 	if (memchr(p, '\0', (size_t)len) != NULL)
 		return msg_escape_len((const char *)p, (size_t)len);
 	s = xmalloc((size_t)len + 1);
