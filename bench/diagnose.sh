@@ -22,8 +22,8 @@ now() { date +%s%N; }
 # median FILE: the median of the numbers in FILE, one per line.
 median() {
 	sort -n "$1" | awk '{ v[NR] = $1 } END {
-		if (NR % 2) print v[(NR + 1) / 2];
-		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+		if (NR % 2) printf "%.0f\n", v[(NR + 1) / 2];
+		else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # rss COMMAND...: peak resident set size in KiB.

@@ -62,7 +62,8 @@ clients_openssl(const struct certlist *sent, const struct diag_opts *o,
 	param = X509_STORE_CTX_get0_param(ctx);
 	if (o->at_given)
 		X509_VERIFY_PARAM_set_time(param, o->at);
-	X509_VERIFY_PARAM_set_auth_level(param, seclevel);
+	if (seclevel >= 0)
+		X509_VERIFY_PARAM_set_auth_level(param, seclevel);
 	if (o->server_auth)
 		X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
 	if (o->name != NULL && target_is_ip(o->name))

@@ -49,7 +49,8 @@ struct diag_opts;
 /*
  * The OpenSSL client: X509_verify_cert with the anchors in use, the
  * certificates sent (and any given), the host name check and the
- * system's security level; the first error in OpenSSL's own order.
+ * system's security level (-1: no level check); the first error in
+ * OpenSSL's own order.
  */
 void	clients_openssl(const struct certlist *sent,
 	    const struct diag_opts *o, int seclevel, struct client_openssl *);

@@ -23,7 +23,6 @@ struct eval {
 	int			*best_score;
 	const struct certlist	*path;
 	int			 anchored;
-	int			 seclevel;
 	struct findings		*out;
 };
 
@@ -303,7 +302,7 @@ static void
 eval_weak(struct eval *e)
 {
 	const struct certlist *p = e->path;
-	int minbits = ossl_min_bits(e->seclevel), mdnid, secbits, bits, type;
+	int level, minbits, mdnid, secbits, bits, type;
 	size_t i;
 	EVP_PKEY *k;
 	char *s;
@@ -316,12 +315,14 @@ eval_weak(struct eval *e)
 		    &secbits, NULL) && (mdnid == NID_md5 ||
 		    mdnid == NID_sha1 || mdnid == NID_md4 || mdnid == NID_md2 ||
 		    mdnid == NID_md5_sha1)) {
+			level = diagnose_security_level();
+			minbits = ossl_min_bits(level);
 			s = facts_signature(x);
 			add(e, F_WEAK_SIGNATURE, secbits < minbits ?
 			    SEV_ERROR : SEV_WARNING, (int)i, xasprintf(
 			    "signed with %s (%d bits of security; security "
 			    "level %d requires %d)", s ? s : OBJ_nid2sn(mdnid),
-			    secbits, e->seclevel, minbits));
+			    secbits, level, minbits));
 			free(s);
 		}
 		if ((k = X509_get0_pubkey(x)) == NULL)
@@ -332,11 +333,13 @@ eval_weak(struct eval *e)
 		if (((type == EVP_PKEY_RSA || type == EVP_PKEY_RSA_PSS ||
 		    type == EVP_PKEY_DSA) && bits < 2048) ||
 		    (type == EVP_PKEY_EC && bits < 256)) {
+			level = diagnose_security_level();
+			minbits = ossl_min_bits(level);
 			s = facts_key(x);
 			add(e, F_WEAK_KEY, secbits < minbits ? SEV_ERROR :
 			    SEV_WARNING, (int)i, xasprintf("%s key (%d bits "
 			    "of security; security level %d requires %d)",
-			    s ? s : "?", secbits, e->seclevel, minbits));
+			    s ? s : "?", secbits, level, minbits));
 			free(s);
 		}
 	}
@@ -419,6 +422,27 @@ check_name(struct diagnosis *d, const struct diag_opts *o, struct eval *e)
 	free(n);
 }
 
+static int
+weakest_bits(const struct certlist *l)
+{
+	int i, weakest = 256, bits;
+	size_t k;
+
+	for (k = 0; k < l->n; k++) {
+		X509 *x = l->v[k].x509;
+
+		if (X509_get0_pubkey(x) != NULL &&
+		    (bits = EVP_PKEY_get_security_bits(X509_get0_pubkey(x))) <
+		    weakest)
+			weakest = bits;
+		if (X509_get_signature_info(x, NULL, NULL, &i, NULL) &&
+		    i < weakest && !chain_self_signed(x))
+			weakest = i;
+	}
+	ERR_clear_error();
+	return weakest;
+}
+
 static void
 collect_all(struct diagnosis *d)
 {
@@ -455,11 +479,9 @@ diagnose_chain(const struct certlist *sent, const struct diag_opts *o)
 	if (eval_index < 0)
 		eval_index = X509_STORE_CTX_get_ex_new_index(0, NULL, NULL,
 		    NULL, NULL);
-	d->seclevel = diagnose_security_level();
 	memset(&e, 0, sizeof(e));
 	memset(&best, 0, sizeof(best));
 	e.o = o;
-	e.seclevel = d->seclevel;
 	e.best = &best;
 	e.best_score = &best_score;
 	copts.aia = o->aia;
@@ -480,6 +502,13 @@ diagnose_chain(const struct certlist *sent, const struct diag_opts *o)
 		    xstrdup(d->chain->order));
 	collect_all(d);
 	d->deployment = deploy_classify(d->all, &d->deployment_evidence);
+	/*
+	 * Creating an SSL_CTX to learn the level costs a millisecond: only
+	 * when a key or signature gives less than 128 bits of security,
+	 * which no default level up to 3 refuses.
+	 */
+	d->seclevel = weakest_bits(d->all) < 128 ? diagnose_security_level() :
+	    -1;
 	clients_openssl(sent, o, d->seclevel, &d->openssl);
 	verdict(d, o);
 	return d;
@@ -490,7 +519,7 @@ diagnose_no_certificate(const char *why, const struct diag_opts *o)
 {
 	struct diagnosis *d = xcalloc(1, sizeof(*d));
 
-	d->seclevel = diagnose_security_level();
+	d->seclevel = -1;
 	d->all = certlist_new();
 	d->deployment = DEPLOY_PRIVATE_CA;
 	findings_add(&d->findings, F_HANDSHAKE_FAILED, SEV_ERROR, -1, NULL,

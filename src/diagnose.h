@@ -39,7 +39,7 @@ struct diagnosis {
 	char		*deployment_evidence;
 	char		**suggested;	/* names the client could use */
 	int		 trusted;	/* no error finding */
-	int		 seclevel;	/* the system's OpenSSL level */
+	int		 seclevel;	/* the system's OpenSSL level, or -1 */
 	struct client_openssl openssl;
 	struct client_dotnet dotnet;
 };
