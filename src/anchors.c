@@ -1,4 +1,4 @@
-/* anchors.c - the trust anchors a diagnosis uses: files, directories, default. */
+/* anchors.c - the trust anchors of a diagnosis: files, dirs, the default. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* anchors.h - the trust anchors a diagnosis uses: files, directories, default. */
+/* anchors.h - the trust anchors of a diagnosis: files, dirs, the default. */
 #ifndef TRUSTFIX_ANCHORS_H
 #define TRUSTFIX_ANCHORS_H
 

@@ -1,4 +1,4 @@
-/* cmd-diagnose.c - the diagnose command: would a client trust it, and why not. */
+/* cmd-diagnose.c - the diagnose command: would a client trust it, why not. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -102,6 +102,7 @@ static int
 handle(int key, const char *arg, void *ctx)
 {
 	struct dopts *d = ctx;
+	char *e;
 
 	switch (key) {
 	case OPT_CHAIN:
@@ -126,8 +127,10 @@ handle(int key, const char *arg, void *ctx)
 		return 0;
 	case OPT_AT:
 		if (parse_time(arg, &d->at) != 0) {
+			e = msg_escape(arg);
 			msg_error("--at: expected YYYY-MM-DD, "
-			    "YYYY-MM-DDTHH:MM:SSZ or seconds, not '%s'", arg);
+			    "YYYY-MM-DDTHH:MM:SSZ or seconds, not '%s'", e);
+			free(e);
 			return -1;
 		}
 		d->at_given = 1;
@@ -138,8 +141,10 @@ handle(int key, const char *arg, void *ctx)
 		else if (strcmp(arg, "any") == 0)
 			d->purpose = 0;
 		else {
+			e = msg_escape(arg);
 			msg_error("--purpose: expected server-auth or any, "
-			    "not '%s'", arg);
+			    "not '%s'", e);
+			free(e);
 			return -1;
 		}
 		return 0;
@@ -302,6 +307,22 @@ load_untrusted(const struct dopts *d, struct certlist **out)
 	return EXIT_OK;
 }
 
+static void
+fill_opts(struct diag_opts *o, const struct dopts *d,
+    const struct common_opts *co, int net)
+{
+	o->at = d->at_given ? d->at : time(NULL);
+	o->at_given = d->at_given;
+	o->server_auth = d->purpose != 0;
+	o->aia = !co->no_aia;
+	o->check_revocation = d->check_revocation;
+	o->timeout = co->timeout;
+	o->deadline = time(NULL) + co->timeout;
+	o->network = net;
+	o->connect = net ? co->connect : NULL;
+	o->store = d->ntrust == 0 ? co->store : NULL;
+}
+
 int
 cmd_diagnose(const struct cmd_info *cmd, int argc, char **argv,
     struct common_opts *co)
@@ -345,19 +366,10 @@ cmd_diagnose(const struct cmd_info *cmd, int argc, char **argv,
 	if ((rc = load_anchors(&d, co, &st, &o.default_anchors)) != EXIT_OK ||
 	    (rc = load_untrusted(&d, &untr)) != EXIT_OK)
 		goto out;
-	o.at = d.at_given ? d.at : time(NULL);
-	o.at_given = d.at_given;
-	o.server_auth = d.purpose != 0;
-	o.aia = !co->no_aia;
-	o.check_revocation = d.check_revocation;
-	o.timeout = co->timeout;
-	o.deadline = time(NULL) + co->timeout;
+	fill_opts(&o, &d, co, net);
 	o.anchors = st;
 	o.untrusted = untr;
 	o.target = d.chain ? d.chain : argv[i];
-	o.network = net;
-	o.connect = net ? co->connect : NULL;
-	o.store = d.ntrust == 0 ? co->store : NULL;
 	if (net)
 		dg = diagnose_server(&t, co, &o, &r);
 	else if ((rc = load_sent(d.chain ? d.chain : t.path, pw, &sent)) !=

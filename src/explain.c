@@ -185,6 +185,10 @@ name_mismatch(struct words *w, struct finding *f)
 	free(names);
 }
 
+static void rules(struct words *, struct finding *);
+static void evidence(struct words *, struct finding *);
+
+/* Names, validity and cryptography. */
 static void
 other(struct words *w, struct finding *f)
 {
@@ -232,6 +236,17 @@ other(struct words *w, struct finding *f)
 		f->fix = xstrdup("Reissue it with an RSA key of at least 2048 "
 		    "bits or an EC P-256 key.");
 		break;
+	default:
+		rules(w, f);
+		break;
+	}
+}
+
+/* The certificates' own rules: usage, CA, constraints, profile. */
+static void
+rules(struct words *w, struct finding *f)
+{
+	switch (f->id) {
 	case F_NO_SERVER_AUTH:
 		f->summary = xasprintf("The %s %s is not meant for TLS "
 		    "servers (extendedKeyUsage/keyUsage)", w->what, w->subj);
@@ -259,6 +274,19 @@ other(struct words *w, struct finding *f)
 		f->fix = xstrdup("Issue the certificate from a CA whose name "
 		    "constraints permit its names, or fix the constraints.");
 		break;
+	default:
+		evidence(w, f);
+		break;
+	}
+}
+
+/* Revocation, the order sent, signatures, the profile, the name asked. */
+static void
+evidence(struct words *w, struct finding *f)
+{
+	const char *n = w->o->name ? w->o->name : "the server's name";
+
+	switch (f->id) {
 	case F_REVOKED:
 		f->summary = xasprintf("The %s %s has been revoked", w->what,
 		    w->subj);
