@@ -83,7 +83,11 @@ verdict_line(const struct pen *p, const char *what,
 		else if (d->findings.v[i].severity == SEV_WARNING)
 			nwarn++;
 	}
-	if (d->trusted)
+	if (d->chain == NULL)
+		fprintf(p->f, "%sNOT TRUSTED%s: no certificate could be "
+		    "obtained (%zu error%s", on(p, "\033[1;31m"), off(p),
+		    nerr, nerr == 1 ? "" : "s");
+	else if (d->trusted)
 		fprintf(p->f, "%sTRUSTED%s: a client would accept this "
 		    "certificate", on(p, "\033[1;32m"), off(p));
 	else
@@ -174,6 +178,9 @@ clients_text(const struct pen *p, const struct diagnosis *d)
 	fprintf(p->f, "\n%sclients%s:\n", on(p, "\033[1m"), off(p));
 	if (d->openssl.trusted)
 		fprintf(p->f, "  OpenSSL  accepts (verify return code 0)\n");
+	else if (d->openssl.code == 0)
+		fprintf(p->f, "  OpenSSL  fails: %s\n", d->openssl.error ?
+		    d->openssl.error : "?");
 	else
 		fprintf(p->f, "  OpenSSL  rejects: verify error %d: %s\n",
 		    d->openssl.code, d->openssl.error ? d->openssl.error :
