@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fileutil.h"
 #include "msg.h"
@@ -168,6 +169,25 @@ p11kit_verify(struct store *st, X509 *x, int present, char **advice)
 	return -1;
 }
 
+/*
+ * A run that crashed between the change and the refresh left the token
+ * newer than the extracted bundle: refresh before anything else.
+ */
+static int
+p11kit_roll_forward(struct store *st)
+{
+	struct stat tok, bundle;
+
+	if (stat(st->location, &tok) == -1)
+		return 0;
+	if (stat(X509_get_default_cert_file(), &bundle) == 0 &&
+	    (tok.st_mtim.tv_sec < bundle.st_mtim.tv_sec ||
+	    (tok.st_mtim.tv_sec == bundle.st_mtim.tv_sec &&
+	    tok.st_mtim.tv_nsec <= bundle.st_mtim.tv_nsec)))
+		return 0;
+	return p11kit_refresh(st);
+}
+
 static void
 p11kit_close(struct store *st)
 {
@@ -184,6 +204,8 @@ int
 store_p11kit_open(struct store *st, struct p11_view *v)
 {
 	const char *w = p11v_writable_path(v);
+	char *parent, *slash;
+	int rc;
 
 	st->ops = &store_p11kit_ops;
 	st->p11 = v;
@@ -194,9 +216,16 @@ store_p11kit_open(struct store *st, struct p11_view *v)
 		    "store", st->location);
 		return -1;
 	}
-	if ((st->flags & STORE_WRITE) &&
-	    (store_take_lock(st, st->location) == -1 ||
-	    p11v_reload(st->p11) == -1))
+	if (!(st->flags & STORE_WRITE))
+		return 0;
+	/* Beside the token: a lock file inside would change its mtime. */
+	parent = xstrdup(st->location);
+	if ((slash = strrchr(parent, '/')) != NULL && slash != parent)
+		*slash = '\0';
+	rc = store_take_lock(st, parent);
+	free(parent);
+	if (rc == -1 || p11kit_roll_forward(st) == -1 ||
+	    p11v_reload(st->p11) == -1)
 		return -1;
 	return 0;
 }

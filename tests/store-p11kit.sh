@@ -91,4 +91,27 @@ is "$(in_bundle $E/pem/tls-ca-bundle.pem 'Example Private Root CA')" 0 \
 trust list --filter=ca-anchors | grep -q 'trustfix:'
 ok $((!$?)) "'trust list' no longer shows it"
 
+# --- a crash between the change and the refresh ------------------------
+TRUSTFIX_FAULT=after-create "$TRUSTFIX" import --yes "$P/private-root.pem" \
+    >/dev/null 2>&1
+frc=$?
+if [ "$frc" != 99 ]; then
+	skip_one "built without --enable-fault-injection"
+else
+	is "$frc" 99 "import crashed after creating the object"
+	is "$(in_bundle $E/pem/tls-ca-bundle.pem 'Example Private Root CA')" 0 \
+	    "the extracted bundle does not have it yet"
+	tf import --yes "$P/private-root.pem"
+	is "$rc" 0 "the next import"
+	is "$(in_bundle $E/pem/tls-ca-bundle.pem 'Example Private Root CA')" \
+	    1 "finishes the refresh: OpenSSL's bundle has it"
+	TRUSTFIX_FAULT=after-destroy "$TRUSTFIX" remove --yes "$ROOT" \
+	    >/dev/null 2>&1
+	is "$?" 99 "remove crashed after destroying the object"
+	tf remove --yes "$ROOT"
+	is "$rc" 0 "the next remove"
+	is "$(in_bundle $E/pem/tls-ca-bundle.pem 'Example Private Root CA')" \
+	    0 "finishes the refresh: the bundle no longer has it"
+fi
+
 done_testing
