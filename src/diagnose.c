@@ -240,9 +240,16 @@ eval_end(struct eval *e)
 		return;
 	s = facts_subject(top);
 	if (chain_self_signed(top)) {
+		const struct cert_entry *t = &p->v[last];
+
 		add(e, last == 0 ? F_SELF_SIGNED : F_UNTRUSTED_ROOT,
 		    SEV_ERROR, last, xasprintf("%s is self-signed and is not "
-		    "among the trust anchors in use", s ? s : "?"));
+		    "among the trust anchors in use%s%s%s", s ? s : "?",
+		    t->source == SOURCE_AIA ? " (fetched from " :
+		    t->source == SOURCE_SERVER && last > 0 ?
+		    " (the server sends it)" : "",
+		    t->source == SOURCE_AIA && t->origin ? t->origin : "",
+		    t->source == SOURCE_AIA ? ")" : ""));
 	} else {
 		free(s);
 		s = facts_issuer(top);
