@@ -87,6 +87,10 @@ if start_dovecot "$P/server-chain.pem" "$P/server.key"; then
 	jq_is .target.protocol imap "imap: protocol"
 	trusted "dovecot imaps" "imaps://mail.contoso.test:$IMAPS_PORT" \
 	    "$IMAPS_PORT"
+	trusted "dovecot pop3 STLS" "pop3://mail.contoso.test:$POP3_PORT" \
+	    "$POP3_PORT"
+	trusted "dovecot pop3s" "pop3s://mail.contoso.test:$POP3S_PORT" \
+	    "$POP3S_PORT"
 else
 	skip_one "dovecot: $PEER_ERROR"
 fi
@@ -96,6 +100,8 @@ if start_postfix "$P/server-chain.pem" "$P/server.key"; then
 	U="smtp://mail.contoso.test:$SMTP_PORT"
 	trusted "postfix smtp STARTTLS" "$U" "$SMTP_PORT"
 	jq_is .target.protocol smtp "smtp: protocol"
+	trusted "postfix smtps" "smtps://mail.contoso.test:$SMTPS_PORT" \
+	    "$SMTPS_PORT"
 	# The router host does not trust the enterprise root.
 	tf diagnose --connect "127.0.0.1:$SMTP_PORT" --store "$T/store" "$U"
 	is "$rc" 1 "router: untrusted, exit 1"
