@@ -408,6 +408,12 @@ check_name(struct diagnosis *d, const struct diag_opts *o, struct eval *e)
 		dns = facts_dns_names(leaf);
 		ips = facts_ip_addresses(leaf);
 		cn = facts_common_name(leaf);
+		/* Without SANs the certificate fails twice: the name, and
+		 * the CN-only form that browsers and phones refuse. */
+		if (X509_get_ext_by_NID(leaf, NID_subject_alt_name, -1) < 0)
+			add(e, F_CN_ONLY, SEV_ERROR, 0, xasprintf("the "
+			    "certificate has no subjectAltName; only its CN "
+			    "(%s) carries a name", cn ? cn : "none"));
 		if (facts_strv_len(dns) + facts_strv_len(ips) == 0)
 			add(e, F_NAME_MISMATCH, SEV_ERROR, 0, xasprintf("the "
 			    "certificate has no subjectAltName and its CN "
