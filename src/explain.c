@@ -198,12 +198,13 @@ other(struct words *w, struct finding *f)
 
 	switch (f->id) {
 	case F_CN_ONLY:
-		f->summary = xasprintf("The name %s is only in the CN; the "
-		    "certificate has no subjectAltName", n);
+		f->summary = xstrdup("The certificate has no "
+		    "subjectAltName: only its CN carries a name");
 		f->fix = xasprintf("Reissue the certificate with DNS:%s in "
 		    "its subjectAltName (AD CS: add san:dns=%s to the request "
-		    "attributes). OpenSSL and .NET still accept it; browsers, "
-		    "Go, iOS and Android do not.", n, n);
+		    "attributes). OpenSSL and .NET accept a matching CN; "
+		    "browsers, Go, iOS and Android refuse a certificate "
+		    "without subjectAltName.", n, n);
 		break;
 	case F_EXPIRED:
 		f->summary = xasprintf("The %s %s has expired", w->what,
