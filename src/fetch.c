@@ -143,8 +143,11 @@ handshake_error(struct conn *c, const SSL *ssl, struct hs *h)
 	size_t n;
 	char *e;
 
-	/* TLS records start with a content type from 20 to 24. */
-	if (h->nfirst > 0 && (type < 20 || type > 24)) {
+	/* TLS records start with a content type from 20 to 24, then
+	 * version 3.x; random bytes rarely pass both. */
+	if (h->nfirst > 0 && (type < 20 || type > 24 || (h->nfirst >= 3 &&
+	    ((unsigned char)h->first[1] != 3 ||
+	    (unsigned char)h->first[2] > 4)))) {
 		for (n = 0; n < h->nfirst && h->first[n] != '\r' &&
 		    h->first[n] != '\n'; n++)
 			if (!isprint((unsigned char)h->first[n]))

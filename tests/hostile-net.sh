@@ -143,17 +143,20 @@ hostile "smtp://127.0.0.1:$LONG" \
 # It runs on port 53 of a private network namespace's loopback.
 cat >"$T/dns.sh" <<'EOF'
 ip link set lo up && mount --bind "$1" /etc/resolv.conf || exit 99
-shift
-timeout 20 python3 -c '
-import socket, time
+py=$2 ready=$3
+shift 3
+timeout 20 "$py" -c '
+import socket, sys, time
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 u.bind(("127.0.0.1", 53))
 t = socket.socket()
 t.bind(("127.0.0.1", 53))
 t.listen(4)
-time.sleep(20)' &
+open(sys.argv[1], "w").close()
+time.sleep(20)' "$ready" &
 p=$!
-sleep 0.3
+i=0
+while [ ! -e "$ready" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 "$@"
 rc=$?
 kill $p
@@ -163,7 +166,8 @@ printf 'nameserver 127.0.0.1\noptions timeout:30 attempts:1\n' \
     >"$T/resolv.conf"
 if [ "$(id -u)" = 0 ] && command -v ip >/dev/null &&
     unshare --mount --net true 2>/dev/null; then
-	PRE=(unshare --mount --net sh "$T/dns.sh" "$T/resolv.conf")
+	PRE=(unshare --mount --net sh "$T/dns.sh" "$T/resolv.conf" \
+	    "$T_PYTHON" "$T/dns.ready")
 	hostile "https://slow.example.test/" \
 	    "timed out after $TO s while resolving slow\.example\.test" \
 	    "a name server that never answers"
