@@ -12,6 +12,7 @@
 #include "facts.h"
 #include "load.h"
 #include "msg.h"
+#include "out.h"
 #include "store.h"
 
 enum {
@@ -118,26 +119,6 @@ check_cert(X509 *x, const char *fp, const struct import_opts *o,
 	return -1;
 }
 
-static void
-show_cert(X509 *x, const char *fp, const struct common_opts *co)
-{
-	char *subject = facts_subject(x), *safe = msg_escape(subject);
-
-	if (co->json)
-		fprintf(stderr, "subject: %s\nsha256:  %s\n", safe, fp);
-	else
-		printf("subject: %s\nsha256:  %s\n", safe, fp);
-	free(safe);
-	free(subject);
-}
-
-static json_t *
-store_json(struct store *st)
-{
-	return json_pack("{s:s, s:s}", "backend", store_backend_name(st),
-	    "location", store_location(st));
-}
-
 /* Import and verify one certificate; returns an exit code. */
 static int
 import_one(struct store *st, struct cert_entry *e, const char *label,
@@ -206,7 +187,7 @@ run_import(struct certlist *list, const struct import_opts *o,
     const struct common_opts *co)
 {
 	struct store *st = NULL;
-	json_t *doc = NULL, *anchors = json_array();
+	json_t *doc, *anchors = json_array();
 	size_t i;
 	int code = EXIT_OK, c;
 
@@ -228,13 +209,11 @@ run_import(struct certlist *list, const struct import_opts *o,
 		}
 	}
 	if (co->json) {
-		doc = json_pack("{s:o, s:O}", "store", store_json(st),
+		doc = json_pack("{s:o, s:O}", "store", out_json_store(st),
 		    "anchors", anchors);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		printf("\n");
+		out_json_print(stdout, doc);
 	}
 out:
-	json_decref(doc);
 	json_decref(anchors);
 	store_close(st);
 	return code;
@@ -269,7 +248,8 @@ cmd_import(const struct cmd_info *cmd, int argc, char **argv,
 	}
 	for (i = 0; i < list->n; i++) {
 		facts_sha256(list->v[i].x509, fp);
-		show_cert(list->v[i].x509, fp, co);
+		out_text_subject_sha256(co->json ? stderr : stdout,
+		    list->v[i].x509, fp);
 		if (check_cert(list->v[i].x509, fp, &o, co) == -1)
 			goto out;
 	}

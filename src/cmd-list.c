@@ -10,6 +10,7 @@
 #include "exitcode.h"
 #include "facts.h"
 #include "msg.h"
+#include "out.h"
 #include "store.h"
 
 enum {
@@ -107,7 +108,7 @@ cmd_list(const struct cmd_info *cmd, int argc, char **argv,
 {
 	struct store *st = NULL;
 	struct store_anchors a = { NULL, 0 };
-	json_t *doc = NULL, *arr;
+	json_t *doc, *arr;
 	size_t i, shown = 0;
 	int all = 0, first, code = EXIT_STORE;
 
@@ -135,11 +136,9 @@ cmd_list(const struct cmd_info *cmd, int argc, char **argv,
 			print_text(&a.v[i]);
 	}
 	if (co->json) {
-		doc = json_pack("{s:{s:s, s:s}, s:o}", "store", "backend",
-		    store_backend_name(st), "location", store_location(st),
+		doc = json_pack("{s:o, s:o}", "store", out_json_store(st),
 		    "anchors", arr);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		printf("\n");
+		out_json_print(stdout, doc);
 	} else {
 		json_decref(arr);
 		if (shown == 0)
@@ -150,7 +149,6 @@ cmd_list(const struct cmd_info *cmd, int argc, char **argv,
 	}
 	code = EXIT_OK;
 out:
-	json_decref(doc);
 	store_anchors_clear(&a);
 	store_close(st);
 	return code;

@@ -13,6 +13,7 @@
 #include "facts.h"
 #include "load.h"
 #include "msg.h"
+#include "out.h"
 #include "store.h"
 
 #define MIN_PREFIX	8
@@ -103,18 +104,6 @@ resolve_fp(const char *arg, const struct store_anchors *a,
 	strcpy((*v)[*n].sha256, hit ? hit->sha256 : fp);
 	(*n)++;
 	return 0;
-}
-
-static void
-show(const struct target_cert *t, const struct common_opts *co)
-{
-	char *subject = t->x509 ? facts_subject(t->x509) : NULL;
-	char *safe = msg_escape(subject ? subject : "(not in the store)");
-	FILE *f = co->json ? stderr : stdout;
-
-	fprintf(f, "subject: %s\nsha256:  %s\n", safe, t->sha256);
-	free(safe);
-	free(subject);
 }
 
 static int
@@ -212,7 +201,8 @@ run_remove(int argc, char **argv, const struct common_opts *co)
 		}
 	}
 	for (i = 0; i < n; i++)
-		show(&v[i], co);
+		out_text_subject_sha256(co->json ? stderr : stdout, v[i].x509,
+		    v[i].sha256);
 	code = EXIT_FAILED;
 	if (refuse_foreign(v, n, co) == -1)
 		goto out;
@@ -220,12 +210,9 @@ run_remove(int argc, char **argv, const struct common_opts *co)
 	for (i = 0; i < n && code == EXIT_OK; i++)
 		code = remove_one(st, &v[i], co, arr);
 	if (co->json) {
-		doc = json_pack("{s:{s:s, s:s}, s:O}", "store", "backend",
-		    store_backend_name(st), "location", store_location(st),
+		doc = json_pack("{s:o, s:O}", "store", out_json_store(st),
 		    "anchors", arr);
-		json_dumpf(doc, stdout, JSON_INDENT(2));
-		printf("\n");
-		json_decref(doc);
+		out_json_print(stdout, doc);
 	}
 out:
 	json_decref(arr);

@@ -78,6 +78,13 @@ out_json_tls(const struct fetch_result *r)
 }
 
 json_t *
+out_json_store(const struct store *st)
+{
+	return json_pack("{s:s, s:s}", "backend", store_backend_name(st),
+	    "location", store_location(st));
+}
+
+json_t *
 out_json_chain(const struct certlist *l, int with_file)
 {
 	json_t *a = json_array(), *c;

@@ -181,6 +181,17 @@ out_text_cert(FILE *f, X509 *x, int index, const char *label)
 }
 
 void
+out_text_subject_sha256(FILE *f, X509 *x, const char *sha256)
+{
+	char *subject = x ? facts_subject(x) : NULL;
+	char *safe = msg_escape(subject ? subject : "(not in the store)");
+
+	fprintf(f, "subject: %s\nsha256:  %s\n", safe, sha256);
+	free(safe);
+	free(subject);
+}
+
+void
 out_text_chain(FILE *f, const struct certlist *l)
 {
 	char *label;

@@ -8,6 +8,7 @@
 
 #include "certlist.h"
 #include "fetch.h"
+#include "store.h"
 #include "target.h"
 
 /* Whether to colour f: a terminal, and NO_COLOR unset or empty. */
@@ -20,6 +21,13 @@ int	out_color(FILE *f);
  * Text from the certificate is escaped.
  */
 void	out_text_cert(FILE *f, X509 *x, int index, const char *label);
+
+/*
+ * The two lines an administrator checks before a store changes:
+ * "subject: S" (escaped; "(not in the store)" when x is NULL) and
+ * "sha256:  HEX".
+ */
+void	out_text_subject_sha256(FILE *f, X509 *x, const char *sha256);
 
 /* Every certificate of l, labelled with its origin or source. */
 void	out_text_chain(FILE *f, const struct certlist *l);
@@ -45,6 +53,9 @@ json_t	*out_json_files_target(char *const *files, int nfiles);
 
 /* {"protocol", "cipher", "client_certificate_requested"}. */
 json_t	*out_json_tls(const struct fetch_result *r);
+
+/* {"backend", "location"} of a trust store. */
+json_t	*out_json_store(const struct store *st);
 
 /* [facts_json() of each entry], with "file" when with_file is set. */
 json_t	*out_json_chain(const struct certlist *l, int with_file);
