@@ -18,6 +18,7 @@
 #include <archive_entry.h>
 
 #include "bundle.h"
+#include "lazyarchive.h"
 #include "msg.h"
 
 static mode_t
@@ -433,6 +434,10 @@ bundle_write(const struct bundle *b, const char *out, int force)
 
 	sigset_t block, old;
 
+	if (lazyarchive_load() < 0) {
+		msg_error("cannot load libarchive: %s", lazyarchive_error());
+		return -1;
+	}
 	path = xstrdup(out);
 	len = strlen(path);
 	while (len > 1 && path[len - 1] == '/')

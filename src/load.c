@@ -17,6 +17,7 @@
 #include <openssl/provider.h>
 #include <openssl/x509.h>
 
+#include "lazyarchive.h"
 #include "load.h"
 #include "msg.h"
 
@@ -484,6 +485,11 @@ load_archive(struct loader *ld, const unsigned char *buf, size_t len,
 	if (depth > LOAD_MAX_DEPTH) {
 		load_error(name, "archives nested more than %d deep: refused",
 		    LOAD_MAX_DEPTH);
+		return -1;
+	}
+	if (lazyarchive_load() < 0) {
+		load_error(name, "cannot load libarchive: %s",
+		    lazyarchive_error());
 		return -1;
 	}
 	if ((a = archive_read_new()) == NULL)

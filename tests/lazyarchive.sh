@@ -1,0 +1,30 @@
+#!/bin/bash
+# lazyarchive.sh - libarchive is loaded only when an archive is read.
+. "$TOP_SRCDIR/tests/lib.sh"
+
+need openssl python3
+cd "$T" || exit 1
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout key.pem -out cert.pem -subj /CN=lazy.example -days 30 \
+    >openssl.log 2>&1 || skip_all "openssl req failed: $(tail -n 1 openssl.log)"
+"$T_PYTHON" -c 'import zipfile
+zipfile.ZipFile("certs.zip", "w", zipfile.ZIP_DEFLATED).write("cert.pem")' ||
+    skip_all "python3 cannot write a zip file"
+
+# The dynamic loader names each library it maps (glibc's LD_DEBUG).
+run env LD_DEBUG=files "$TRUSTFIX" --version
+printf '%s\n' "$err" | grep -q 'file=libc\.so' ||
+    skip_all "the dynamic loader does not report with LD_DEBUG=files"
+is "$rc" 0 "--version: exit 0"
+unlike "$err" 'file=libarchive\.' "--version does not load libarchive"
+
+run env LD_DEBUG=files "$TRUSTFIX" inspect cert.pem
+is "$rc" 0 "inspect PEM: exit 0"
+unlike "$err" 'file=libarchive\.' "inspect of a PEM file does not load libarchive"
+
+run env LD_DEBUG=files "$TRUSTFIX" inspect certs.zip
+is "$rc" 0 "inspect zip: exit 0"
+like "$out" 'lazy\.example' "inspect zip: the certificate inside is read"
+like "$err" 'file=libarchive\.' "inspect of a zip file loads libarchive"
+
+done_testing
