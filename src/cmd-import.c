@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <jansson.h>
 
 #include "cmd.h"
@@ -74,21 +73,6 @@ handle(int key, const char *arg, void *ctx)
 		return 0;
 	}
 	return -1;
-}
-
-/* Ask on the terminal; 1 for yes. */
-static int
-confirm(size_t n, const char *store)
-{
-	char line[32];
-
-	fprintf(stderr, "Trust %s %s in %s? [y/N] ",
-	    n == 1 ? "this" : "these", n == 1 ? "certificate" :
-	    "certificates", store ? store : "the system trust store");
-	fflush(stderr);
-	if (fgets(line, sizeof(line), stdin) == NULL)
-		return 0;
-	return line[0] == 'y' || line[0] == 'Y';
 }
 
 /* The refusals of DESIGN.md; 0 when x may be imported. */
@@ -253,18 +237,11 @@ cmd_import(const struct cmd_info *cmd, int argc, char **argv,
 		if (check_cert(list->v[i].x509, fp, &o, co) == -1)
 			goto out;
 	}
-	if (!co->yes && !co->dry_run) {
-		if (!isatty(STDIN_FILENO)) {
-			msg_error("refused: standard input is not a terminal, "
-			    "so nobody confirmed; check the fingerprint and "
-			    "pass --yes");
-			goto out;
-		}
-		if (!confirm(list->n, co->store)) {
-			msg_error("not confirmed; nothing changed");
-			goto out;
-		}
-	}
+	if (!co->yes && !co->dry_run && !msg_confirm("check the fingerprint "
+	    "and ", "Trust %s in %s", list->n == 1 ? "this certificate" :
+	    "these certificates", co->store ? co->store :
+	    "the system trust store"))
+		goto out;
 	code = run_import(list, &o, co);
 out:
 	certlist_free(list);

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <jansson.h>
 
 #include "cmd.h"
@@ -123,24 +122,9 @@ refuse_foreign(const struct target_cert *v, size_t n,
 	}
 	if (bad)
 		return -1;
-	if (co->yes || co->dry_run)
+	if (co->yes || co->dry_run || msg_confirm("", "Remove %s",
+	    n == 1 ? "this anchor" : "these anchors"))
 		return 0;
-	if (!isatty(STDIN_FILENO)) {
-		msg_error("refused: standard input is not a terminal, so "
-		    "nobody confirmed; pass --yes");
-		return -1;
-	}
-	fprintf(stderr, "Remove %s? [y/N] ", n == 1 ? "this anchor" :
-	    "these anchors");
-	fflush(stderr);
-	{
-		char line[32];
-
-		if (fgets(line, sizeof(line), stdin) != NULL &&
-		    (line[0] == 'y' || line[0] == 'Y'))
-			return 0;
-	}
-	msg_error("not confirmed; nothing changed");
 	return -1;
 }
 

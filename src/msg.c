@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 
@@ -72,6 +73,29 @@ msg_note(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(NULL, fmt, ap);
 	va_end(ap);
+}
+
+int
+msg_confirm(const char *hint, const char *fmt, ...)
+{
+	char line[32];
+	va_list ap;
+
+	if (!isatty(STDIN_FILENO)) {
+		msg_error("refused: standard input is not a terminal, so "
+		    "nobody confirmed; %spass --yes", hint);
+		return 0;
+	}
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("? [y/N] ", stderr);
+	fflush(stderr);
+	if (fgets(line, sizeof(line), stdin) != NULL &&
+	    (line[0] == 'y' || line[0] == 'Y'))
+		return 1;
+	msg_error("not confirmed; nothing changed");
+	return 0;
 }
 
 /* Length of a valid UTF-8 sequence at s (at most n bytes), or 0. */

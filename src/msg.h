@@ -17,6 +17,14 @@ void	msg_warn(const char *fmt, ...)
 /* "trustfix: COMMAND: message" for progress and notes (not results). */
 void	msg_note(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
+/*
+ * Ask "question? [y/N] " on stderr and read the answer from stdin.
+ * Returns 1 for yes; 0 after reporting a refusal when stdin is not a
+ * terminal (hint goes before "pass --yes": "" or "check X and "), or
+ * "not confirmed; nothing changed" for any other answer.
+ */
+int	msg_confirm(const char *hint, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 /* Silence msg_note() (for --json and --quiet). */
 void	msg_set_quiet(int quiet);
 

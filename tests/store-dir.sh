@@ -19,6 +19,17 @@ like "$err" "not a terminal.*--yes" "the refusal says to pass --yes"
 like "$out" "sha256:  $ROOT" "the fingerprint is shown before the refusal"
 is "$(objects)" 0 "and nothing was written"
 
+# On a terminal the question is asked; any answer but y changes nothing.
+if command -v script >/dev/null 2>&1; then
+	out=$(echo n | script -qec "'$TRUSTFIX' import --store '$S' \
+	    '$P/root.pem'" /dev/null 2>&1)
+	is "$?" 1 "a terminal answering n: refused"
+	like "$out" "Trust this certificate in $S\\? \\[y/N\\]" \
+	    "the question names the certificate and the store"
+	like "$out" "not confirmed; nothing changed" "and says so"
+	is "$(objects)" 0 "and nothing was written"
+fi
+
 tf import --store "$S" --yes --expect-sha256 "$(hex "$P/issuing.pem")" \
     "$P/root.pem"
 is "$rc" 1 "--expect-sha256 with another fingerprint: refused"
@@ -131,6 +142,12 @@ is "$rc" 1 "removing it without --force: refused"
 like "$err" "not one trustfix imported; use --force" "and says why"
 tf remove --store "$S" "$ROOT" </dev/null
 is "$rc" 1 "remove without --yes and no terminal: refused"
+if command -v script >/dev/null 2>&1; then
+	out=$(echo n | script -qec "'$TRUSTFIX' remove --store '$S' \
+	    '$ROOT'" /dev/null 2>&1)
+	is "$?" 1 "remove on a terminal answering n: refused"
+	like "$out" "Remove this anchor\\? \\[y/N\\]" "the question is asked"
+fi
 tf remove --store "$S" --yes abc123
 is "$rc" 2 "a prefix under 8 digits is a usage error"
 tf remove --store "$S" --yes 00000000aa
