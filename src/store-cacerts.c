@@ -126,19 +126,9 @@ static int
 refresh(struct store *st)
 {
 	const char *argv[] = { "update-ca-certificates", NULL };
-	struct spawn_result res;
-	int rc = -1;
 
 	(void)st;
-	if (spawn_run(argv, NULL, &res) == -1)
-		return -1;
-	if (spawn_ok(&res))
-		rc = 0;
-	else
-		msg_error("update-ca-certificates failed: %s",
-		    res.output[0] ? res.output : "no message");
-	spawn_result_clear(&res);
-	return rc;
+	return store_refresh_run(argv, "update-ca-certificates");
 }
 
 /* Our links in /etc/ssl/certs: NAME.pem and the hash links to it. */
@@ -274,10 +264,7 @@ roll_forward(struct store *st)
 		if (l.v[i].pending || !is_ours(l.v[i].name))
 			continue;
 		path = xasprintf("%s/%s", st->location, l.v[i].name);
-		if (stat(path, &sb) == 0 &&
-		    (sb.st_mtim.tv_sec > bundle.st_mtim.tv_sec ||
-		    (sb.st_mtim.tv_sec == bundle.st_mtim.tv_sec &&
-		    sb.st_mtim.tv_nsec > bundle.st_mtim.tv_nsec)))
+		if (stat(path, &sb) == 0 && store_mtime_after(&sb, &bundle))
 			stale = 1;
 		free(path);
 	}
@@ -501,16 +488,9 @@ cacerts_verify(struct store *st, X509 *x, int present, char **advice)
 	return -1;
 }
 
-static void
-cacerts_close(struct store *st)
-{
-	(void)st;
-}
-
 const struct store_ops store_cacerts_ops = {
 	"ca-certificates", STORE_CACERTS, 0,
-	cacerts_list, cacerts_import, cacerts_remove, cacerts_verify,
-	cacerts_close
+	cacerts_list, cacerts_import, cacerts_remove, cacerts_verify
 };
 
 int

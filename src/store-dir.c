@@ -12,12 +12,6 @@
 #include "store-int.h"
 
 static int
-dir_list(struct store *st, struct store_anchors *out)
-{
-	return p11v_list(st->p11, out);
-}
-
-static int
 dir_import(struct store *st, X509 *x, const char *label, unsigned purposes,
     int dry_run)
 {
@@ -80,15 +74,9 @@ dir_verify(struct store *st, X509 *x, int present, char **advice)
 	return -1;
 }
 
-static void
-dir_close(struct store *st)
-{
-	(void)st;
-}
-
 const struct store_ops store_dir_ops = {
 	"directory", STORE_DIRECTORY, 1,
-	dir_list, dir_import, dir_remove, dir_verify, dir_close
+	store_p11_list, dir_import, dir_remove, dir_verify
 };
 
 int

@@ -2,6 +2,7 @@
 #ifndef TRUSTFIX_STORE_INT_H
 #define TRUSTFIX_STORE_INT_H
 
+#include <sys/stat.h>
 #include <openssl/x509v3.h>
 
 #include "store.h"
@@ -61,6 +62,8 @@ int	store_p11_remove(struct store *st, const struct store_anchor *a,
 	    int force, int dry_run, int (*refresh)(struct store *));
 /* 1 if the trust module, read afresh, trusts x; 0 if not; -1. */
 int	store_p11_sees(struct store *st, X509 *x);
+/* The list of the directory and p11-kit stores: what the module sees. */
+int	store_p11_list(struct store *st, struct store_anchors *out);
 
 struct store_ops {
 	const char	*name;
@@ -73,7 +76,6 @@ struct store_ops {
 			    int force, int dry_run);
 	int		(*verify)(struct store *, X509 *, int present,
 			    char **advice);
-	void		(*close)(struct store *);
 };
 
 struct store {
@@ -96,6 +98,13 @@ int	store_cacerts_open(struct store *st, struct p11_view *v);
 
 /* Shared helpers (store.c). */
 int	store_take_lock(struct store *st, const char *dir);
+/*
+ * Run a refresh command (what names it in the message).  Returns 0, or
+ * -1 after reporting its failure with what it said.
+ */
+int	store_refresh_run(const char *const argv[], const char *what);
+/* 1 if a was modified after b (to the nanosecond). */
+int	store_mtime_after(const struct stat *a, const struct stat *b);
 /* 1 if OpenSSL's default verify locations hold x, 0 if not. */
 int	store_openssl_sees(X509 *x);
 /* Find x in a list by fingerprint; NULL if absent. */

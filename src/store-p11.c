@@ -83,6 +83,12 @@ store_p11_remove(struct store *st, const struct store_anchor *a, int force,
 	return 1;
 }
 
+int
+store_p11_list(struct store *st, struct store_anchors *out)
+{
+	return p11v_list(st->p11, out);
+}
+
 /* 1 if the trust module, read afresh, trusts x. */
 int
 store_p11_sees(struct store *st, X509 *x)
@@ -106,29 +112,13 @@ p11kit_refresh(struct store *st)
 {
 	const char *extract[] = { "update-ca-trust", "extract", NULL };
 	const char *compat[] = { "trust", "extract-compat", NULL };
-	const char *const *argv;
-	struct spawn_result res;
-	char *prog;
-	int rc = -1;
+	char *prog = spawn_find("update-ca-trust");
 
-	prog = spawn_find("update-ca-trust");
-	argv = prog != NULL ? extract : compat;
+	(void)st;
+	if (prog == NULL)
+		return store_refresh_run(compat, "'trust extract-compat'");
 	free(prog);
-	if (spawn_run(argv, NULL, &res) == -1)
-		return -1;
-	if (!spawn_ok(&res))
-		msg_error("'%s %s' failed: %s", argv[0], argv[1],
-		    res.output[0] ? res.output : "no message");
-	else
-		rc = 0;
-	spawn_result_clear(&res);
-	return rc;
-}
-
-static int
-p11kit_list(struct store *st, struct store_anchors *out)
-{
-	return p11v_list(st->p11, out);
+	return store_refresh_run(extract, "'update-ca-trust extract'");
 }
 
 static int
@@ -181,23 +171,14 @@ p11kit_roll_forward(struct store *st)
 	if (stat(st->location, &tok) == -1)
 		return 0;
 	if (stat(X509_get_default_cert_file(), &bundle) == 0 &&
-	    (tok.st_mtim.tv_sec < bundle.st_mtim.tv_sec ||
-	    (tok.st_mtim.tv_sec == bundle.st_mtim.tv_sec &&
-	    tok.st_mtim.tv_nsec <= bundle.st_mtim.tv_nsec)))
+	    !store_mtime_after(&tok, &bundle))
 		return 0;
 	return p11kit_refresh(st);
 }
 
-static void
-p11kit_close(struct store *st)
-{
-	(void)st;
-}
-
 const struct store_ops store_p11kit_ops = {
 	"p11-kit", STORE_P11KIT, 1,
-	p11kit_list, p11kit_import, p11kit_remove, p11kit_verify,
-	p11kit_close
+	store_p11_list, p11kit_import, p11kit_remove, p11kit_verify
 };
 
 int

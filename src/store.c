@@ -300,6 +300,31 @@ store_openssl_sees(X509 *x)
 	return seen;
 }
 
+int
+store_refresh_run(const char *const argv[], const char *what)
+{
+	struct spawn_result res;
+	int rc = -1;
+
+	if (spawn_run(argv, NULL, &res) == -1)
+		return -1;
+	if (spawn_ok(&res))
+		rc = 0;
+	else
+		msg_error("%s failed: %s", what,
+		    res.output[0] ? res.output : "no message");
+	spawn_result_clear(&res);
+	return rc;
+}
+
+int
+store_mtime_after(const struct stat *a, const struct stat *b)
+{
+	return a->st_mtim.tv_sec > b->st_mtim.tv_sec ||
+	    (a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec > b->st_mtim.tv_nsec);
+}
+
 /* Temporary files of a run that crashed before its rename. */
 static void
 remove_stale_temps(const char *dir)
@@ -390,8 +415,6 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
-	if (st->ops != NULL)
-		st->ops->close(st);
 	p11v_close(st->p11);
 	fu_unlock(st->lock_fd);
 	free(st->lockpath);
