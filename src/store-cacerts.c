@@ -397,8 +397,8 @@ deselect(struct store *st, const struct store_anchor *a, int dry_run)
 	struct local_files dist = { NULL, 0 };
 	const struct local_file *f;
 	unsigned char *conf = NULL;
-	size_t len = 0;
-	char *out = NULL, *line, *save = NULL;
+	size_t len = 0, n;
+	char *out = NULL, *p, *line, *save = NULL;
 	int rc = -1;
 
 	scan_dist(DIST_CERTS, "", &dist);
@@ -409,19 +409,27 @@ deselect(struct store *st, const struct store_anchor *a, int dry_run)
 	}
 	if (load_read_file(CERTS_CONF, 1024 * 1024, &conf, &len) == -1)
 		goto out;
-	out = xcalloc(1, len + 2);
+	/*
+	 * A line of n >= 1 bytes gains at most a '!' and a newline, so the
+	 * whole stays within 2 * len + 1 (len + 2 was a byte short when the
+	 * line deselected was the last one and had no newline).
+	 */
+	p = out = xmalloc(2 * len + 2);
 	for (line = strtok_r((char *)conf, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		if (strcmp(line, f->name) == 0)
-			strcat(out, "!");
-		strcat(out, line);
-		strcat(out, "\n");
+			*p++ = '!';
+		n = strlen(line);
+		memcpy(p, line, n);
+		p += n;
+		*p++ = '\n';
 	}
+	*p = '\0';
 	if (dry_run) {
 		rc = 1;
 		goto out;
 	}
-	if (fu_write_atomic(CERTS_CONF, out, strlen(out), 0644) == -1 ||
+	if (fu_write_atomic(CERTS_CONF, out, (size_t)(p - out), 0644) == -1 ||
 	    refresh(st) == -1)
 		goto out;
 	rc = 1;

@@ -118,6 +118,17 @@ is "$(grep -c '^!' /etc/ca-certificates.conf)" "$((n + 1))" \
 tf list --all --json
 jq_is '[.anchors[] | select(.sha256 == "'"$DIST"'")] | length' 0 \
     "p11-kit no longer lists it"
+# The line deselected is the last one and has no newline.
+last=$(grep -v '^[#!]' /etc/ca-certificates.conf | grep . | tail -n 1)
+D2=$(hex "/usr/share/ca-certificates/$last")
+{ grep -vxF -- "$last" /etc/ca-certificates.conf; printf '%s' "$last"; } \
+    >"$T/conf"
+cat "$T/conf" >/etc/ca-certificates.conf
+tf remove --yes --force "$D2"
+is "$rc" 0 "--force on the last line of ca-certificates.conf, no newline"
+is "$(tail -n 1 /etc/ca-certificates.conf)" "!$last" "deselects that line"
+[ -z "$(tail -c 1 /etc/ca-certificates.conf)" ]
+ok $? "and ends it with a newline"
 
 # --- 8 concurrent imports: none lost --------------------------------------
 for i in 1 2 3 4 5 6 7 8; do
