@@ -120,13 +120,76 @@ feed_input(int fd, const char *input, size_t len)
 	return 0;
 }
 
+/*
+ * Start prog with stdin from infd (-1: the null device) and stdout and
+ * stderr on outfd.  Returns 0, or an errno value.
+ */
+static int
+start(const char *prog, const char *const argv[], const char *const envp[],
+    int infd, int outfd, pid_t *pid)
+{
+	posix_spawn_file_actions_t fa;
+	char **env;
+	int err;
+
+	if ((err = posix_spawn_file_actions_init(&fa)) != 0)
+		return err;
+	if (infd != -1)
+		err = posix_spawn_file_actions_adddup2(&fa, infd, 0);
+	else
+		err = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+		    O_RDONLY, 0);
+	if (err == 0)
+		err = posix_spawn_file_actions_adddup2(&fa, outfd, 1);
+	if (err == 0)
+		err = posix_spawn_file_actions_adddup2(&fa, outfd, 2);
+	env = make_env(envp);
+	if (err == 0)
+		err = posix_spawn(pid, prog, &fa, NULL, (char *const *)argv,
+		    env);
+	posix_spawn_file_actions_destroy(&fa);
+	free(env);
+	return err;
+}
+
+/* Wait for pid and decode how it ended into res; -1 after reporting. */
+static int
+wait_child(pid_t pid, const char *prog, struct spawn_result *res)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			msg_error("cannot wait for %s: %s", prog,
+			    strerror(errno));
+			return -1;
+		}
+	if (WIFEXITED(status)) {
+		res->exited = 1;
+		res->status = WEXITSTATUS(status);
+	} else {
+		res->exited = 0;
+		res->status = WIFSIGNALED(status) ? WTERMSIG(status) : -1;
+	}
+	return 0;
+}
+
+static void
+close_pair(int fd[2])
+{
+	if (fd[0] != -1)
+		close(fd[0]);
+	if (fd[1] != -1)
+		close(fd[1]);
+	fd[0] = fd[1] = -1;
+}
+
 static int
 run(const char *const argv[], const char *const envp[], const char *input,
     size_t input_len, struct spawn_result *res)
 {
-	posix_spawn_file_actions_t fa;
-	char *prog = NULL, **env = NULL;
-	int pipefd[2] = { -1, -1 }, infd[2] = { -1, -1 }, status, err, rc = -1;
+	char *prog = NULL;
+	int pipefd[2] = { -1, -1 }, infd[2] = { -1, -1 }, err, rc = -1;
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
@@ -134,25 +197,12 @@ run(const char *const argv[], const char *const envp[], const char *input,
 		msg_error("cannot find the program %s", argv[0]);
 		return -1;
 	}
-	if (pipe2(pipefd, O_CLOEXEC) == -1) {
+	if (pipe2(pipefd, O_CLOEXEC) == -1 ||
+	    (input != NULL && pipe2(infd, O_CLOEXEC) == -1)) {
 		msg_error("cannot run %s: %s", prog, strerror(errno));
 		goto out;
 	}
-	if (input != NULL && pipe2(infd, O_CLOEXEC) == -1) {
-		msg_error("cannot run %s: %s", prog, strerror(errno));
-		goto out;
-	}
-	env = make_env(envp);
-	posix_spawn_file_actions_init(&fa);
-	if (input != NULL)
-		posix_spawn_file_actions_adddup2(&fa, infd[0], 0);
-	else
-		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
-		    O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
-	err = posix_spawn(&pid, prog, &fa, NULL, (char *const *)argv, env);
-	posix_spawn_file_actions_destroy(&fa);
+	err = start(prog, argv, envp, infd[0], pipefd[1], &pid);
 	close(pipefd[1]);
 	pipefd[1] = -1;
 	if (err != 0) {
@@ -167,34 +217,17 @@ run(const char *const argv[], const char *const envp[], const char *input,
 		    errno != EPIPE)
 			msg_warn("cannot write to %s: %s", prog,
 			    strerror(errno));
-		close(infd[1]);
-		infd[1] = -1;
+		close_pair(infd);
 	}
 	read_output(pipefd[0], res);
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR) {
-			msg_error("cannot wait for %s: %s", prog,
-			    strerror(errno));
-			goto out;
-		}
-	if (WIFEXITED(status)) {
-		res->exited = 1;
-		res->status = WEXITSTATUS(status);
-	} else {
-		res->exited = 0;
-		res->status = WIFSIGNALED(status) ? WTERMSIG(status) : -1;
+	if (wait_child(pid, prog, res) == -1) {
+		spawn_result_clear(res);
+		goto out;
 	}
 	rc = 0;
 out:
-	if (pipefd[0] != -1)
-		close(pipefd[0]);
-	if (pipefd[1] != -1)
-		close(pipefd[1]);
-	if (infd[0] != -1)
-		close(infd[0]);
-	if (infd[1] != -1)
-		close(infd[1]);
-	free(env);
+	close_pair(pipefd);
+	close_pair(infd);
 	free(prog);
 	return rc;
 }
@@ -222,6 +255,8 @@ spawn_ok(const struct spawn_result *res)
 void
 spawn_result_clear(struct spawn_result *res)
 {
+	if (res == NULL)
+		return;
 	free(res->output);
 	res->output = NULL;
 }
