@@ -41,7 +41,8 @@ bundle_der(X509 *x, unsigned char **out, size_t *len)
 	int n;
 
 	if ((n = i2d_X509(x, NULL)) <= 0) {
-		msg_error("cannot encode a certificate: %s", msg_ossl_reason());
+		msg_error("cannot encode a certificate: %s",
+		    msg_ossl_reason());
 		return -1;
 	}
 	*out = p = xmalloc((size_t)n);
@@ -58,7 +59,8 @@ bundle_pem(X509 *x, unsigned char **out, size_t *len)
 
 	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
 	    PEM_write_bio_X509(bio, x) != 1 || bio_take(bio, out, len) < 0)
-		msg_error("cannot encode a certificate: %s", msg_ossl_reason());
+		msg_error("cannot encode a certificate: %s",
+		    msg_ossl_reason());
 	else
 		rc = 0;
 	BIO_free(bio);

@@ -404,7 +404,8 @@ expand_line(struct text *t, const char *line, size_t len,
 		for (k = 0; keys[k] != NULL; k++) {
 			size_t kl = strlen(keys[k]);
 
-			if (len - i >= kl && memcmp(line + i, keys[k], kl) == 0)
+			if (len - i >= kl &&
+			    memcmp(line + i, keys[k], kl) == 0)
 				break;
 		}
 		if (keys[k] == NULL) {

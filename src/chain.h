@@ -31,7 +31,7 @@ struct chain {
 	struct certlist	*offpath;	/* sent, not on the path */
 	int		*sent_in_path;	/* per sent certificate */
 	size_t		 nsent;
-	char		*order;		/* why the sent order is wrong, or NULL */
+	char		*order;		/* why the order sent is wrong; NULL */
 	/* When the path ends below a root: the top's caIssuers URLs. */
 	char		**aia_http;
 	char		**aia_other;	/* ldap:// and the rest */

@@ -463,7 +463,8 @@ out_taken(const char *out)
 	    (d = opendir(out)) == NULL)
 		return 1;
 	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+		if (strcmp(e->d_name, ".") != 0 &&
+		    strcmp(e->d_name, "..") != 0)
 			n++;
 	closedir(d);
 	return n > 0;
@@ -504,8 +505,8 @@ target_root(const char *input, const struct common_opts *co,
 	s = facts_issuer(top);
 	e = msg_escape(s);
 	if (!chain_self_signed(top)) {
-		msg_error("%s: no root reached; ask the server's administrator "
-		    "for the root that issued %s", in, e);
+		msg_error("%s: no root reached; ask the server's "
+		    "administrator for the root that issued %s", in, e);
 		for (i = 0; c->aia_log != NULL && c->aia_log[i] != NULL; i++) {
 			char *l = msg_escape(c->aia_log[i]);
 

@@ -5,7 +5,7 @@
 #include "opt.h"
 
 enum cmd_needs {
-	NEEDS_STORE = 1,	/* takes --store; TRUSTFIX_STORE is its default */
+	NEEDS_STORE = 1,	/* takes --store (default: TRUSTFIX_STORE) */
 	TOUCHES_NETWORK = 2	/* takes --timeout (default 10 s) */
 };
 
@@ -19,13 +19,18 @@ struct cmd_info {
 };
 
 /* Each returns an enum exit_code. */
-int	cmd_inspect(const struct cmd_info *, int, char **, struct common_opts *);
-int	cmd_diagnose(const struct cmd_info *, int, char **, struct common_opts *);
+int	cmd_inspect(const struct cmd_info *, int, char **,
+	    struct common_opts *);
+int	cmd_diagnose(const struct cmd_info *, int, char **,
+	    struct common_opts *);
 int	cmd_export_root(const struct cmd_info *, int, char **,
 	    struct common_opts *);
-int	cmd_import(const struct cmd_info *, int, char **, struct common_opts *);
-int	cmd_remove(const struct cmd_info *, int, char **, struct common_opts *);
+int	cmd_import(const struct cmd_info *, int, char **,
+	    struct common_opts *);
+int	cmd_remove(const struct cmd_info *, int, char **,
+	    struct common_opts *);
 int	cmd_list(const struct cmd_info *, int, char **, struct common_opts *);
-int	cmd_bundle(const struct cmd_info *, int, char **, struct common_opts *);
+int	cmd_bundle(const struct cmd_info *, int, char **,
+	    struct common_opts *);
 
 #endif

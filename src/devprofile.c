@@ -85,8 +85,8 @@ valid_name(const char *s)
 	    strcmp(s, "manifest") == 0)
 		return 0;
 	for (; *s != '\0'; s++)
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
-		    *s != '-' && *s != '_')
+		if (!islower((unsigned char)*s) &&
+		    !isdigit((unsigned char)*s) && *s != '-' && *s != '_')
 			return 0;
 	return 1;
 }
@@ -112,7 +112,8 @@ parse_output(struct devprofile *p, char *val, const char **why)
 		    "after the output kind";
 		return -1;
 	}
-	if ((kind == DEVPROFILE_DER || kind == DEVPROFILE_PEM) != (arg[0] == '.')) {
+	if ((kind == DEVPROFILE_DER || kind == DEVPROFILE_PEM) !=
+	    (arg[0] == '.')) {
 		*why = "der and pem take a suffix (\".cer\"), the others "
 		    "a file name";
 		return -1;

@@ -294,7 +294,8 @@ eval_times(struct eval *e)
 			add(e, F_EXPIRED, SEV_ERROR, (int)i,
 			    xasprintf("valid until %s", t ? t : "?"));
 			free(t);
-		} else if (b <= 0 && ASN1_TIME_cmp_time_t(X509_get0_notAfter(x),
+		} else if (b <= 0 &&
+		    ASN1_TIME_cmp_time_t(X509_get0_notAfter(x),
 		    at + DIAG_EXPIRING_DAYS * 86400) < 0) {
 			t = facts_time(X509_get0_notAfter(x));
 			add(e, F_EXPIRING_SOON, SEV_WARNING, (int)i,
@@ -320,8 +321,8 @@ eval_weak(struct eval *e)
 
 		if (!anchor && X509_get_signature_info(x, &mdnid, NULL,
 		    &secbits, NULL) && (mdnid == NID_md5 ||
-		    mdnid == NID_sha1 || mdnid == NID_md4 || mdnid == NID_md2 ||
-		    mdnid == NID_md5_sha1)) {
+		    mdnid == NID_sha1 || mdnid == NID_md4 ||
+		    mdnid == NID_md2 || mdnid == NID_md5_sha1)) {
 			level = diagnose_security_level();
 			minbits = ossl_min_bits(level);
 			s = facts_signature(x);

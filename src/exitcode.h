@@ -4,9 +4,9 @@
 
 enum exit_code {
 	EXIT_OK = 0,		/* success; diagnose: trusted */
-	EXIT_FAILED = 1,	/* operation failed or refused; diagnose: untrusted */
+	EXIT_FAILED = 1,	/* failed or refused; diagnose: untrusted */
 	EXIT_USAGE = 2,		/* bad command line */
-	EXIT_NETWORK = 3,	/* could not connect, no certificate received */
+	EXIT_NETWORK = 3,	/* could not connect, or no certificate */
 	EXIT_INPUT = 4,		/* unreadable input */
 	EXIT_STORE = 5		/* trust store error */
 };

@@ -11,7 +11,7 @@ struct words {
 	const struct diagnosis	*d;
 	const struct diag_opts	*o;
 	const char		*target;
-	char			*subj;		/* of the finding's certificate */
+	char			*subj;		/* of the finding's cert. */
 	const char		*what;		/* "server certificate", ... */
 };
 
@@ -259,9 +259,10 @@ rules(struct words *w, struct finding *f)
 		f->summary = xasprintf("The certificate %s issues others but "
 		    "is not a CA", w->subj);
 		f->fix = xstrdup("Only a CA certificate (basicConstraints "
-		    "CA:TRUE, keyUsage keyCertSign) may issue: have the server "
-		    "send its real issuing CA, or reissue the issuer from a CA "
-		    "template (AD CS: Subordinate Certification Authority).");
+		    "CA:TRUE, keyUsage keyCertSign) may issue: have the "
+		    "server send its real issuing CA, or reissue the issuer "
+		    "from a CA template (AD CS: Subordinate Certification "
+		    "Authority).");
 		break;
 	case F_PATH_LENGTH:
 		f->summary = xasprintf("The path is longer than %s allows "
@@ -294,17 +295,17 @@ evidence(struct words *w, struct finding *f)
 		f->fix = xstrdup("Install a new certificate on the server.");
 		break;
 	case F_REVOCATION_UNKNOWN:
-		f->summary = xasprintf("The revocation status of %s is unknown",
-		    w->subj);
+		f->summary = xasprintf("The revocation status of %s is "
+		    "unknown", w->subj);
 		f->fix = xstrdup("Make the CRL distribution point or the OCSP "
 		    "responder reachable over http from the clients.");
 		break;
 	case F_CHAIN_ORDER:
-		f->summary = xstrdup("The server sends its certificates out of "
-		    "order, or sends ones that are not part of its chain");
+		f->summary = xstrdup("The server sends its certificates out "
+		    "of order, or sends ones that are not part of its chain");
 		f->fix = xstrdup("Configure the server to send its own "
-		    "certificate first, then each issuer in order, and nothing "
-		    "else.");
+		    "certificate first, then each issuer in order, and "
+		    "nothing else.");
 		break;
 	case F_BAD_SIGNATURE:
 		f->summary = xasprintf("The signature of the %s %s does not "

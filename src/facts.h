@@ -38,7 +38,8 @@ int	facts_is_ca(X509 *x);		/* basicConstraints CA:TRUE */
 
 /* SANs: NULL-terminated arrays the caller frees with facts_strv_free. */
 char	**facts_dns_names(const X509 *x);
-char	**facts_ip_addresses(const X509 *x);	/* "192.0.2.1", "2001:db8::1" */
+/* "192.0.2.1", "2001:db8::1" */
+char	**facts_ip_addresses(const X509 *x);
 /* AIA caIssuers and OCSP URLs, CRL distribution point URLs. */
 char	**facts_ca_issuers(const X509 *x);
 char	**facts_ocsp_urls(const X509 *x);

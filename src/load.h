@@ -6,7 +6,7 @@
 #include "certlist.h"
 
 /* Limits on what a file may make us read. */
-#define LOAD_MAX_FILE		(16 * 1024 * 1024)	/* one file or member */
+#define LOAD_MAX_FILE		(16 * 1024 * 1024) /* one file or member */
 #define LOAD_MAX_CERTS		1000	/* certificates in all */
 #define LOAD_MAX_MEMBERS	1000	/* archive members */
 #define LOAD_MAX_UNPACKED	(64 * 1024 * 1024)	/* archive, unpacked */

@@ -18,7 +18,8 @@ static const struct cmd_info commands[] = {
 	    "TARGET...", TOUCHES_NETWORK },
 	{ "diagnose", cmd_diagnose,
 	    "say whether a client would trust it, why not, and the fix",
-	    "TARGET | --chain FILE --name NAME", TOUCHES_NETWORK | NEEDS_STORE },
+	    "TARGET | --chain FILE --name NAME",
+	    TOUCHES_NETWORK | NEEDS_STORE },
 	{ "export-root", cmd_export_root,
 	    "write the root that issued the server's certificate",
 	    "TARGET", TOUCHES_NETWORK | NEEDS_STORE },
@@ -44,7 +45,8 @@ usage(FILE *f)
 
 	fprintf(f, "usage: trustfix [--version | --help] COMMAND [OPTIONS] "
 	    "[ARGS]\n\n"
-	    "Find out why a TLS client does not trust a server, and fix it.\n\n"
+	    "Find out why a TLS client does not trust a server, "
+	    "and fix it.\n\n"
 	    "commands:\n");
 	for (c = commands; c->name != NULL; c++)
 		fprintf(f, "  %-12s %s\n", c->name, c->summary);

@@ -165,7 +165,8 @@ msg_ossl_reason(void)
 	if (last == 0)
 		return "unknown error";
 	if (ERR_reason_error_string(last) != NULL)
-		snprintf(buf, sizeof(buf), "%s", ERR_reason_error_string(last));
+		snprintf(buf, sizeof(buf), "%s",
+		    ERR_reason_error_string(last));
 	else
 		ERR_error_string_n(last, buf, sizeof(buf));
 	return buf;

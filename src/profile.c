@@ -56,7 +56,8 @@ extensions(X509 *x, size_t i, struct findings *out)
 		if ((m = X509V3_EXT_get(ext)) != NULL) {
 			if ((v = X509V3_EXT_d2i(ext)) == NULL)
 				bad(out, F_PROFILE, i, xasprintf("the %s "
-				    "extension is malformed", OBJ_nid2ln(nid)));
+				    "extension is malformed",
+				    OBJ_nid2ln(nid)));
 			else if (m->it != NULL)
 				ASN1_item_free(v, ASN1_ITEM_ptr(m->it));
 			else if (m->ext_free != NULL)
@@ -66,11 +67,12 @@ extensions(X509 *x, size_t i, struct findings *out)
 			bad(out, F_PROFILE, i, xstrdup("policyConstraints is "
 			    "not critical (RFC 5280 4.2.1.11)"));
 		if (nid == NID_subject_key_identifier && crit)
-			bad(out, F_PROFILE, i, xstrdup("subjectKeyIdentifier is"
-			    " critical (RFC 5280 4.2.1.2)"));
+			bad(out, F_PROFILE, i, xstrdup("subjectKeyIdentifier "
+			    "is critical (RFC 5280 4.2.1.2)"));
 		if (nid == NID_authority_key_identifier && crit)
-			bad(out, F_PROFILE, i, xstrdup("authorityKeyIdentifier "
-			    "is critical (RFC 5280 4.2.1.1)"));
+			bad(out, F_PROFILE, i,
+			    xstrdup("authorityKeyIdentifier is critical "
+			    "(RFC 5280 4.2.1.1)"));
 		if (nid == NID_subject_alt_name && crit &&
 		    X509_NAME_entry_count(X509_get_subject_name(x)) > 0)
 			bad(out, F_PROFILE, i, xstrdup("subjectAltName is "

@@ -87,7 +87,8 @@ by_crl(struct rctx *r, X509 *x, X509 *issuer)
 		free(buf);
 		if (crl == NULL) {
 			note(r, *u, "the answer is no CRL");
-		} else if (X509_CRL_verify(crl, X509_get0_pubkey(issuer)) <= 0) {
+		} else if (X509_CRL_verify(crl,
+		    X509_get0_pubkey(issuer)) <= 0) {
 			note(r, *u, "the CRL's signature does not verify");
 		} else if (X509_CRL_get0_nextUpdate(crl) != NULL &&
 		    ASN1_TIME_cmp_time_t(X509_CRL_get0_nextUpdate(crl),

@@ -261,8 +261,8 @@ conn_open(struct conn *c, const char *host, unsigned port)
 		    sizeof(c->address), NULL, 0, NI_NUMERICHOST) != 0)
 			snprintf(c->address, sizeof(c->address), "?");
 		c->port = port;
-		snprintf(phase, sizeof(phase), "while connecting to %s port %u",
-		    c->address, port);
+		snprintf(phase, sizeof(phase), "while connecting to %s "
+		    "port %u", c->address, port);
 		c->phase = phase;
 		switch (connect_one(c, ai, why, sizeof(why))) {
 		case -2:

@@ -47,7 +47,8 @@ spawn_find(const char *name)
 			return found;
 	}
 	for (i = 0; extra_dirs[i] != NULL; i++)
-		if ((found = find_in(extra_dirs[i], strlen(extra_dirs[i]), name)))
+		if ((found = find_in(extra_dirs[i], strlen(extra_dirs[i]),
+		    name)) != NULL)
 			return found;
 	return NULL;
 }

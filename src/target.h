@@ -18,10 +18,10 @@ enum target_proto {
 struct target {
 	char		*input;		/* as the user gave it */
 	enum target_proto proto;
-	char		*host;		/* URL host, no brackets; NULL for files */
+	char		*host;		/* URL host, no brackets; file: NULL */
 	unsigned	 port;
-	char		*path;		/* file path (PROTO_FILE) or URL path */
-	char		*sni;		/* name sent in SNI, or NULL for none */
+	char		*path;		/* PROTO_FILE's path, or the URL's */
+	char		*sni;		/* name sent in SNI; NULL: none */
 	char		*name;		/* name to check: host or --name */
 	char		*connect_host;	/* where to dial (--connect or host) */
 	unsigned	 connect_port;
