@@ -72,24 +72,16 @@ store_purpose_names(unsigned bits)
 char *
 store_default_label(const X509 *x)
 {
-	const X509_NAME *name = X509_get_subject_name(x);
-	const ASN1_STRING *s;
-	unsigned char *utf = NULL;
-	char *label;
-	int i, len;
+	char *cn = facts_common_name(x), *label, buf[256];
 
-	i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-	if (i < 0 || (s = X509_NAME_ENTRY_get_data(
-	    X509_NAME_get_entry(name, i))) == NULL ||
-	    (len = ASN1_STRING_to_UTF8(&utf, s)) <= 0) {
-		char buf[256];
-
-		X509_NAME_oneline(name, buf, sizeof(buf));
-		return msg_escape(buf);
+	if (cn != NULL && *cn != '\0') {
+		label = msg_escape(cn);
+		free(cn);
+		return label;
 	}
-	label = msg_escape_len((char *)utf, (size_t)len);
-	OPENSSL_free(utf);
-	return label;
+	free(cn);
+	X509_NAME_oneline(X509_get_subject_name(x), buf, sizeof(buf));
+	return msg_escape(buf);
 }
 
 int

@@ -57,6 +57,42 @@ static const struct {
 	{ "Server-Auth", -1 },
 };
 
+static const struct {
+	const char	*o;		/* organizationName, or NULL */
+	const char	*cn;		/* commonName, or NULL */
+	const char	*label;
+} labels[] = {
+	{ "Contoso", "Contoso Root CA", "Contoso Root CA" },
+	{ NULL, "Z\xc3\xbcrich CA", "Z\xc3\xbcrich CA" },
+	{ NULL, "red\x1b[31m", "red\\x1b[31m" },
+	{ "Contoso", NULL, "/O=Contoso" },
+	{ "Con\ttoso", NULL, "/O=Con\\x09toso" },
+};
+
+static void
+test_labels(void)
+{
+	X509 *x;
+	X509_NAME *n;
+	char *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+		x = X509_new();
+		n = X509_get_subject_name(x);
+		if (labels[i].o != NULL)
+			X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8,
+			    (const unsigned char *)labels[i].o, -1, -1, 0);
+		if (labels[i].cn != NULL)
+			X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
+			    (const unsigned char *)labels[i].cn, -1, -1, 0);
+		s = store_default_label(x);
+		is_str(s, labels[i].label, "default label %s", labels[i].label);
+		free(s);
+		X509_free(x);
+	}
+}
+
 static void
 test_atomic(void)
 {
@@ -137,6 +173,7 @@ main(void)
 	is_str(v[0], "server-auth", "names in order: server-auth");
 	is_str(v[1], "email", "then email");
 	free(v);
+	test_labels();
 	test_atomic();
 	return tap_done();
 }
