@@ -84,7 +84,9 @@ get_sent(const struct target *t, const struct common_opts *co,
 			return EXIT_INPUT;
 		if (load_file(t->path, &lo, *sent) == -1)
 			code = EXIT_INPUT;
-		free((char *)lo.password);
+		if (lo.password != NULL)
+			OPENSSL_clear_free((char *)lo.password,
+			    strlen(lo.password));
 		return code;
 	}
 	memset(&r, 0, sizeof(r));
