@@ -51,6 +51,7 @@ static int
 handle(int key, const char *arg, void *ctx)
 {
 	struct export_opts *o = ctx;
+	char *e;
 
 	switch (key) {
 	case OPT_OUTPUT:
@@ -58,8 +59,10 @@ handle(int key, const char *arg, void *ctx)
 		return 0;
 	case OPT_FORMAT:
 		if (strcmp(arg, "pem") != 0 && strcmp(arg, "der") != 0) {
+			e = msg_escape(arg);
 			msg_error("--format: expected pem or der, not '%s'",
-			    arg);
+			    e);
+			free(e);
 			return -1;
 		}
 		o->der = strcmp(arg, "der") == 0;

@@ -47,20 +47,24 @@ static int
 handle(int key, const char *arg, void *ctx)
 {
 	struct import_opts *o = ctx;
+	char *e;
 
 	switch (key) {
 	case OPT_PURPOSE:
 		if ((o->purposes = store_purposes_parse(arg)) == -1) {
+			e = msg_escape(arg);
 			msg_error("--purpose: expected server-auth, "
-			    "client-auth, email or code-signing, not '%s'",
-			    arg);
+			    "client-auth, email or code-signing, not '%s'", e);
+			free(e);
 			return -1;
 		}
 		return 0;
 	case OPT_EXPECT:
 		if (store_parse_fingerprint(arg, o->expect) != 64) {
+			e = msg_escape(arg);
 			msg_error("--expect-sha256: expected 64 hex digits "
-			    "(colons allowed), not '%s'", arg);
+			    "(colons allowed), not '%s'", e);
+			free(e);
 			return -1;
 		}
 		return 0;

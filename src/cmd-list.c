@@ -109,6 +109,7 @@ cmd_list(const struct cmd_info *cmd, int argc, char **argv,
 	struct store *st = NULL;
 	struct store_anchors a = { NULL, 0 };
 	json_t *doc, *arr;
+	char *e;
 	size_t i, shown = 0;
 	int all = 0, first, code = EXIT_STORE;
 
@@ -120,7 +121,9 @@ cmd_list(const struct cmd_info *cmd, int argc, char **argv,
 		return EXIT_USAGE;
 	}
 	if (first < argc) {
-		msg_error("unexpected argument '%s'", argv[first]);
+		e = msg_escape(argv[first]);
+		msg_error("unexpected argument '%s'", e);
+		free(e);
 		return EXIT_USAGE;
 	}
 	if (store_open(co->store, 0, &st) == -1 || store_list(st, &a) == -1)

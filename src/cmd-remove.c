@@ -73,13 +73,15 @@ resolve_fp(const char *arg, const struct store_anchors *a,
     struct target_cert **v, size_t *n)
 {
 	struct store_anchor *hit = NULL;
-	char fp[65];
+	char fp[65], *e;
 	size_t k, hits = 0;
 	int len = store_parse_fingerprint(arg, fp);
 
 	if (len < MIN_PREFIX) {
+		e = msg_escape(arg);
 		msg_error("'%s' is neither a file nor a SHA-256 fingerprint "
-		    "(at least %d hex digits)", arg, MIN_PREFIX);
+		    "(at least %d hex digits)", e, MIN_PREFIX);
+		free(e);
 		return -1;
 	}
 	for (k = 0; k < a->n; k++)

@@ -82,6 +82,7 @@ main(int argc, char **argv)
 	const struct cmd_info *c;
 	struct common_opts co;
 	const char *env;
+	char *e;
 
 	sanitize_fds();
 	signal(SIGPIPE, SIG_IGN);
@@ -101,7 +102,9 @@ main(int argc, char **argv)
 		if (strcmp(argv[1], c->name) == 0)
 			break;
 	if (c->name == NULL) {
-		msg_error("unknown command '%s'", argv[1]);
+		e = msg_escape(argv[1]);
+		msg_error("unknown command '%s'", e);
+		free(e);
 		fprintf(stderr, "Try 'trustfix --help'.\n");
 		return EXIT_USAGE;
 	}

@@ -11,13 +11,15 @@
 int
 opt_positive(const char *name, const char *arg, int max)
 {
-	char *end;
+	char *end, *e;
 	long v;
 
 	v = strtol(arg, &end, 10);
 	if (*arg == '\0' || *end != '\0' || v <= 0 || v > max) {
+		e = msg_escape(arg);
 		msg_error("--%s: expected a number from 1 to %d, not '%s'",
-		    name, max, arg);
+		    name, max, e);
+		free(e);
 		return -1;
 	}
 	return (int)v;
@@ -88,6 +90,25 @@ opt_usage(const struct cmd_info *cmd, const struct opt_spec *specs)
 	}
 }
 
+/* Report what getopt_long() refused: c is '?' or ':'. */
+static void
+bad_option(const struct cmd_info *cmd, int c, char **argv)
+{
+	const char *what = c == ':' ? "missing value for" : "unknown option";
+	char letter[2] = { (char)optopt, '\0' };
+	char *e;
+
+	if (optopt >= OPT_HELP || optopt == 0) {
+		e = msg_escape(argv[optind - 1]);
+		msg_error("%s '%s'", optopt ? what : "unknown option", e);
+	} else {
+		e = msg_escape(letter);
+		msg_error("%s -%s", what, e);
+	}
+	free(e);
+	fprintf(stderr, "Try 'trustfix %s --help'.\n", cmd->name);
+}
+
 int
 opt_parse(const struct cmd_info *cmd, int argc, char **argv,
     const struct opt_spec *specs,
@@ -120,19 +141,7 @@ opt_parse(const struct cmd_info *cmd, int argc, char **argv,
 		int key = c;
 
 		if (c == '?' || c == ':') {
-			if (optopt >= OPT_HELP)
-				msg_error("%s '%s'", c == ':' ?
-				    "missing value for" : "unknown option",
-				    argv[optind - 1]);
-			else if (optopt)
-				msg_error("%s -%c", c == ':' ?
-				    "missing value for" : "unknown option",
-				    optopt);
-			else
-				msg_error("unknown option '%s'",
-				    argv[optind - 1]);
-			fprintf(stderr, "Try 'trustfix %s --help'.\n",
-			    cmd->name);
+			bad_option(cmd, c, argv);
 			goto out;
 		}
 		/* A short option's key is its letter: map it to the row. */

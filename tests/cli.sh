@@ -29,6 +29,17 @@ is "$rc" 2 "an unknown option exits 2"
 like "$err" "^trustfix: inspect: unknown option '--no-such-option'" \
     "the message names the command and the option"
 
+# What the command line says is escaped like any outside text.
+ESC=$(printf '\033')
+for args in "fr${ESC}[2J" "list --no${ESC}[2J" "list -${ESC}" "list x${ESC}[2J" \
+    "import --purpose ${ESC}[2J x" "export-root --format ${ESC}[2J x" \
+    "inspect --timeout ${ESC}[2J x"; do
+	tf $args
+	is "$rc" 2 "'$(printf '%s' "$args" | cat -v)': a usage error"
+	unlike "$err" "$ESC" "and its message holds no escape byte"
+	like "$err" '\\x1b' "but \\x1b"
+done
+
 # Every option in a command's --help appears in its man page.
 for c in inspect diagnose export-root import remove list bundle; do
 	page="$TOP_SRCDIR/man/trustfix-$c.1"
