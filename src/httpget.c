@@ -59,6 +59,43 @@ slurp(BIO *b, unsigned char **resp, size_t *len, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A socket BIO connected to host:port.  Connect ourselves: OpenSSL's
+ * connect retries a refused connection until the timeout.
+ */
+static BIO *
+dial(const char *host, const char *port, int timeout, char *err,
+    size_t errlen)
+{
+	struct conn c;
+	BIO *sb;
+
+	conn_init(&c, timeout * 1000, err, errlen);
+	if (conn_open(&c, host, (unsigned)atoi(port)) != 0 ||
+	    (sb = BIO_new_socket(c.fd, BIO_CLOSE)) == NULL) {
+		conn_close(&c);
+		return NULL;
+	}
+	BIO_socket_nbio(BIO_get_fd(sb, NULL), 1);
+	return sb;
+}
+
+/* Why OSSL_HTTP_exchange() returned no answer and no redirect. */
+static void
+no_answer(char *err, size_t errlen)
+{
+	if (ERR_GET_REASON(ERR_peek_last_error()) ==
+	    HTTP_R_MAX_RESP_LEN_EXCEEDED)
+		snprintf(err, errlen, "answer larger than %d bytes",
+		    HTTPGET_MAX_BODY);
+	else if (ERR_GET_REASON(ERR_peek_error()) ==
+	    HTTP_R_MISSING_ASN1_ENCODING)
+		snprintf(err, errlen, "the answer is no certificate "
+		    "(not DER)");
+	else
+		ossl_reason(err, errlen, "no answer");
+}
+
 /* One request; *redirect receives a new URL when the server redirects. */
 static int
 one(const char *url, const char *ctype, const unsigned char *body,
@@ -67,12 +104,9 @@ one(const char *url, const char *ctype, const unsigned char *body,
 {
 	OSSL_HTTP_REQ_CTX *rctx = NULL;
 	BIO *req = NULL, *rb = NULL, *sb = NULL;
-	struct conn c;
 	char *host = NULL, *port = NULL, *path = NULL;
 	int ssl = 0, rc = -1;
 
-	memset(&c, 0, sizeof(c));
-	c.fd = -1;
 	if (!OSSL_HTTP_parse_url(url, &ssl, NULL, &host, &port, NULL, &path,
 	    NULL, NULL)) {
 		ossl_reason(err, errlen, "malformed URL");
@@ -82,17 +116,8 @@ one(const char *url, const char *ctype, const unsigned char *body,
 		snprintf(err, errlen, "not an http URL");
 		goto out;
 	}
-	/*
-	 * Connect ourselves: OpenSSL's connect retries a refused
-	 * connection until the timeout.
-	 */
-	conn_init(&c, timeout * 1000, err, errlen);
-	if (conn_open(&c, host, (unsigned)atoi(port)) != 0)
+	if ((sb = dial(host, port, timeout, err, errlen)) == NULL)
 		goto out;
-	if ((sb = BIO_new_socket(c.fd, BIO_CLOSE)) == NULL)
-		goto out;
-	c.fd = -1;
-	BIO_socket_nbio(BIO_get_fd(sb, NULL), 1);
 	rctx = OSSL_HTTP_open(host, port, NULL, NULL, 0, sb, sb, NULL,
 	    NULL, 0, timeout);
 	if (rctx == NULL) {
@@ -111,16 +136,8 @@ one(const char *url, const char *ctype, const unsigned char *body,
 	if (rb == NULL) {
 		if (*redirect != NULL)
 			rc = 0;
-		else if (ERR_GET_REASON(ERR_peek_last_error()) ==
-		    HTTP_R_MAX_RESP_LEN_EXCEEDED)
-			snprintf(err, errlen, "answer larger than %d bytes",
-			    HTTPGET_MAX_BODY);
-		else if (ERR_GET_REASON(ERR_peek_error()) ==
-		    HTTP_R_MISSING_ASN1_ENCODING)
-			snprintf(err, errlen, "the answer is no certificate "
-			    "(not DER)");
 		else
-			ossl_reason(err, errlen, "no answer");
+			no_answer(err, errlen);
 		goto out;
 	}
 	rc = slurp(rb, resp, resp_len, err, errlen);
@@ -129,7 +146,6 @@ out:
 	BIO_free(req);
 	OSSL_HTTP_close(rctx, rc == 0);
 	BIO_free_all(sb);
-	conn_close(&c);
 	OPENSSL_free(host);
 	OPENSSL_free(port);
 	OPENSSL_free(path);
