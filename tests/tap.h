@@ -14,21 +14,30 @@ static int tap_n, tap_failed;
 #define is_int(got, want, ...) tap_is_int((long)(got), (long)(want), \
 	__FILE__, __LINE__, __VA_ARGS__)
 
+/* The "ok N - ..." line of one test; 1 if it failed. */
+static int __attribute__((unused))
+tap_vline(int cond, const char *file, int line, const char *fmt,
+    va_list ap)
+{
+	tap_n++;
+	printf("%sok %d - ", cond ? "" : "not ", tap_n);
+	vprintf(fmt, ap);
+	printf("\n");
+	if (cond)
+		return 0;
+	tap_failed++;
+	printf("#   failed at %s:%d\n", file, line);
+	return 1;
+}
+
 static void __attribute__((unused, format(printf, 4, 5)))
 tap_ok(int cond, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	tap_n++;
-	printf("%sok %d - ", cond ? "" : "not ", tap_n);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	tap_vline(cond, file, line, fmt, ap);
 	va_end(ap);
-	printf("\n");
-	if (!cond) {
-		tap_failed++;
-		printf("#   failed at %s:%d\n", file, line);
-	}
 }
 
 static void __attribute__((unused, format(printf, 5, 6)))
@@ -39,17 +48,11 @@ tap_is_str(const char *got, const char *want, const char *file, int line,
 	    (got != NULL && want != NULL && strcmp(got, want) == 0);
 	va_list ap;
 
-	tap_n++;
-	printf("%sok %d - ", cond ? "" : "not ", tap_n);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	if (tap_vline(cond, file, line, fmt, ap))
+		printf("#   got: '%s'\n#   want: '%s'\n",
+		    got ? got : "(null)", want ? want : "(null)");
 	va_end(ap);
-	printf("\n");
-	if (!cond) {
-		tap_failed++;
-		printf("#   failed at %s:%d\n#   got: '%s'\n#   want: '%s'\n",
-		    file, line, got ? got : "(null)", want ? want : "(null)");
-	}
 }
 
 static void __attribute__((unused, format(printf, 5, 6)))
@@ -58,17 +61,10 @@ tap_is_int(long got, long want, const char *file, int line,
 {
 	va_list ap;
 
-	tap_n++;
-	printf("%sok %d - ", got == want ? "" : "not ", tap_n);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	if (tap_vline(got == want, file, line, fmt, ap))
+		printf("#   got: %ld\n#   want: %ld\n", got, want);
 	va_end(ap);
-	printf("\n");
-	if (got != want) {
-		tap_failed++;
-		printf("#   failed at %s:%d\n#   got: %ld\n#   want: %ld\n",
-		    file, line, got, want);
-	}
 }
 
 /* Print the plan; the exit status says whether all passed. */
