@@ -142,6 +142,18 @@ done_testing() {
 	exit $?
 }
 
+# as_nobody COMMAND...: run COMMAND as the user nobody; in it "trustfix"
+# is a copy of the binary under test that nobody can run, since the build
+# tree may sit in a directory only root can enter.
+as_nobody() {
+	if [ ! -x "$T/pub/trustfix" ]; then
+		mkdir -p "$T/pub" && cp "$TRUSTFIX" "$T/pub/trustfix" &&
+		    chmod 755 "$T" "$T/pub" "$T/pub/trustfix" || return 126
+	fi
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    env PATH="$T/pub:$PATH" "$@"
+}
+
 # free_port: an unprivileged TCP port nobody listens on, on loopback.
 free_port() {
 	"$T_PYTHON" -c 'import socket

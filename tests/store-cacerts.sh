@@ -50,7 +50,7 @@ is "$rc" 1 "a non-CA certificate: refused"
 is "$(ours)" 0 "the refusals wrote nothing"
 chmod 755 "$T" "$P"
 chmod 644 "$P"/*.pem
-run setpriv --reuid=nobody --regid=nogroup --clear-groups "$TRUSTFIX" \
+run as_nobody trustfix \
     import --yes "$P/root.pem"
 is "$rc" 5 "a normal user cannot change the system store: exit 5"
 like "$err" "run as root, or use --store DIR" "and is told what to do"

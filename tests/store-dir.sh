@@ -196,16 +196,16 @@ if [ "$(id -u)" = 0 ]; then
 	chmod 644 "$P"/*.pem
 	mkdir "$T/user"
 	chown nobody "$T/user"
-	setpriv --reuid=nobody --regid=nogroup --clear-groups env \
-	    TRUSTFIX_STORE="$T/user/store" "$TRUSTFIX" import --yes \
+	as_nobody env \
+	    TRUSTFIX_STORE="$T/user/store" trustfix import --yes \
 	    "$P/root.pem" >"$T/u.out" 2>&1
 	is "$?" 0 "nobody imports into TRUSTFIX_STORE"
 	is "$(stat -c %U "$T/user/store")" nobody "the store belongs to nobody"
-	out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups env \
-	    TRUSTFIX_STORE="$T/user/store" "$TRUSTFIX" list --json)
+	out=$(as_nobody env \
+	    TRUSTFIX_STORE="$T/user/store" trustfix list --json)
 	jq_is '.anchors[0].sha256' "$ROOT" "nobody lists it"
-	setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	    "$TRUSTFIX" import --store "$S" --yes "$P/root.pem" >/dev/null 2>&1
+	as_nobody \
+	    trustfix import --store "$S" --yes "$P/root.pem" >/dev/null 2>&1
 	is "$?" 5 "nobody cannot write root's store: exit 5"
 else
 	tf import --store "$T/user" --yes "$P/root.pem"

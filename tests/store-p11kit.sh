@@ -37,11 +37,11 @@ is "$rc" 1 "a non-CA certificate: refused"
 
 chmod 755 "$T" "$P"
 chmod 644 "$P"/*.pem
-run setpriv --reuid=nobody --regid=nogroup --clear-groups "$TRUSTFIX" \
+run as_nobody trustfix \
     import --yes "$P/private-root.pem"
 is "$rc" 5 "a normal user cannot change the token: exit 5"
 like "$err" "run as root, or use --store DIR" "and is told what to do"
-out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$TRUSTFIX" \
+out=$(as_nobody trustfix \
     list --json)
 jq_is .store.backend p11-kit "a normal user lists the p11-kit store"
 
