@@ -244,9 +244,11 @@ diagnose_server(const struct target *t, struct common_opts *co,
 {
 	struct diagnosis *d;
 	struct fetch_result old;
-	int left;
+	int left, got;
 
-	if (fetch_chain(t, co->timeout * 1000, 0, r) == 0)
+	got = fetch_chain(t, co->timeout * 1000, 0, r) == 0;
+	diagnose_set_security_level(r->security_level);
+	if (got)
 		return diagnose_chain(r->chain, o);
 	left = (int)(o->deadline - time(NULL));
 	memset(&old, 0, sizeof(old));

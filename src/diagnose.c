@@ -38,10 +38,19 @@ ossl_min_bits(int level)
 	return bits[level];
 }
 
+static int system_level = -1;
+
+void
+diagnose_set_security_level(int level)
+{
+	if (level >= 0)
+		system_level = level;
+}
+
 int
 diagnose_security_level(void)
 {
-	static int level = -1;
+	int level = system_level;
 	SSL_CTX *ctx;
 
 	if (level >= 0)
@@ -52,7 +61,7 @@ diagnose_security_level(void)
 	} else
 		level = 1;
 	ERR_clear_error();
-	return level;
+	return system_level = level;
 }
 
 static void

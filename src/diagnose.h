@@ -63,6 +63,8 @@ void	diagnosis_free(struct diagnosis *);
 
 /* The system's OpenSSL security level (default configuration). */
 int	diagnose_security_level(void);
+/* The level a client's TLS context already showed, to save making one. */
+void	diagnose_set_security_level(int level);
 
 /* Internal to the diagnose module: the words of each finding. */
 void	explain_findings(struct diagnosis *, const struct diag_opts *);

@@ -52,7 +52,7 @@ info_cb(const SSL *ssl, int where, int ret)
 
 /* A client context: anything verifies; old protocols only if asked. */
 static SSL_CTX *
-ctx_new(int flags, struct conn *c)
+ctx_new(int flags, struct conn *c, int *default_level)
 {
 	SSL_CTX *ctx;
 
@@ -60,6 +60,7 @@ ctx_new(int flags, struct conn *c)
 		conn_fail(c, "cannot set up TLS: %s", msg_ossl_reason());
 		return NULL;
 	}
+	*default_level = SSL_CTX_get_security_level(ctx);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
@@ -261,7 +262,7 @@ tls(struct conn *c, const struct target *t, int flags,
 
 	memset(&h, 0, sizeof(h));
 	h.r = r;
-	if ((ctx = ctx_new(flags, c)) == NULL)
+	if ((ctx = ctx_new(flags, c, &r->security_level)) == NULL)
 		goto out;
 	if ((rbio = BIO_new(BIO_s_mem())) == NULL ||
 	    (wbio = BIO_new(BIO_s_mem())) == NULL ||
@@ -303,6 +304,7 @@ fetch_chain(const struct target *t, int timeout_ms, int flags,
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
+	r->security_level = -1;
 	conn_init(&c, timeout_ms, r->error, sizeof(r->error));
 	if (!target_is_network(t)) {
 		conn_fail(&c, "%s is not a network target", t->input);

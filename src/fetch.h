@@ -19,6 +19,7 @@ struct fetch_result {
 	char		*address;	/* numeric address that answered */
 	unsigned	 port;		/* port that answered */
 	int		 old_protocol;	/* 1 if only TLS < 1.2 worked */
+	int		 security_level; /* the system's default, or -1 */
 	char		 error[512];	/* why it failed, for the message */
 };
 
