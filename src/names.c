@@ -36,6 +36,12 @@
 #define NAME_MAX_LEN	253
 #define LABEL_MAX_LEN	63
 
+/*
+ * Names of one certificate ranked by names_suggest().  Ranking is
+ * quadratic in their number; a handshake can carry tens of thousands.
+ */
+#define SUGGEST_MAX	1000
+
 static int
 lower(int c)
 {
@@ -427,10 +433,11 @@ names_suggest(X509 *leaf, const char *name)
 		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(sans, k);
 
 		usable |= san_usable(gn);
-		if ((s = san_string(gn)) != NULL)
+		if (n < SUGGEST_MAX && (s = san_string(gn)) != NULL)
 			cand_add(&v, &n, s, gn->type == GEN_IPADD, want);
 	}
-	while (!usable && (s = cn_string(leaf, &pos)) != NULL) {
+	while (!usable && n < SUGGEST_MAX &&
+	    (s = cn_string(leaf, &pos)) != NULL) {
 		if (*s != '\0' && dns_syntax(s, strlen(s),
 		    SYN_WILDCARD | SYN_UNDERSCORE) >= 0)
 			cand_add(&v, &n, s, 0, want);

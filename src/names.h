@@ -26,8 +26,9 @@ int	names_valid(const char *name);
 /*
  * The names of leaf a client could use instead of name (SAN DNS names
  * and IPs, or the CN without SANs), ranked by likeness to name, most
- * alike first; wildcards are shown as they are.  A NULL-terminated array
- * the caller frees with facts_strv_free().
+ * alike first; wildcards are shown as they are.  Only the first 1000
+ * names are ranked.  A NULL-terminated array the caller frees with
+ * facts_strv_free().
  */
 char	**names_suggest(X509 *leaf, const char *name);
 
