@@ -15,6 +15,7 @@
 # peak RSS of trustfix bundle (goals: under 50 ms and under 20 MB).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/lib.sh"
 tf=${1:-${TRUSTFIX:-./trustfix}}
 runs=${2:-30}
 [ -x "$tf" ] || { echo "bundle.sh: no trustfix at $tf" >&2; exit 2; }
@@ -85,11 +86,6 @@ for _ in $(seq "$runs"); do
 	ms bash by_hand.sh sh.zip >>sh.ms
 done
 
-median() {
-	sort -n "$1" | awk '{ v[NR] = $1 } END {
-		if (NR % 2) print v[(NR + 1) / 2];
-		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 mt=$(median tf.ms)
 ms_=$(median sh.ms)
 

@@ -10,6 +10,7 @@ set -eu
 TF=${1:-./trustfix}
 N=${2:-30}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/bench/lib.sh"
 W=$(mktemp -d "${TMPDIR:-/tmp}/bench-diagnose.XXXXXX")
 SPID=
 trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$W"' EXIT
@@ -18,13 +19,6 @@ trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; rm -rf "$W"' EXIT
 P=$W/pki
 
 now() { date +%s%N; }
-
-# median FILE: the median of the numbers in FILE, one per line.
-median() {
-	sort -n "$1" | awk '{ v[NR] = $1 } END {
-		if (NR % 2) printf "%.0f\n", v[(NR + 1) / 2];
-		else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 # rss COMMAND...: peak resident set size in KiB.
 rss() {

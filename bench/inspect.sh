@@ -11,6 +11,7 @@
 # ratio (goal: <= 1.1) and the peak RSS of trustfix inspect (goal: < 15 MB).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/lib.sh"
 tf=${1:-${TRUSTFIX:-./trustfix}}
 runs=${2:-60}
 [ -x "$tf" ] || { echo "inspect.sh: no trustfix at $tf" >&2; exit 2; }
@@ -64,11 +65,6 @@ for _ in $(seq "$runs"); do
 	    >>"$dir/ossl.ms"
 done
 
-median() {
-	sort -n "$1" | awk '{ v[NR] = $1 } END {
-		if (NR % 2) print v[(NR + 1) / 2];
-		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 mt=$(median "$dir/tf.ms")
 mo=$(median "$dir/ossl.ms")
 

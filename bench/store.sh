@@ -13,6 +13,7 @@ set -u
 TRUSTFIX=$(realpath "${1:-_build/trustfix}")
 RUNS=${2:-21}
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
 [ -x "$TRUSTFIX" ] || { echo "usage: $0 TRUSTFIX [RUNS]" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "store.sh: needs /usr/bin/time" >&2; exit 2; }
 
@@ -47,8 +48,9 @@ cpu() {
 	sort -n -k3 "$W/$1" | awk '{ v[NR] = $3 } END { print v[int((NR + 1) / 2)] }'
 }
 
-median() {
-	sort -n "$W/$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+# wmedian NAME: the median of the first column of $W/NAME.
+wmedian() {
+	median "$W/$1"
 }
 
 peak() {
@@ -68,11 +70,11 @@ bench_list() {
 		timed trust-list trust list
 	done
 	printf '%-44s %8s ms %7s KiB  cpu %s ms\n' "trustfix list --all" \
-	    "$(median tf-list)" "$(peak tf-list)" "$(cpu tf-list)"
+	    "$(wmedian tf-list)" "$(peak tf-list)" "$(cpu tf-list)"
 	printf '%-44s %8s ms %7s KiB  cpu %s ms\n' "trust list" \
-	    "$(median trust-list)" "$(peak trust-list)" "$(cpu trust-list)"
+	    "$(wmedian trust-list)" "$(peak trust-list)" "$(cpu trust-list)"
 	printf '%-44s %8s    (goal <= 0.5)\n' "ratio trustfix/trust" \
-	    "$(awk -v a="$(median tf-list)" -v b="$(median trust-list)" \
+	    "$(awk -v a="$(wmedian tf-list)" -v b="$(wmedian trust-list)" \
 	    'BEGIN { printf "%.2f", a / b }')"
 }
 
@@ -84,7 +86,7 @@ bench_dir() {
 		    "$W/d$i.pem"
 	done
 	printf '%-44s %8s ms %7s KiB   (goal <= 10 ms)\n' \
-	    "trustfix import --store DIR (one root)" "$(median tf-dir)" \
+	    "trustfix import --store DIR (one root)" "$(wmedian tf-dir)" \
 	    "$(peak tf-dir)"
 }
 
@@ -108,11 +110,11 @@ bench_cacerts() {
 		    update-ca-certificates"
 	done
 	printf '%-44s %8s ms %7s KiB\n' "trustfix import (ca-certificates)" \
-	    "$(median tf-import)" "$(peak tf-import)"
+	    "$(wmedian tf-import)" "$(peak tf-import)"
 	printf '%-44s %8s ms %7s KiB\n' "cp + update-ca-certificates" \
-	    "$(median cp-update)" "$(peak cp-update)"
+	    "$(wmedian cp-update)" "$(peak cp-update)"
 	printf '%-44s %8s ms (goal <= 50 ms)\n' "difference" \
-	    "$(awk -v a="$(median tf-import)" -v b="$(median cp-update)" \
+	    "$(awk -v a="$(wmedian tf-import)" -v b="$(wmedian cp-update)" \
 	    'BEGIN { printf "%.1f", a - b }')"
 }
 
