@@ -11,17 +11,6 @@ export TRUSTFIX_BUNDLES_DIR=$TOP_SRCDIR/bundles
 unset SOURCE_DATE_EPOCH
 mkdir "$T/w" && cd "$T/w" || exit 1
 
-# skip_one REASON: one test that cannot run here (a failure under CI).
-skip_one() {
-	T_N=$((T_N + 1))
-	if [ -n "${CI:-}" ]; then
-		echo "not ok $T_N - cannot run under CI: $1"
-		T_FAILED=$((T_FAILED + 1))
-	else
-		echo "ok $T_N # SKIP $1"
-	fi
-}
-
 # left: what is in the work directory, hidden files included.
 left() {
 	ls -A | tr '\n' ' '

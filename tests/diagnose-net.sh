@@ -7,17 +7,6 @@
 need openssl jq python3
 peer pki_with_aia "$T/pki"
 P=$T/pki
-
-# skip_one REASON: one test that cannot run here (a failure under CI).
-skip_one() {
-	T_N=$((T_N + 1))
-	if [ -n "${CI:-}" ]; then
-		echo "not ok $T_N - cannot run under CI: $1"
-		T_FAILED=$((T_FAILED + 1))
-	else
-		echo "ok $T_N # SKIP $1"
-	fi
-}
 has() {
 	jq_is "[.findings[] | select(.id == \"$1\") | .severity] | first" \
 	    "${2:-error}" "$3: finding $1"

@@ -173,13 +173,7 @@ if [ "$(id -u)" = 0 ] && command -v ip >/dev/null &&
 	    "a name server that never answers"
 	PRE=()
 else
-	T_N=$((T_N + 1))
-	if [ -n "${CI:-}" ]; then
-		echo "not ok $T_N - cannot run under CI: no network namespace"
-		T_FAILED=$((T_FAILED + 1))
-	else
-		echo "ok $T_N # SKIP no private network namespace"
-	fi
+	skip_one "no private network namespace"
 fi
 
 done_testing

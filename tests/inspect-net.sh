@@ -17,17 +17,6 @@ SERVER=$(sha256 "$P/server.pem")
 ISSUING=$(sha256 "$P/issuing.pem")
 SELF=$(sha256 "$P/selfsigned.pem")
 
-# skip_one REASON: one test that cannot run here (a failure under CI).
-skip_one() {
-	T_N=$((T_N + 1))
-	if [ -n "${CI:-}" ]; then
-		echo "not ok $T_N - cannot run under CI: $1"
-		T_FAILED=$((T_FAILED + 1))
-	else
-		echo "ok $T_N # SKIP $1"
-	fi
-}
-
 # chain_is WHAT TARGET [OPTIONS...]: inspect --json sees server-chain.pem.
 chain_is() {
 	local what=$1

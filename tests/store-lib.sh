@@ -43,16 +43,6 @@ ns_debian() {
 	: >"$T/hook.log"
 }
 
-# skip_one REASON: a skipped check (a failure under CI).
-skip_one() {
-	if [ -n "${CI:-}" ]; then
-		ok 1 "cannot run under CI: $1"
-	else
-		T_N=$((T_N + 1))
-		echo "ok $T_N # SKIP $1"
-	fi
-}
-
 # ns_fedora: a Fedora-style trust store: the trust module configured with
 # paths=/etc/pki/ca-trust/source:/usr/share/p11-kit/ca-trust-source (the
 # second holds the distribution's anchors, a copy of this machine's), and
