@@ -8,6 +8,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "hostname-row.h"
+
 /*
  * usage: mkleaf hostname.jsonl OUTDIR
  *
@@ -71,58 +73,15 @@ make_root(EVP_PKEY *key)
 	return x;
 }
 
-static GENERAL_NAME *
-gn_from_json(json_t *e)
-{
-	GENERAL_NAME *gn = GENERAL_NAME_new();
-	json_t *v;
-
-	if ((v = json_object_get(e, "dns")) != NULL) {
-		gn->type = GEN_DNS;
-		gn->d.dNSName = ASN1_IA5STRING_new();
-		ASN1_STRING_set(gn->d.dNSName, json_string_value(v),
-		    (int)json_string_length(v));
-	} else if ((v = json_object_get(e, "ip")) != NULL) {
-		gn->type = GEN_IPADD;
-		if ((gn->d.iPAddress = a2i_IPADDRESS(json_string_value(v))) ==
-		    NULL)
-			die("bad IP address in the corpus");
-	} else {
-		gn->type = GEN_OTHERNAME;
-		gn->d.otherName = OTHERNAME_new();
-		ASN1_OBJECT_free(gn->d.otherName->type_id);
-		gn->d.otherName->type_id = OBJ_txt2obj("1.3.6.1.4.1.99999.1",
-		    1);
-		ASN1_TYPE_set(gn->d.otherName->value, V_ASN1_NULL, NULL);
-	}
-	return gn;
-}
-
 static X509 *
 make_leaf(json_t *row, long serial, EVP_PKEY *key, X509 *root,
     EVP_PKEY *rootkey)
 {
 	X509 *x = new_cert(serial, key);
-	json_t *cn = json_object_get(row, "cn"), *san, *e;
-	GENERAL_NAMES *gns;
-	size_t i;
 
-	if (json_is_string(cn))
-		X509_NAME_add_entry_by_NID(X509_get_subject_name(x),
-		    NID_commonName, MBSTRING_UTF8,
-		    (const unsigned char *)json_string_value(cn),
-		    (int)json_string_length(cn), -1, 0);
+	if (hostname_row_names(x, row) != 0)
+		die("bad IP address in the corpus");
 	X509_set_issuer_name(x, X509_get_subject_name(root));
-	san = json_object_get(row, "san");
-	if (json_array_size(san) > 0) {
-		gns = sk_GENERAL_NAME_new_null();
-		json_array_foreach(san, i, e)
-			sk_GENERAL_NAME_push(gns, gn_from_json(e));
-		/* RFC 5280 4.2.1.6: critical when the subject is empty. */
-		X509_add1_ext_i2d(x, NID_subject_alt_name, gns,
-		    !json_is_string(cn), X509V3_ADD_DEFAULT);
-		GENERAL_NAMES_free(gns);
-	}
 	add_ext(x, root, NID_basic_constraints, "CA:FALSE");
 	add_ext(x, root, NID_key_usage, "critical,digitalSignature");
 	add_ext(x, root, NID_ext_key_usage, "serverAuth");
