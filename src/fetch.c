@@ -1,4 +1,6 @@
 /* fetch.c - TCP with deadlines, STARTTLS dialogues, TLS handshake. */
+#include <sys/socket.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +103,17 @@ flush_out(struct conn *c, BIO *wbio)
 	return rc;
 }
 
+/* Keep the first bytes the server sent, to tell later whether it spoke
+ * TLS at all. */
+static void
+note_first(struct hs *h, const char *buf, size_t n)
+{
+	if (h->nfirst > 0 || n == 0)
+		return;
+	h->nfirst = n < sizeof(h->first) ? n : sizeof(h->first);
+	memcpy(h->first, buf, h->nfirst);
+}
+
 /* Read what the server sent into rbio, counting.  0, or -1 with error. */
 static int
 feed_in(struct conn *c, BIO *rbio, struct hs *h)
@@ -116,11 +129,7 @@ feed_in(struct conn *c, BIO *rbio, struct hs *h)
 		    "TLS handshake");
 		return -1;
 	}
-	if (h->nfirst == 0) {
-		h->nfirst = (size_t)n < sizeof(h->first) ? (size_t)n :
-		    sizeof(h->first);
-		memcpy(h->first, buf, h->nfirst);
-	}
+	note_first(h, buf, (size_t)n);
 	h->received += (size_t)n;
 	if (h->received > FETCH_MAX_HANDSHAKE) {
 		conn_fail(c, "the server sent more than %d KiB during the "
@@ -135,39 +144,72 @@ feed_in(struct conn *c, BIO *rbio, struct hs *h)
 	return 0;
 }
 
+/*
+ * When the server's first bytes are not a TLS record, say so (and what it
+ * said, when that is a line of text) and return 1.  TLS records start with
+ * a content type from 20 to 24, then version 3.x; random bytes rarely pass
+ * both.
+ */
+static int
+not_tls(struct conn *c, const struct hs *h)
+{
+	unsigned char type = (unsigned char)h->first[0];
+	size_t n;
+	char *e;
+
+	if (h->nfirst == 0 || (type >= 20 && type <= 24 && (h->nfirst < 3 ||
+	    ((unsigned char)h->first[1] == 3 &&
+	    (unsigned char)h->first[2] <= 4))))
+		return 0;
+	for (n = 0; n < h->nfirst && h->first[n] != '\r' &&
+	    h->first[n] != '\n'; n++)
+		if (!isprint((unsigned char)h->first[n]))
+			break;
+	if (n > 0 && (n == h->nfirst || h->first[n] == '\r' ||
+	    h->first[n] == '\n')) {
+		e = msg_escape_len(h->first, n);
+		conn_fail(c, "the server does not speak TLS here; it sent "
+		    "\"%s\"", e);
+		free(e);
+	} else
+		conn_fail(c, "the server does not speak TLS here; its first "
+		    "bytes are not a TLS record");
+	return 1;
+}
+
+/*
+ * The connection broke (reset, closed, or our ClientHello could not be
+ * sent).  A server that talks first and hangs up - a mail or SSH banner,
+ * random bytes - may have done so before our ClientHello arrived: look at
+ * what it left in the socket before blaming the connection.
+ */
+static void
+broken_transport(struct conn *c, struct hs *h)
+{
+	char buf[sizeof(h->first)];
+	ssize_t n;
+
+	if (h->nfirst == 0) {
+		n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n > 0)
+			note_first(h, buf, (size_t)n);
+	}
+	(void)not_tls(c, h);
+}
+
 static void
 handshake_error(struct conn *c, const SSL *ssl, struct hs *h)
 {
 	const char *reason = msg_ossl_reason();
 	int v = SSL_version(ssl);
-	unsigned char type = (unsigned char)h->first[0];
-	size_t n;
-	char *e;
 
-	/* TLS records start with a content type from 20 to 24, then
-	 * version 3.x; random bytes rarely pass both. */
-	if (h->nfirst > 0 && (type < 20 || type > 24 || (h->nfirst >= 3 &&
-	    ((unsigned char)h->first[1] != 3 ||
-	    (unsigned char)h->first[2] > 4)))) {
-		for (n = 0; n < h->nfirst && h->first[n] != '\r' &&
-		    h->first[n] != '\n'; n++)
-			if (!isprint((unsigned char)h->first[n]))
-				break;
-		if (n == h->nfirst || h->first[n] == '\r' ||
-		    h->first[n] == '\n') {
-			e = msg_escape_len(h->first, n);
-			conn_fail(c, "the server does not speak TLS here; "
-			    "it sent \"%s\"", e);
-			free(e);
-		} else {
-			conn_fail(c, "the server does not speak TLS here; "
-			    "its first bytes are not a TLS record");
-		}
-	} else if (v >= TLS1_VERSION && v < TLS1_2_VERSION) {
+	if (not_tls(c, h))
+		return;
+	if (v >= TLS1_VERSION && v < TLS1_2_VERSION)
 		conn_fail(c, "TLS handshake failed: %s (the server chose %s, "
 		    "which this client's settings refuse)", reason,
 		    SSL_get_version(ssl));
-	} else if (h->alert[0] != '\0')
+	else if (h->alert[0] != '\0')
 		conn_fail(c, "TLS handshake failed: %s (the server sent the "
 		    "alert \"%s\")", reason, h->alert);
 	else
@@ -190,13 +232,17 @@ handshake(struct conn *c, SSL *ssl, BIO *rbio, BIO *wbio, struct hs *h)
 		ERR_clear_error();
 		ret = SSL_connect(ssl);
 		err = SSL_get_error(ssl, ret);
-		if (flush_out(c, wbio) != 0)
+		if (flush_out(c, wbio) != 0) {
+			broken_transport(c, h);
 			return -1;
+		}
 		if (ret == 1)
 			return 1;
 		if (err == SSL_ERROR_WANT_READ) {
-			if (feed_in(c, rbio, h) != 0)
+			if (feed_in(c, rbio, h) != 0) {
+				broken_transport(c, h);
 				goto failed;
+			}
 			continue;
 		}
 		if (err == SSL_ERROR_WANT_WRITE)

@@ -39,6 +39,15 @@ hostile "smtp://127.0.0.1:$HOSTILE_PORT" \
     "the server (does not speak SMTP|sent a line longer than 4096|closed)" \
     "garbage, smtp"
 
+# A banner, then a reset before our ClientHello is read: what the
+# server said still tells the wrong port, not "connection reset".
+peer start_hostile banner-reset
+for i in 1 2 3; do
+	hostile "127.0.0.1:$HOSTILE_PORT" \
+	    "the server does not speak TLS here; it sent \"SSH-2\.0-OpenSSH" \
+	    "banner-reset, TLS ($i)"
+done
+
 peer start_hostile smtp-refuse
 hostile "smtp://127.0.0.1:$HOSTILE_PORT" \
     "the server does not offer STARTTLS, and answered it with: 454 4\.7\.0" \

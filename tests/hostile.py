@@ -6,6 +6,7 @@ Usage: hostile.py MODE PORT [ARG]
 TCP modes:
   silent          accept, never speak
   garbage         send 4 KiB of random bytes, then close
+  banner-reset    send an SSH banner, then reset the connection at once
   smtp-refuse     SMTP without STARTTLS in EHLO; STARTTLS gets 454
   imap-refuse     IMAP without STARTTLS capability; STARTTLS gets NO
   pop3-refuse     POP3 without STLS in CAPA; STLS gets -ERR
@@ -27,6 +28,7 @@ and exits by itself after HOSTILE_LIFETIME seconds (default 60).
 import os
 import socket
 import socketserver
+import struct
 import sys
 import threading
 import time
@@ -50,6 +52,15 @@ def tcp_silent(sock, arg):
 
 def tcp_garbage(sock, arg):
     sock.sendall(os.urandom(4096))
+
+
+def tcp_banner_reset(sock, arg):
+    sock.sendall(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")
+    # Linger 0: close() sends a reset at once, before any ClientHello
+    # is read.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                    struct.pack("ii", 1, 0))
+    sock.close()
 
 
 def tcp_smtp(sock, arg, starttls):
@@ -193,6 +204,7 @@ def http_redirect_scheme(sock, arg):
 MODES = {
     "silent": tcp_silent,
     "garbage": tcp_garbage,
+    "banner-reset": tcp_banner_reset,
     "smtp-refuse": lambda s, a: tcp_smtp(s, a, False),
     "imap-refuse": lambda s, a: tcp_imap(s, a, False),
     "pop3-refuse": lambda s, a: tcp_pop3(s, a, False),
