@@ -94,12 +94,82 @@ anchors_add_path(X509_STORE *st, const char *path)
 	return n;
 }
 
+/* Adds file or directory path to store; 1 if something could be read. */
+static int
+load_default(X509_STORE *store, const char *path)
+{
+	struct stat st;
+	int ok;
+
+	if (path == NULL || stat(path, &st) != 0)
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		ok = X509_STORE_load_path(store, path);
+	else
+		ok = X509_STORE_load_file(store, path);
+	ERR_clear_error();
+	return ok == 1;
+}
+
+/*
+ * TRUSTFIX_DEFAULT_ANCHORS=FILE|DIR stands in for the distribution's
+ * anchors, so that tests can name a "public" root without touching the
+ * machine's store.  SSL_CERT_FILE/SSL_CERT_DIR are deliberately ignored:
+ * they say what one client trusts, not what the distribution ships.
+ */
+X509_STORE *
+anchors_distribution(const char **where)
+{
+	static X509_STORE *store;
+	static char *store_where;
+	static int tried;
+	const char *over = getenv("TRUSTFIX_DEFAULT_ANCHORS");
+	int n = 0;
+
+	if (!tried) {
+		tried = 1;
+		if ((store = X509_STORE_new()) == NULL)
+			abort();
+		if (over != NULL && *over != '\0') {
+			n = load_default(store, over);
+			store_where = xstrdup(over);
+		} else {
+			n += load_default(store, X509_get_default_cert_file());
+			n += load_default(store, X509_get_default_cert_dir());
+			store_where = xstrdup(X509_get_default_cert_file());
+		}
+		if (n == 0) {
+			X509_STORE_free(store);
+			store = NULL;
+		}
+	}
+	if (where != NULL)
+		*where = store_where;
+	return store;
+}
+
+static int
+env_set(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0';
+}
+
 X509_STORE *
 anchors_default(void)
 {
-	X509_STORE *st = X509_STORE_new();
+	X509_STORE *st;
 
-	if (st == NULL)
+	/* Nothing overrides the defaults: share the distribution's store,
+	 * which the deployment classification loads anyway, rather than
+	 * parse the system bundle twice. */
+	if (!env_set("SSL_CERT_FILE") && !env_set("SSL_CERT_DIR") &&
+	    !env_set("TRUSTFIX_DEFAULT_ANCHORS") &&
+	    (st = anchors_distribution(NULL)) != NULL &&
+	    X509_STORE_up_ref(st))
+		return st;
+	if ((st = X509_STORE_new()) == NULL)
 		return NULL;
 	if (!X509_STORE_set_default_paths(st))
 		msg_warn("cannot read the default trust anchors: %s",

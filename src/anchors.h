@@ -12,7 +12,18 @@
  */
 int	anchors_add_path(X509_STORE *st, const char *path);
 
-/* OpenSSL's default locations, honouring SSL_CERT_FILE / SSL_CERT_DIR. */
+/*
+ * OpenSSL's default locations, honouring SSL_CERT_FILE / SSL_CERT_DIR.
+ * The caller frees the store.
+ */
 X509_STORE *anchors_default(void);
+
+/*
+ * The distribution's default anchors (OpenSSL's default verify file and
+ * directory, not SSL_CERT_FILE/SSL_CERT_DIR overrides), loaded once and
+ * cached; NULL if none could be read.  *where names them.  Lent: do not
+ * free.
+ */
+X509_STORE *anchors_distribution(const char **where);
 
 #endif

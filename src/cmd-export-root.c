@@ -8,9 +8,9 @@
 #include <jansson.h>
 #include <openssl/pem.h>
 
+#include "anchors.h"
 #include "chain.h"
 #include "cmd.h"
-#include "deploy.h"
 #include "exitcode.h"
 #include "facts.h"
 #include "fetch.h"
@@ -118,7 +118,7 @@ anchors_for(const struct common_opts *co, int *owned)
 
 	*owned = 0;
 	if (co->store == NULL)
-		return deploy_default_anchors();
+		return anchors_distribution(NULL);
 	if (store_open(co->store, 0, &st) == 0)
 		s = store_get1_x509_store(st);
 	store_close(st);

@@ -1,21 +1,17 @@
 /* deploy.c - what kind of deployment a chain comes from, from the evidence. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
+#include "anchors.h"
 #include "deploy.h"
 #include "facts.h"
 #include "msg.h"
 
 /* Longest path walked up from the server certificate. */
 #define WALK_MAX	16
-
-static X509_STORE *default_store;
-static int default_tried;
-static char *default_where;
 
 const char *
 deploy_name(enum deployment d)
@@ -31,57 +27,6 @@ deploy_name(enum deployment d)
 		return "private-ca";
 	}
 	return "private-ca";
-}
-
-/* Adds file or directory path to store; 1 if something could be read. */
-static int
-store_add(X509_STORE *store, const char *path)
-{
-	struct stat st;
-	int ok;
-
-	if (path == NULL || stat(path, &st) != 0)
-		return 0;
-	if (S_ISDIR(st.st_mode))
-		ok = X509_STORE_load_path(store, path);
-	else
-		ok = X509_STORE_load_file(store, path);
-	ERR_clear_error();
-	return ok == 1;
-}
-
-/*
- * TRUSTFIX_DEFAULT_ANCHORS=FILE|DIR stands in for the distribution's
- * anchors, so that tests can name a "public" root without touching the
- * machine's store.  SSL_CERT_FILE/SSL_CERT_DIR are deliberately ignored:
- * they say what one client trusts, not what the distribution ships.
- */
-X509_STORE *
-deploy_default_anchors(void)
-{
-	const char *over = getenv("TRUSTFIX_DEFAULT_ANCHORS");
-	const char *file = X509_get_default_cert_file();
-	const char *dir = X509_get_default_cert_dir();
-	int n = 0;
-
-	if (default_tried)
-		return default_store;
-	default_tried = 1;
-	if ((default_store = X509_STORE_new()) == NULL)
-		abort();
-	if (over != NULL && *over != '\0') {
-		n = store_add(default_store, over);
-		default_where = xstrdup(over);
-	} else {
-		n += store_add(default_store, file);
-		n += store_add(default_store, dir);
-		default_where = xstrdup(file);
-	}
-	if (n == 0) {
-		X509_STORE_free(default_store);
-		default_store = NULL;
-	}
-	return default_store;
 }
 
 /* 1 if issuer's name and key say it signed x. */
@@ -191,7 +136,8 @@ adcs_evidence(const struct certlist *chain)
 static enum deployment
 classify_anchor(const struct certlist *chain, char **ev)
 {
-	X509_STORE *store = deploy_default_anchors();
+	const char *where;
+	X509_STORE *store = anchors_distribution(&where);
 	X509 *top = chain_top(chain);
 	char *subj = facts_subject(top), *iss = facts_issuer(top);
 	int kind, root = facts_is_self_issued(top);
@@ -200,7 +146,7 @@ classify_anchor(const struct certlist *chain, char **ev)
 	if (kind != 0)
 		*ev = xasprintf("the root \"%s\" is one of this system's "
 		    "default anchors (%s)", kind == 2 ? iss : subj,
-		    default_where);
+		    where);
 	else if (store == NULL)
 		*ev = xasprintf("this system's default anchors could not be "
 		    "read to tell whether the root \"%s\" is public",

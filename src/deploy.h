@@ -17,13 +17,6 @@ enum deployment {
 const char *deploy_name(enum deployment);
 
 /*
- * The distribution's default anchors (OpenSSL's default verify file and
- * directory, not SSL_CERT_FILE/SSL_CERT_DIR overrides), loaded once and
- * cached; NULL if none could be read.  Lent: do not free.
- */
-X509_STORE *deploy_default_anchors(void);
-
-/*
  * Classify chain (the path as built, leaf first, plus anything sent).
  * evidence, if not NULL, receives a one-line explanation the caller
  * frees ("issuing CA carries AD CS extension 1.3.6.1.4.1.311.21.1").
