@@ -253,6 +253,46 @@ spawn_ok(const struct spawn_result *res)
 	return res->exited && res->status == 0;
 }
 
+char *
+spawn_message(const struct spawn_result *res)
+{
+	const char *p = res->output != NULL ? res->output : "", *nl;
+	char *out = xstrdup(""), *line, *joined;
+	size_t len;
+
+	/* Its lines, escaped (a program's output may hold anything), one
+	 * after the other; at most SPAWN_MESSAGE_MAX bytes of them. */
+	while (*p != '\0' && strlen(out) < SPAWN_MESSAGE_MAX) {
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == ' ' ||
+		    p[len - 1] == '\t'))
+			len--;
+		if (len > 0) {
+			line = msg_escape_len(p, len);
+			joined = xasprintf("%s%s%s", out, *out ? "; " : "",
+			    line);
+			free(line);
+			free(out);
+			out = joined;
+		}
+		p += nl != NULL ? (size_t)(nl - p) + 1 : strlen(p);
+	}
+	if (strlen(out) > SPAWN_MESSAGE_MAX) {
+		len = SPAWN_MESSAGE_MAX - 3;
+		while (len > 0 && ((unsigned char)out[len] & 0xc0) == 0x80)
+			len--;		/* not inside a UTF-8 character */
+		strcpy(out + len, "...");
+	}
+	if (*out == '\0') {
+		free(out);
+		out = !res->exited ? xasprintf("killed by signal %d",
+		    res->status) : xasprintf("exit status %d, no message",
+		    res->status);
+	}
+	return out;
+}
+
 void
 spawn_result_clear(struct spawn_result *res)
 {

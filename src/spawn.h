@@ -31,6 +31,14 @@ void	spawn_result_clear(struct spawn_result *res);
 int	spawn_ok(const struct spawn_result *res);
 
 /*
+ * What the program said, for an error message: its lines escaped and
+ * joined with "; ", at most SPAWN_MESSAGE_MAX bytes, or how it ended when
+ * it said nothing.  The caller frees it.
+ */
+#define SPAWN_MESSAGE_MAX	1024
+char	*spawn_message(const struct spawn_result *res);
+
+/*
  * Find a program by name in PATH, /usr/sbin, /sbin, /usr/bin, /bin.
  * Returns a string the caller frees, or NULL when not found.
  */

@@ -139,7 +139,7 @@ remove_links(const char *crt_name)
 	struct spawn_result res;
 	struct dirent *e;
 	struct stat sb;
-	char *pem_name, *pem, *path, target[4096];
+	char *pem_name, *pem, *path, *said, target[4096];
 	ssize_t len;
 	DIR *d;
 	int hashed = 0;
@@ -166,9 +166,12 @@ remove_links(const char *crt_name)
 		fu_unlink(pem);
 	/* Other certificates' HASH.1 must not hide behind a gap at .0. */
 	if (hashed > 0 && spawn_run(argv, NULL, &res) == 0) {
-		if (!spawn_ok(&res))
+		if (!spawn_ok(&res)) {
+			said = spawn_message(&res);
 			msg_warn("openssl rehash %s failed: %s", ETC_CERTS,
-			    res.output);
+			    said);
+			free(said);
+		}
 		spawn_result_clear(&res);
 	}
 	free(pem);
@@ -192,7 +195,7 @@ run_hooks(const char *crt_name)
 {
 	struct dirent **names = NULL;
 	struct spawn_result res;
-	char *line, *hook;
+	char *line, *hook, *said;
 	const char *argv[2] = { NULL, NULL };
 	int n, i;
 
@@ -205,9 +208,12 @@ run_hooks(const char *crt_name)
 		if (hook_name_ok(names[i]->d_name) &&
 		    access(hook, X_OK) == 0 && spawn_run_input(argv, NULL,
 		    line, strlen(line), &res) == 0) {
-			if (!spawn_ok(&res))
+			if (!spawn_ok(&res)) {
+				said = spawn_message(&res);
 				msg_warn("the hook %s failed: %s", hook,
-				    res.output);
+				    said);
+				free(said);
+			}
 			spawn_result_clear(&res);
 		}
 		free(hook);

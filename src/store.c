@@ -296,15 +296,18 @@ int
 store_refresh_run(const char *const argv[], const char *what)
 {
 	struct spawn_result res;
+	char *said;
 	int rc = -1;
 
 	if (spawn_run(argv, NULL, &res) == -1)
 		return -1;
 	if (spawn_ok(&res))
 		rc = 0;
-	else
-		msg_error("%s failed: %s", what,
-		    res.output[0] ? res.output : "no message");
+	else {
+		said = spawn_message(&res);
+		msg_error("%s failed: %s", what, said);
+		free(said);
+	}
 	spawn_result_clear(&res);
 	return rc;
 }

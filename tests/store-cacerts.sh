@@ -109,6 +109,19 @@ like "$(cat "$T/hook.log")" "^-/etc/ssl/certs/$name\.pem$" \
     "the hooks were told -$name.pem"
 is "$(ls -a "$L" | grep -c removing)" 0 "no removal journal is left"
 
+# --- a hook that fails, babbling escapes: warned about, escaped --------
+H=/etc/ca-certificates/update.d/zz-babble
+printf '#!/bin/sh\ncat >/dev/null\nprintf "\\033]0;owned\\007first\\n\\nsecond\\n"\nexit 3\n' >"$H"
+chmod 755 "$H"
+tf import --yes "$P/root.pem"
+is "$rc" 0 "a failing hook does not fail the import (update-ca-certificates ignores it)"
+tf remove --yes "$ROOT"
+is "$rc" 0 "nor the removal"
+like "$err" "the hook $H failed: \\\\x1b\]0;owned\\\\x07first; second" \
+    "the removal warns with what the hook said, escaped, on one line"
+unlike "$err" "$(printf '\033')" "no raw escape reaches the terminal"
+rm -f "$H"
+
 # --- --force on a distribution anchor deselects it ---------------------
 n=$(grep -c '^!' /etc/ca-certificates.conf)
 tf remove --yes --force "$DIST"
