@@ -133,6 +133,10 @@ connect_one(struct conn *c, const struct addrinfo *ai, char *why,
 		} else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e,
 		    &len) != 0) {
 			e = errno;
+		} else if (e == ECONNRESET || e == EPIPE) {
+			/* Connected, then hung up at once: what it sent
+			 * before is still to be read, and tells more. */
+			e = 0;
 		}
 	}
 	if (e != 0) {
