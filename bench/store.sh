@@ -3,7 +3,9 @@
 #
 #   bench/store.sh [TRUSTFIX] [RUNS]
 #
-# 1. 'trustfix list --all' against 'trust list' on this machine's store.
+# 1. 'trustfix list --all' against 'trust list' on this machine's store,
+#    beside the floor: bench/p11-floor.c, which only loads p11-kit's trust
+#    module and finds its certificate objects.
 # 2. 'trustfix import' (ca-certificates backend) against a bare 'cp' plus
 #    'update-ca-certificates', in a private mount namespace (root only).
 # 3. 'trustfix import --store DIR' of one root into a new directory store.
@@ -63,11 +65,24 @@ newroot() {
 	    -addext basicConstraints=critical,CA:TRUE 2>/dev/null
 }
 
+# p11_floor: build bench/p11-floor.c into $W/p11-floor; its module path
+# in $FLOOR_MODULE.  Returns 1 (and the floor is not measured) without a
+# compiler.
+p11_floor() {
+	FLOOR_MODULE=$(pkg-config --variable=p11_module_path p11-kit-1 \
+	    2>/dev/null)/p11-kit-trust.so
+	[ -f "$FLOOR_MODULE" ] &&
+	    cc -O2 -o "$W/p11-floor" "$HERE/p11-floor.c" \
+	    $(pkg-config --cflags p11-kit-1) -ldl 2>/dev/null
+}
+
 bench_list() {
-	local i
+	local i floor=0
+	p11_floor && floor=1
 	for i in $(seq "$RUNS"); do
 		timed tf-list "$TRUSTFIX" list --all
 		timed trust-list trust list
+		[ $floor = 0 ] || timed floor "$W/p11-floor" "$FLOOR_MODULE"
 	done
 	printf '%-44s %8s ms %7s KiB  cpu %s ms\n' "trustfix list --all" \
 	    "$(wmedian tf-list)" "$(peak tf-list)" "$(cpu tf-list)"
@@ -75,6 +90,14 @@ bench_list() {
 	    "$(wmedian trust-list)" "$(peak trust-list)" "$(cpu trust-list)"
 	printf '%-44s %8s    (goal <= 0.5)\n' "ratio trustfix/trust" \
 	    "$(awk -v a="$(wmedian tf-list)" -v b="$(wmedian trust-list)" \
+	    'BEGIN { printf "%.2f", a / b }')"
+	[ $floor = 1 ] || return 0
+	# What the trust module alone costs: no client of it can list faster.
+	printf '%-44s %8s ms %7s KiB  cpu %s ms\n' \
+	    "module floor (load, find certificates)" "$(wmedian floor)" \
+	    "$(peak floor)" "$(cpu floor)"
+	printf '%-44s %8s\n' "ratio floor/trust" \
+	    "$(awk -v a="$(wmedian floor)" -v b="$(wmedian trust-list)" \
 	    'BEGIN { printf "%.2f", a / b }')"
 }
 
