@@ -108,8 +108,13 @@ status_of(const struct diagnosis *d)
 		case F_SELF_SIGNED:
 			st |= DN_UNTRUSTED_ROOT;
 			break;
-		case F_UNTRUSTED_ROOT:
 		case F_MISSING_INTERMEDIATE:
+			/* An issuer fetched over AIA: .NET fetches it too. */
+			if (f->cert >= 0 && (size_t)f->cert + 1 < p->n &&
+			    p->v[f->cert + 1].source == SOURCE_AIA)
+				break;
+			/* FALLTHROUGH */
+		case F_UNTRUSTED_ROOT:
 			/* .NET takes any self-issued certificate as a root. */
 			st |= facts_is_self_issued(p->v[p->n - 1].x509) ?
 			    DN_UNTRUSTED_ROOT : DN_PARTIAL_CHAIN;

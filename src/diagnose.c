@@ -363,11 +363,40 @@ eval_weak(struct eval *e)
 	ERR_clear_error();
 }
 
+/*
+ * Intermediates the path needs but the server did not send: fetched over
+ * AIA.  .NET and browsers fetch them too, OpenSSL clients do not, so a
+ * mail router still fails: the same finding as an issuer not found at
+ * all, on the certificate whose issuer is missing.
+ */
+static void
+eval_fetched(struct eval *e)
+{
+	const struct certlist *p = e->path;
+	size_t i, top = e->anchored ? p->n - 1 : p->n;
+	char *s;
+
+	for (i = 1; i < top; i++) {
+		if (p->v[i].source != SOURCE_AIA ||
+		    chain_self_signed(p->v[i].x509))
+			continue;
+		s = facts_subject(p->v[i].x509);
+		add(e, F_MISSING_INTERMEDIATE, SEV_ERROR, (int)i - 1,
+		    xasprintf("the server does not send %s; trustfix fetched "
+		    "it from %s (AIA caIssuers). .NET and browsers fetch it "
+		    "too, OpenSSL clients do not: they stop with \"unable to "
+		    "get local issuer certificate\"", s ? s : "?",
+		    p->v[i].origin ? p->v[i].origin : "its AIA URL"));
+		free(s);
+	}
+}
+
 static void
 eval_path(struct eval *e)
 {
 	eval_openssl(e);
 	eval_end(e);
+	eval_fetched(e);
 	eval_times(e);
 	eval_weak(e);
 	profile_check(e->path, e->anchored, e->o->server_auth, e->o->name,

@@ -135,23 +135,45 @@ untrusted_root(struct words *w, struct finding *f)
 	free(imp);
 }
 
+/* The issuer of path[i], when the server did not send it but AIA gave it. */
+static const struct cert_entry *
+fetched_issuer(const struct diagnosis *d, int i)
+{
+	const struct certlist *p = d->chain->path;
+
+	if (i < 0 || (size_t)i + 1 >= p->n ||
+	    p->v[i + 1].source != SOURCE_AIA)
+		return NULL;
+	return &p->v[i + 1];
+}
+
 static void
 missing_intermediate(struct words *w, struct finding *f)
 {
 	X509 *x = cert_of(w->d, f->cert);
-	char *iss = x ? facts_issuer(x) : NULL, *aia = aia_words(w->d->chain);
+	const struct cert_entry *got = fetched_issuer(w->d, f->cert);
+	char *iss = x ? facts_issuer(x) : NULL, *more, *of;
 
+	of = f->cert <= 0 ? xstrdup("its certificate") :
+	    xasprintf("the CA certificate %s", w->subj);
 	f->summary = xasprintf("The server does not send the intermediate "
-	    "CA certificate (%s) that issued its certificate",
-	    iss ? iss : "?");
+	    "CA certificate (%s) that issued %s", iss ? iss : "?", of);
+	if (got != NULL)
+		more = xasprintf(" Until then, OpenSSL clients on this host "
+		    "can be given it: download %s and `trustfix import` it "
+		    "(it then acts as an anchor here); .NET clients fetch it "
+		    "themselves.", got->origin ? got->origin : "it");
+	else
+		more = aia_words(w->d->chain);
 	f->fix = xasprintf("Configure the server to send the intermediate "
 	    "%s after its own certificate (Exchange/IIS: import it into the "
 	    "computer's Intermediate Certification Authorities store and "
 	    "re-bind the certificate; nginx: append it to the "
 	    "ssl_certificate file; Postfix: append it to smtpd_tls_chain_"
-	    "files).%s", iss ? iss : "?", aia);
+	    "files).%s", iss ? iss : "?", more);
 	free(iss);
-	free(aia);
+	free(of);
+	free(more);
 }
 
 static char *

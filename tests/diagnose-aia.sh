@@ -43,12 +43,27 @@ has() {
 # --- the issuer fetched from the loopback server --------------------------
 d "$P/server.pem" --trust "$P/root.pem"
 json_one "one JSON document"
-is "$rc" 0 "AIA: the missing intermediate fetched, trusted"
+is "$rc" 1 "AIA: the intermediate fetched, still untrusted (not sent)"
 jq_is '[.chain[].source] | join(",")' server,aia,store \
     "AIA: the fetched issuer has source aia"
 jq_is '.chain[1].url' "$AIA_BASE/issuing.crt" "AIA: and its URL"
 jq_is '.chain[1].subject | test("Contoso Issuing CA 01")' true \
     "AIA: the issuing CA"
+has missing-intermediate
+jq_is '[.findings[].id] | join(",")' missing-intermediate \
+    "AIA: no other finding"
+jq_is '.findings[0].certificate' 0 "AIA: on the server certificate"
+jq_is '.findings[0].detail | test("fetched it from '"$AIA_BASE"'/issuing\\.crt")' \
+    true "AIA: the detail names where it was fetched"
+jq_is '.findings[0].fix | test("send the intermediate.*download '"$AIA_BASE"'/issuing\\.crt")' \
+    true "AIA: the fix: send it; meanwhile give it to OpenSSL clients"
+jq_is .clients.openssl.trusted false "AIA: OpenSSL clients do not fetch it"
+jq_is .clients.openssl.code 20 "AIA: and stop at error 20"
+jq_is .clients.dotnet.trusted true ".NET fetches it: trusted"
+jq_is '.clients.dotnet.chain_status | length' 0 ".NET: no chain status"
+
+d "$P/server.pem" --trust "$P/root.pem" --untrusted "$P/issuing.pem"
+is "$rc" 0 "the intermediate given with --untrusted: trusted, nothing fetched"
 
 d "$P/server.pem" --trust "$P/root.pem" --no-aia
 is "$rc" 1 "--no-aia: untrusted"
@@ -66,7 +81,9 @@ jq_is '[.findings[] | select(.id == "untrusted-root") | .certificate][0]' \
 
 mkleaf p7 "$AIA_BASE/issuing.p7c"
 d "$T/p7.pem" --trust "$P/root.pem"
-is "$rc" 0 "AIA: a PKCS#7 answer"
+jq_is '[.chain[].source] | join(",")' server,aia,store \
+    "AIA: a PKCS#7 answer gives the issuer"
+jq_is .clients.dotnet.trusted true "AIA: a PKCS#7 answer: .NET trusts it"
 
 # (the extension syntax of openssl x509 takes no commas in a URL)
 mkleaf ldap 'ldap://dc01.contoso.test/CN=Contoso%20Issuing%20CA%2001?cACertificate'
