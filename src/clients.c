@@ -110,8 +110,7 @@ status_of(const struct diagnosis *d)
 			break;
 		case F_MISSING_INTERMEDIATE:
 			/* An issuer fetched over AIA: .NET fetches it too. */
-			if (f->cert >= 0 && (size_t)f->cert + 1 < p->n &&
-			    p->v[f->cert + 1].source == SOURCE_AIA)
+			if (diagnose_fetched_issuer(d, f->cert) != NULL)
 				break;
 			/* FALLTHROUGH */
 		case F_UNTRUSTED_ROOT:

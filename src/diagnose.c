@@ -598,6 +598,17 @@ diagnose_old_protocol(struct diagnosis *d, const char *protocol,
 	verdict(d, o);
 }
 
+const struct cert_entry *
+diagnose_fetched_issuer(const struct diagnosis *d, int i)
+{
+	const struct certlist *p = d->chain != NULL ? d->chain->path : NULL;
+
+	if (p == NULL || i < 0 || (size_t)i + 1 >= p->n ||
+	    p->v[i + 1].source != SOURCE_AIA)
+		return NULL;
+	return &p->v[i + 1];
+}
+
 void
 diagnosis_free(struct diagnosis *d)
 {

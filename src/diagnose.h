@@ -61,6 +61,14 @@ void	diagnose_old_protocol(struct diagnosis *, const char *protocol,
 
 void	diagnosis_free(struct diagnosis *);
 
+/*
+ * The issuer of the path's certificate i when the server did not send it
+ * and AIA supplied it (a missing-intermediate that .NET fetches itself);
+ * NULL otherwise.
+ */
+const struct cert_entry *diagnose_fetched_issuer(const struct diagnosis *,
+	    int i);
+
 /* The system's OpenSSL security level (default configuration). */
 int	diagnose_security_level(void);
 /* The level a client's TLS context already showed, to save making one. */

@@ -135,23 +135,11 @@ untrusted_root(struct words *w, struct finding *f)
 	free(imp);
 }
 
-/* The issuer of path[i], when the server did not send it but AIA gave it. */
-static const struct cert_entry *
-fetched_issuer(const struct diagnosis *d, int i)
-{
-	const struct certlist *p = d->chain->path;
-
-	if (i < 0 || (size_t)i + 1 >= p->n ||
-	    p->v[i + 1].source != SOURCE_AIA)
-		return NULL;
-	return &p->v[i + 1];
-}
-
 static void
 missing_intermediate(struct words *w, struct finding *f)
 {
 	X509 *x = cert_of(w->d, f->cert);
-	const struct cert_entry *got = fetched_issuer(w->d, f->cert);
+	const struct cert_entry *got = diagnose_fetched_issuer(w->d, f->cert);
 	char *iss = x ? facts_issuer(x) : NULL, *more, *of;
 
 	of = f->cert <= 0 ? xstrdup("its certificate") :
