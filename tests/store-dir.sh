@@ -173,12 +173,7 @@ jq_is '.anchors[0].changed' false "changed: false"
 
 # --- 8 concurrent imports of different roots: none lost -------------------
 C=$T/conc
-for i in 1 2 3 4 5 6 7 8; do
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	    -keyout "$T/r$i.key" -out "$T/r$i.pem" -days 30 \
-	    -subj "/CN=Concurrent Root $i" \
-	    -addext basicConstraints=critical,CA:TRUE 2>/dev/null
-done
+concurrent_roots
 pids=""
 for i in 1 2 3 4 5 6 7 8; do
 	"$TRUSTFIX" import --store "$C" --yes "$T/r$i.pem" >"$T/c$i.out" 2>&1 &

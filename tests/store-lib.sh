@@ -1,4 +1,5 @@
-# store-lib.sh - private mount namespaces for the system trust-store tests.
+# store-lib.sh - what the trust-store tests share: private mount namespaces,
+# throw-away roots.
 # Source after lib.sh.  Nothing here touches the machine's real store: the
 # calling test runs again inside "unshare --mount --propagation private"
 # with tmpfs and bind mounts over every place the store is written.
@@ -84,4 +85,16 @@ ns_fedora() {
 	PATH=$T/bin:$PATH
 	export PATH
 	update-ca-trust extract
+}
+
+# concurrent_roots: eight throw-away roots $T/r1.pem .. $T/r8.pem
+# ("Concurrent Root N"), for the tests of concurrent imports.
+concurrent_roots() {
+	local i
+	for i in 1 2 3 4 5 6 7 8; do
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		    -nodes -keyout "$T/r$i.key" -out "$T/r$i.pem" -days 30 \
+		    -subj "/CN=Concurrent Root $i" \
+		    -addext basicConstraints=critical,CA:TRUE 2>/dev/null
+	done
 }
