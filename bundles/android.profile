@@ -28,3 +28,8 @@ security configuration (<certificates src="user"/>). Chrome accepts them;
 many other apps, including some mail apps, do not. For such apps, deploy
 the root through your mobile device management (work profile), ask the
 app's vendor, or give the server a certificate from a public CA.
+
+Fingerprints: Settings > Security > Encryption & credentials > Trusted
+credentials > User > tap the root. Android shows "SHA-256 fingerprint"
+and "SHA-1 fingerprint" as uppercase pairs with colons: compare them with
+the second line of SHA-256 and SHA-1 below.

@@ -36,3 +36,8 @@ macos folder), Firefox can use the system's roots instead: the policy
 By hand, for one profile: Settings > Privacy & Security > View
 Certificates > Authorities > Import, choose the .crt file and tick
 "Trust this CA to identify websites".
+
+Fingerprints: Settings > Privacy & Security > View Certificates >
+Authorities > select the root > View. Firefox shows "SHA-256" and "SHA-1"
+under Fingerprints as uppercase pairs with colons: compare them with the
+second line of SHA-256 and SHA-1 below.

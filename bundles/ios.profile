@@ -32,3 +32,8 @@ for a certificate rather than a profile.
 
 To remove the roots: Settings > General > VPN & Device Management > the
 profile > Remove Profile.  Profile identifier: @IDENTIFIER@
+
+Fingerprints: Settings > General > VPN & Device Management > the profile >
+More Details > the certificate shows "SHA-256" and "SHA-1" under
+Fingerprints as uppercase pairs with spaces: compare them with the second
+line of SHA-256 and SHA-1 below (colons there).

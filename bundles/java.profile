@@ -39,3 +39,8 @@ sites are then no longer trusted by it):
     java -Djavax.net.ssl.trustStore=truststore.p12 \
         -Djavax.net.ssl.trustStoreType=PKCS12 \
         -Djavax.net.ssl.trustStorePassword=@STORE_PASSWORD@ -jar app.jar
+
+Fingerprints: keytool -list -v -keystore truststore.p12 -storetype PKCS12
+-storepass @STORE_PASSWORD@ prints "SHA1:" and "SHA256:" for each entry as
+uppercase pairs with colons: compare them with the second line of SHA-256
+and SHA-1 below.

@@ -34,3 +34,8 @@ Check: openssl s_client -connect SERVER:443 -verify_return_error
 
 Firefox and Java keep their own lists of roots: see the firefox and java
 folders of this bundle.
+
+Fingerprints: openssl x509 -in FILE.crt -noout -fingerprint -sha256 prints
+"sha256 Fingerprint=" and -sha1 "SHA1 Fingerprint=", as uppercase pairs
+with colons: compare them with the second line of SHA-256 and SHA-1
+below. trustfix list prints both in lowercase, without colons.

@@ -27,3 +27,11 @@ Or without the profile, from Terminal, for each .cer file:
 
 To remove the profile: System Settings > Privacy & Security > Profiles >
 the profile > Remove.  Profile identifier: @IDENTIFIER@
+
+Fingerprints: Keychain Access > System > Certificates > double-click the
+root > Details shows "SHA-256" and "SHA-1" under Fingerprints as
+uppercase pairs with spaces; from Terminal,
+security find-certificate -a -Z -c "COMMON NAME" \
+/Library/Keychains/System.keychain prints "SHA-256 hash:" and "SHA-1
+hash:" in uppercase without separators. Compare them with SHA-256 and
+SHA-1 below.

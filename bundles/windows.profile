@@ -41,5 +41,14 @@ A certificate marked "intermediate CA" below belongs in Intermediate
 Certification Authorities instead (certutil -addstore CA FILE.cer, or
 Cert:\LocalMachine\CA).
 
-Check (PowerShell): Get-ChildItem Cert:\LocalMachine\Root lists each root
-below; compare its thumbprint with certutil -hashfile FILE.cer SHA256.
+Check and compare fingerprints like with like. Windows' "Thumbprint" is
+the SHA-1 below (uppercase, without colons):
+
+    Get-ChildItem Cert:\LocalMachine\Root | Format-List Subject, Thumbprint
+
+lists each installed root with its Thumbprint: compare it with SHA-1
+below. Before installing, certutil -hashfile FILE.cer SHA256 prints the
+SHA-256 of a file (compare it with SHA-256 below), and
+certutil -hashfile FILE.cer SHA1 its SHA-1 (compare it with SHA-1 below).
+The certificate dialog (double-click a .cer > Details > Thumbprint) also
+shows the SHA-1.

@@ -113,6 +113,7 @@ add_cert(struct bundle *b, X509 *x, const char *sha256)
 	c->x509 = x;
 	c->base = base;
 	memcpy(c->sha256, sha256, sizeof(c->sha256));
+	facts_sha1(x, c->sha1);
 	s = facts_subject(x);
 	c->subject = msg_escape(s);
 	free(s);
@@ -343,23 +344,33 @@ cmp_file(const void *a, const void *b)
 	    ((const struct bundle_file *)b)->path);
 }
 
-/* Uppercase colon-separated, as phones and certmgr show fingerprints. */
+/* hex, then uppercase colon-separated as phones and certmgr show it. */
+static void
+add_fingerprint(struct text *t, const char *label, const char *hex)
+{
+	size_t j;
+
+	text_printf(t, "    %-8s %s\n             ", label, hex);
+	for (j = 0; hex[j] != '\0' && hex[j + 1] != '\0'; j += 2)
+		text_printf(t, "%s%c%c", j ? ":" : "",
+		    toupper((unsigned char)hex[j]),
+		    toupper((unsigned char)hex[j + 1]));
+	text_add(t, "\n", 1);
+}
+
 static void
 add_cert_list(struct text *t, const struct bundle *b)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < b->ncerts; i++) {
 		const struct bundle_cert *c = &b->certs[i];
 
-		text_printf(t, "  %s%s\n    SHA-256: %s\n    as devices show "
-		    "it: ", c->subject, c->root ? "" : " (intermediate CA)",
-		    c->sha256);
-		for (j = 0; j < 64; j += 2)
-			text_printf(t, "%s%c%c", j ? ":" : "",
-			    toupper((unsigned char)c->sha256[j]),
-			    toupper((unsigned char)c->sha256[j + 1]));
-		text_printf(t, "\n    valid %s to %s\n", c->not_before,
+		text_printf(t, "  %s%s\n", c->subject, c->root ? "" :
+		    " (intermediate CA)");
+		add_fingerprint(t, "SHA-256:", c->sha256);
+		add_fingerprint(t, "SHA-1:", c->sha1);
+		text_printf(t, "    valid %s to %s\n", c->not_before,
 		    c->not_after);
 	}
 }
@@ -507,10 +518,11 @@ bundle_add_manifest(struct bundle *b)
 
 		text_printf(&t, "%s\n  kind:       %s\n  subject:    %s\n"
 		    "  issuer:     %s\n  not before: %s\n  not after:  %s\n"
-		    "  SHA-256:    %s\n  files:      */%s.*\n\n", c->base,
+		    "  SHA-256:    %s\n  SHA-1:      %s\n"
+		    "  files:      */%s.*\n\n", c->base,
 		    c->root ? "root (self-signed)" : "intermediate CA",
 		    c->subject, c->issuer, c->not_before, c->not_after,
-		    c->sha256, c->base);
+		    c->sha256, c->sha1, c->base);
 	}
 	text_printf(&t, "Files and their SHA-256 (check them with "
 	    "\"sha256sum -c MANIFEST\"):\n\n");

@@ -28,6 +28,7 @@ struct bundle_cert {
 	X509		*x509;
 	char		*base;		/* file name without suffix, unique */
 	char		 sha256[65];
+	char		 sha1[41];	/* Windows' "Thumbprint" */
 	char		*subject;	/* escaped for text files */
 	char		*issuer;
 	char		*not_before;	/* RFC 3339 UTC */

@@ -443,8 +443,9 @@ render_text(const struct bundle *b, const char *out)
 		printf("%s %s", i ? "," : "", b->devices[i]);
 	printf("%s\n", b->signed_profiles ? " (Apple profile signed)" : "");
 	for (i = 0; i < b->ncerts; i++)
-		printf("  %s\n    SHA-256 %s\n", b->certs[i].subject,
-		    b->certs[i].sha256);
+		printf("  %s\n    SHA-256 %s\n    SHA-1   %s\n",
+		    b->certs[i].subject, b->certs[i].sha256,
+		    b->certs[i].sha1);
 	free(o);
 }
 
@@ -481,7 +482,8 @@ target_root(const char *input, const struct common_opts *co,
 	struct chain *c = NULL;
 	X509_STORE *anchors = NULL;
 	X509 *top;
-	char *in = msg_escape(input), *s = NULL, *e = NULL, sha[65];
+	char *in = msg_escape(input), *s = NULL, *e = NULL, sha[65],
+	    sha1[41];
 	size_t i;
 	int rc = EXIT_USAGE;
 
@@ -517,8 +519,10 @@ target_root(const char *input, const struct common_opts *co,
 		goto out;
 	}
 	facts_sha256(top, sha);
+	facts_sha1(top, sha1);
 	msg_warn("%s: root %s fetched over the network: compare SHA-256 %s "
-	    "with the one its administrator gives you", in, e, sha);
+	    "(SHA-1 %s) with the one its administrator gives you", in, e,
+	    sha, sha1);
 	certlist_add1(list, top, input, c->path->v[c->path->n - 1].source);
 	rc = EXIT_OK;
 out:

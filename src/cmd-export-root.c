@@ -209,7 +209,7 @@ export(struct chain *c, const struct export_opts *o,
     const struct common_opts *co, json_t *doc)
 {
 	X509 *root = c->path->v[c->path->n - 1].x509;
-	char fp[65], *subject, *safe;
+	char fp[65], sha1[41], *subject, *safe;
 	FILE *f = co->json || o->output == NULL ? stderr : stdout;
 	json_t *j;
 
@@ -218,11 +218,12 @@ export(struct chain *c, const struct export_opts *o,
 		return EXIT_FAILED;
 	}
 	facts_sha256(root, fp);
+	facts_sha1(root, sha1);
 	subject = facts_subject(root);
 	safe = msg_escape(subject ? subject : "?");
 	if (!co->json)
-		fprintf(f, "root:    %s\nsha256:  %s\nfrom:    %s\n", safe, fp,
-		    how_found(c, root));
+		fprintf(f, "root:    %s\nsha256:  %s\nsha1:    %s\n"
+		    "from:    %s\n", safe, fp, sha1, how_found(c, root));
 	free(safe);
 	free(subject);
 	j = facts_json(root, c->path->v[c->path->n - 1].source);

@@ -17,15 +17,19 @@
 enum {
 	OPT_PURPOSE = OPT_COMMON_LAST,
 	OPT_EXPECT,
+	OPT_EXPECT_SHA1,
 	OPT_LABEL
 };
 
 static const struct opt_spec specs[] = {
 	OPT_ROW_STORE,
 	{ "purpose", 0, required_argument, OPT_PURPOSE, "PURPOSE",
-	    "trust only for PURPOSE: server-auth, client-auth, email" },
+	    "trust only for PURPOSE: server-auth, client-auth, email, "
+	    "code-signing (comma-separated)" },
 	{ "expect-sha256", 0, required_argument, OPT_EXPECT, "HEX",
 	    "refuse any certificate with another SHA-256 fingerprint" },
+	{ "expect-sha1", 0, required_argument, OPT_EXPECT_SHA1, "HEX",
+	    "refuse any certificate with another SHA-1 (Windows thumbprint)" },
 	{ "label", 0, required_argument, OPT_LABEL, "NAME",
 	    "label the anchor trustfix:NAME (default: its common name)" },
 	OPT_ROW_PASSWORD_FILE,
@@ -40,6 +44,7 @@ static const struct opt_spec specs[] = {
 struct import_opts {
 	int		 purposes;
 	char		 expect[65];
+	char		 expect_sha1[65];
 	const char	*label;
 };
 
@@ -68,6 +73,15 @@ handle(int key, const char *arg, void *ctx)
 			return -1;
 		}
 		return 0;
+	case OPT_EXPECT_SHA1:
+		if (store_parse_fingerprint(arg, o->expect_sha1) != 40) {
+			e = msg_escape(arg);
+			msg_error("--expect-sha1: expected 40 hex digits "
+			    "(colons and spaces allowed), not '%s'", e);
+			free(e);
+			return -1;
+		}
+		return 0;
 	case OPT_LABEL:
 		if (*arg == '\0') {
 			msg_error("--label: expected a name");
@@ -84,9 +98,17 @@ static int
 check_cert(X509 *x, const char *fp, const struct import_opts *o,
     const struct common_opts *co)
 {
+	char sha1[41];
+
 	if (o->expect[0] != '\0' && strcmp(fp, o->expect) != 0) {
 		msg_error("refused: the certificate's SHA-256 is %s, "
 		    "not the expected %s", fp, o->expect);
+		return -1;
+	}
+	facts_sha1(x, sha1);
+	if (o->expect_sha1[0] != '\0' && strcmp(sha1, o->expect_sha1) != 0) {
+		msg_error("refused: the certificate's SHA-1 is %s, "
+		    "not the expected %s", sha1, o->expect_sha1);
 		return -1;
 	}
 	if (facts_is_ca(x))

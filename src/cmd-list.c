@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
 
 #include "cmd.h"
 #include "exitcode.h"
@@ -67,14 +69,33 @@ origin_word(const struct store_anchor *a)
 	return a->distribution ? "distribution" : "local";
 }
 
+/* The SHA-1 "Thumbprint" Windows shows, from the anchor's DER. */
+static void
+sha1_hex(const struct store_anchor *a, char hex[41])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0, i;
+
+	hex[0] = '\0';
+	if (!EVP_Digest(a->der, a->der_len, md, &len, EVP_sha1(), NULL) ||
+	    len != 20) {
+		ERR_clear_error();
+		return;
+	}
+	for (i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
 static void
 print_text(const struct store_anchor *a)
 {
 	char *safe = msg_escape(a->subject);
 	char *purposes = purposes_text(a->purposes);
+	char sha1[41];
 
-	printf("%s  %-10s  %-12s  %-11s  %s\n", a->sha256, a->expires,
-	    origin_word(a), purposes, safe);
+	sha1_hex(a, sha1);
+	printf("%s  %s  %-10s  %-12s  %-11s  %s\n", a->sha256, sha1,
+	    a->expires, origin_word(a), purposes, safe);
 	free(purposes);
 	free(safe);
 }

@@ -44,7 +44,7 @@ import_fix(const struct words *w, const char *base, const char *who)
 	    o->store) : xstrdup(""), *s;
 
 	s = xasprintf("on the client host run `trustfix export-root %s%s -o "
-	    "%s.pem`, check its SHA-256 fingerprint with the %s's "
+	    "%s.pem`, check its SHA-256 (or SHA-1) fingerprint with the %s's "
 	    "administrator, then `trustfix import %s%s.pem`; for phones and "
 	    "tablets write a bundle with `trustfix bundle %s.pem --device all "
 	    "-o %s-bundle.zip`", conn, w->target, base, who, store, base,

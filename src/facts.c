@@ -129,19 +129,32 @@ facts_common_name(const X509 *x)
 	return s;
 }
 
-void
-facts_sha256(const X509 *x, char hex[65])
+/* Lowercase hex of a digest of x's DER into hex (2 * size + 1 bytes). */
+static void
+digest_hex(const X509 *x, const EVP_MD *type, size_t size, char *hex)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0, i;
 
 	hex[0] = '\0';
-	if (!X509_digest(x, EVP_sha256(), md, &len) || len != 32) {
+	if (!X509_digest(x, type, md, &len) || len != size) {
 		ERR_clear_error();
 		return;
 	}
 	for (i = 0; i < len; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
+void
+facts_sha256(const X509 *x, char hex[65])
+{
+	digest_hex(x, EVP_sha256(), 32, hex);
+}
+
+void
+facts_sha1(const X509 *x, char hex[41])
+{
+	digest_hex(x, EVP_sha1(), 20, hex);
 }
 
 static void
@@ -678,6 +691,8 @@ facts_json(X509 *x, enum cert_source source)
 	set_str0(o, "signature", facts_signature(x));
 	json_object_set_new(o, "source",
 	    json_string(cert_source_name(source)));
+	facts_sha1(x, hex);
+	json_object_set_new(o, "sha1", json_string(hex));
 	set_str0(o, "common_name", facts_common_name(x));
 	set_strv0(o, "eku", facts_eku(x));
 	set_str0(o, "ski", facts_ski(x));

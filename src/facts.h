@@ -18,6 +18,11 @@ char	*facts_issuer(const X509 *x);
 char	*facts_common_name(const X509 *x);
 /* Lowercase hex SHA-256 of the DER, no colons (65 bytes with NUL). */
 void	facts_sha256(const X509 *x, char hex[65]);
+/*
+ * Lowercase hex SHA-1 of the DER (41 bytes with NUL): the "Thumbprint"
+ * Windows, AD CS and certutil show.
+ */
+void	facts_sha1(const X509 *x, char hex[41]);
 /* Serial in lowercase hex. */
 char	*facts_serial(const X509 *x);
 /* "RSA 2048", "EC P-256", "Ed25519", "DSA 1024". */
@@ -61,7 +66,8 @@ void	 facts_strv_free(char **v);
 /*
  * The chain[] object of DESIGN.md for one certificate: subject, issuer,
  * serial, not_before, not_after, sha256, self_signed, is_ca, dns_names,
- * ip_addresses, key, signature, source.  Callers add "file", "in_path".
+ * ip_addresses, key, signature, source; then sha1 and the rest.
+ * Callers add "file", "in_path".
  */
 json_t	*facts_json(X509 *x, enum cert_source source);
 

@@ -169,6 +169,8 @@ out_text_cert(FILE *f, X509 *x, int index, const char *label)
 	field0(f, "Signature:", facts_signature(x));
 	facts_sha256(x, hex);
 	fprintf(f, "    %-14s %s\n", "SHA-256:", hex);
+	facts_sha1(x, hex);
+	fprintf(f, "    %-14s %s\n", "SHA-1:", hex);
 	flags(f, x, &p);
 	if ((e = facts_ski(x)) != NULL)
 		field0(f, "Key ID:", e);
@@ -185,8 +187,13 @@ out_text_subject_sha256(FILE *f, X509 *x, const char *sha256)
 {
 	char *subject = x ? facts_subject(x) : NULL;
 	char *safe = msg_escape(subject ? subject : "(not in the store)");
+	char sha1[41];
 
 	fprintf(f, "subject: %s\nsha256:  %s\n", safe, sha256);
+	if (x != NULL) {
+		facts_sha1(x, sha1);
+		fprintf(f, "sha1:    %s\n", sha1);
+	}
 	free(safe);
 	free(subject);
 }

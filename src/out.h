@@ -25,7 +25,7 @@ void	out_text_cert(FILE *f, X509 *x, int index, const char *label);
 /*
  * The two lines an administrator checks before a store changes:
  * "subject: S" (escaped; "(not in the store)" when x is NULL) and
- * "sha256:  HEX".
+ * "sha256:  HEX", then "sha1:    HEX" when x is not NULL.
  */
 void	out_text_subject_sha256(FILE *f, X509 *x, const char *sha256);
 

@@ -26,6 +26,8 @@ is "$rc" 0 "bundle of two CAs into a zip: exit 0"
 like "$out" "^wrote b.zip \(zip\): 2 certificates for android, firefox, ios, java, linux, macos, windows" \
     "says what it wrote"
 like "$out" "SHA-256 $ROOT" "prints the root's fingerprint"
+ROOT1=$(certfp sha1 "$P/root.pem")
+like "$out" "SHA-1   $ROOT1" "and its SHA-1"
 
 # The archive, listed by the two usual tools.
 unzip -Z1 b.zip >list.txt
@@ -76,6 +78,7 @@ ok $? "unzip extracts it"
 M=$(cat z/MANIFEST)
 like "$M" "SHA-256: +$ROOT" "MANIFEST: the root's SHA-256"
 like "$M" "SHA-256: +$ISSUING" "MANIFEST: the intermediate's SHA-256"
+like "$M" "SHA-1: +$ROOT1" "MANIFEST: the root's SHA-1"
 like "$M" "subject: +CN=Contoso Root CA" "MANIFEST: subjects"
 like "$(printf '%s\n' "$M" | grep -A1 '^Contoso_Issuing_CA_01$')" \
     "kind: +intermediate CA" "MANIFEST: an intermediate is marked"
@@ -157,7 +160,22 @@ is "$(printf '%s\n%s\n' "$out" "$err" | grep -c '2.16.840.1.113894.746875.1.1')"
 for d in android firefox ios java linux macos windows; do
 	r=$(cat "z/$d/README-DEVICE.txt" 2>/dev/null)
 	like "$r" "SHA-256: $ROOT" "$d: README lists the root's fingerprint"
+	like "$r" "SHA-1: +$ROOT1" "$d: and its SHA-1"
+	like "$r" "^ +$(printf '%s' "$ROOT1" | tr a-f A-F |
+	    sed 's/../&:/g; s/:$//')$" "$d: and as devices show it"
+	like "$r" "^Fingerprints|[Cc]ompare" \
+	    "$d: README says where the device shows fingerprints"
 done
+W=$(cat z/windows/README-DEVICE.txt)
+like "$W" "\"Thumbprint\" is$" "windows: Thumbprint is named"
+like "$W" "the SHA-1 below" "windows: and said to be the SHA-1"
+like "$W" "certutil -hashfile FILE.cer SHA256 prints the" \
+    "windows: certutil's SHA256 is compared with the SHA-256"
+like "$W" "certutil -hashfile FILE.cer SHA1 its SHA-1" \
+    "windows: and its SHA1 with the SHA-1"
+# What Windows' certutil -hashfile computes over the .cer: the same digest.
+is "$(sha1sum "z/windows/$R.cer" | cut -c1-40)" "$ROOT1" \
+    "windows: the .cer's file SHA-1 is the listed thumbprint"
 like "$(cat z/ios/README-DEVICE.txt)" "Certificate Trust Settings" \
     "ios: README has the trust settings step"
 like "$(cat z/ios/README-DEVICE.txt)" "^  $R.cer$" "ios: README lists the files"

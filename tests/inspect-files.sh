@@ -44,6 +44,8 @@ jq_is '[.chain[].source] | unique | join(",")' file "source is file"
 jq_is '.chain[0] | keys_unsorted[0:13] | join(",")' \
     "subject,issuer,serial,not_before,not_after,sha256,self_signed,is_ca,dns_names,ip_addresses,key,signature,source" \
     "chain[] keys of the contract, in order"
+jq_is '.chain[0].sha1' "$(certfp sha1 "$P/server.pem")" \
+    "sha1 beside sha256"
 jq_is '.chain[0].subject' "CN=mail.contoso.test" "subject"
 jq_is '.chain[0].issuer' "CN=Contoso Issuing CA 01, DC=contoso, DC=test" \
     "issuer, most specific first"
@@ -161,6 +163,7 @@ like "$out" "IP addresses: +127.0.0.1$" "text: IP addresses"
 like "$out" "Key: +RSA 2048$" "text: key"
 like "$out" "Signature: +sha256WithRSAEncryption$" "text: signature"
 like "$out" "SHA-256: +$SERVER$" "text: lowercase SHA-256"
+like "$out" "SHA-1: +$(certfp sha1 "$P/server.pem")$" "text: and SHA-1"
 like "$out" "CA: +yes$" "text: CA flag"
 like "$out" "Self-signed: +yes$" "text: self-signed"
 like "$out" "EKU: +serverAuth$" "text: EKU"

@@ -100,6 +100,13 @@ tf() {
 	run "$TRUSTFIX" "$@"
 }
 
+# certfp sha1|sha256 FILE: a certificate's fingerprint as trustfix prints
+# it (lowercase hex, no colons), computed by openssl.
+certfp() {
+	openssl x509 -in "$2" -noout -fingerprint "-$1" |
+	    sed 's/.*=//; s/://g' | tr 'A-F' 'a-f'
+}
+
 # jq_is FILTER WANT DESCRIPTION: query $out (one JSON document).
 jq_is() {
 	local got

@@ -9,6 +9,9 @@ P=$T/pki
 S=$T/store
 fp() { openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//'; }
 hex() { fp "$1" | tr -d : | tr 'A-F' 'a-f'; }
+# sha1 FILE: the SHA-1 "Thumbprint" as Windows shows it (uppercase, no colons).
+sha1() { openssl x509 -in "$1" -noout -fingerprint -sha1 | sed 's/.*=//' |
+    tr -d :; }
 objects() { ls "$S" 2>/dev/null | grep -c '\.p11-kit$'; }
 ROOT=$(hex "$P/root.pem")
 
@@ -36,6 +39,27 @@ is "$rc" 1 "--expect-sha256 with another fingerprint: refused"
 like "$err" "refused: the certificate's SHA-256 is $ROOT" "and says which"
 is "$(objects)" 0 "and nothing was written"
 
+# --- --expect-sha1: the Thumbprint AD CS and Windows show ------------------
+tf import --store "$S" --yes --expect-sha1 "$(sha1 "$P/issuing.pem")" \
+    "$P/root.pem"
+is "$rc" 1 "--expect-sha1 with another thumbprint: refused"
+ROOT1=$(certfp sha1 "$P/root.pem")
+like "$err" "refused: the certificate's SHA-1 is $ROOT1" "and says which"
+like "$out" "^sha1: +$ROOT1$" "the SHA-1 is shown beside the SHA-256"
+is "$(objects)" 0 "and nothing was written"
+tf import --store "$S" --yes --expect-sha1 "$(sha1 "$P/root.pem")" \
+    --expect-sha256 "$(hex "$P/issuing.pem")" "$P/root.pem"
+is "$rc" 1 "both given, the SHA-1 right and the SHA-256 wrong: refused"
+is "$(objects)" 0 "and nothing was written"
+tf import --store "$S" --yes --expect-sha256 "$(hex "$P/root.pem")" \
+    --expect-sha1 "$(sha1 "$P/issuing.pem")" "$P/root.pem"
+is "$rc" 1 "both given, the SHA-256 right and the SHA-1 wrong: refused"
+is "$(objects)" 0 "and nothing was written"
+tf import --store "$S" --yes --expect-sha1 "$(hex "$P/root.pem")" \
+    "$P/root.pem"
+is "$rc" 2 "a SHA-256 given to --expect-sha1 is a usage error"
+like "$err" "expect-sha1: expected 40 hex digits" "and says so"
+
 tf import --store "$S" --yes "$P/server.pem"
 is "$rc" 1 "a server certificate that is not a CA: refused"
 like "$err" "not a CA" "and says why"
@@ -57,6 +81,7 @@ jq_is '.store.backend' directory "the store is the directory backend"
 jq_is '.anchors[0].sha256' "$ROOT" "the anchor's fingerprint"
 jq_is '.anchors[0].changed' true "changed: true"
 jq_is '.anchors[0].verified' true "verified: true"
+jq_is '.anchors[0].sha1' "$ROOT1" "the anchor's SHA-1 in the JSON"
 is "$(objects)" 1 "the trust module wrote one object file"
 grep -q 'label: "trustfix%3AContoso Root CA"' "$S"/*.p11-kit
 ok $? "labelled trustfix:<common name>"
@@ -70,7 +95,8 @@ jq_is '.anchors[0].purposes | join(",")' any "for any purpose"
 jq_is '.anchors[0].distrusted' false "not distrusted"
 jq_is '.anchors[0].label' "trustfix:Contoso Root CA" "with its label"
 tf list --store "$S"
-like "$out" "^$ROOT  [0-9-]{10}  trustfix " "the text list marks it"
+like "$out" "^$ROOT  $ROOT1  [0-9-]{10}  trustfix " \
+    "the text list marks it, with both fingerprints"
 
 # --- idempotence --------------------------------------------------------
 before=$(ls -l --time-style=full-iso "$S")

@@ -28,6 +28,7 @@ tf export-root --format der -o "$T/root.der" "$P/server-chain.pem"
 is "$rc" 0 "server + intermediate: the root via http AIA"
 like "$out" "fetched from an AIA caIssuers URL" "says it came over AIA"
 like "$out" "sha256:  $(fp "$P/root.pem")" "prints the fingerprint"
+like "$out" "^sha1:    $(certfp sha1 "$P/root.pem")$" "and the SHA-1"
 openssl x509 -inform der -in "$T/root.der" -out "$T/root-from-der.pem" \
     2>/dev/null
 is "$(fp "$T/root-from-der.pem")" "$(fp "$P/root.pem")" "written as DER"
