@@ -32,5 +32,9 @@ int	cmd_remove(const struct cmd_info *, int, char **,
 int	cmd_list(const struct cmd_info *, int, char **, struct common_opts *);
 int	cmd_bundle(const struct cmd_info *, int, char **,
 	    struct common_opts *);
+int	cmd_stores(const struct cmd_info *, int, char **,
+	    struct common_opts *);
+int	cmd_where(const struct cmd_info *, int, char **,
+	    struct common_opts *);
 
 #endif

@@ -35,6 +35,12 @@ static const struct cmd_info commands[] = {
 	{ "bundle", cmd_bundle,
 	    "write a device bundle (zip / tar.gz / directory)",
 	    "FILE... -o OUT", TOUCHES_NETWORK },
+	{ "stores", cmd_stores,
+	    "the trust stores on this host and what reads them",
+	    "", NEEDS_STORE },
+	{ "where", cmd_where,
+	    "which of those stores trust ROOT",
+	    "ROOT", NEEDS_STORE },
 	{ NULL, NULL, NULL, NULL, 0 }
 };
 

@@ -1,17 +1,28 @@
 /* spawn.c - run another program with posix_spawn and an argv, no shell. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "msg.h"
 #include "spawn.h"
 
 #define SPAWN_MAX_OUTPUT	(64 * 1024)
+
+static int time_limit;		/* seconds; 0: none */
+
+void
+spawn_set_time_limit(int seconds)
+{
+	time_limit = seconds;
+}
 
 /* Refresh commands live in sbin, which a user's PATH often lacks. */
 static const char *const extra_dirs[] = {
@@ -77,15 +88,38 @@ make_env(const char *const extra[])
 	return env;
 }
 
+/* Milliseconds left until deadline (0: no limit), at least 0. */
+static int
+ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (deadline->tv_sec - now.tv_sec) * 1000 +
+	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms > 0 ? (int)ms : 0;
+}
+
+/* Read what the child says; past the time limit, kill it. */
 static void
-read_output(int fd, struct spawn_result *res)
+read_output(int fd, pid_t pid, struct spawn_result *res)
 {
 	size_t len = 0, cap = 4096;
 	char buf[4096];
+	struct timespec deadline;
+	struct pollfd pfd = { fd, POLLIN, 0 };
 	ssize_t n;
 
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += time_limit;
 	res->output = xmalloc(cap);
 	for (;;) {
+		if (time_limit > 0 && !res->timed_out &&
+		    poll(&pfd, 1, ms_left(&deadline)) == 0) {
+			res->timed_out = 1;
+			kill(pid, SIGKILL);
+		}
 		n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -220,7 +254,7 @@ run(const char *const argv[], const char *const envp[], const char *input,
 			    strerror(errno));
 		close_pair(infd);
 	}
-	read_output(pipefd[0], res);
+	read_output(pipefd[0], pid, res);
 	if (wait_child(pid, prog, res) == -1) {
 		spawn_result_clear(res);
 		goto out;
@@ -284,7 +318,11 @@ spawn_message(const struct spawn_result *res)
 			len--;		/* not inside a UTF-8 character */
 		strcpy(out + len, "...");
 	}
-	if (*out == '\0') {
+	if (res->timed_out) {
+		free(out);
+		out = xasprintf("did not finish within %d seconds",
+		    time_limit);
+	} else if (*out == '\0') {
 		free(out);
 		out = !res->exited ? xasprintf("killed by signal %d",
 		    res->status) : xasprintf("exit status %d, no message",

@@ -8,7 +8,14 @@ struct spawn_result {
 	int	 exited;	/* 1 if it exited, 0 if killed by a signal */
 	int	 status;	/* exit status, or the signal number */
 	char	*output;	/* stdout+stderr captured (at most 64 KiB) */
+	int	 timed_out;	/* killed at the time limit */
 };
+
+/*
+ * From now on, kill a program that runs longer than seconds (0: no
+ * limit, the default); res->timed_out says so.
+ */
+void	spawn_set_time_limit(int seconds);
 
 /*
  * Run argv[0] (an absolute path, or looked up in PATH plus /usr/sbin and

@@ -1,0 +1,168 @@
+/* cmd-where.c - the where command: which of the host's stores trust a root. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "cmd.h"
+#include "exitcode.h"
+#include "facts.h"
+#include "hostopts.h"
+#include "load.h"
+#include "msg.h"
+#include "out.h"
+#include "store.h"
+
+static const struct opt_spec specs[] = {
+	OPT_ROW_STORE,
+	OPT_ROW_HOME,
+	OPT_ROW_ALL_USERS,
+	OPT_ROW_JAVA_KEYSTORE,
+	OPT_ROW_JAVA_PASSWORD_FILE,
+	OPT_ROW_NSSDB,
+	OPT_ROW_JSON,
+	OPT_ROW_HELP,
+	OPT_ROW_END
+};
+
+static int
+handle(int key, const char *arg, void *ctx)
+{
+	return hostopts_handle(ctx, key, arg) == 0 ? 0 : -1;
+}
+
+/* The system store's anchor with that fingerprint (or unique prefix). */
+static X509 *
+by_fingerprint(struct store *st, const char *hex)
+{
+	struct store_anchors a = { NULL, 0 };
+	X509 *x = NULL, *c;
+	size_t i, n = 0;
+
+	if (store_list(st, &a) == -1)
+		goto out;
+	for (i = 0; i < a.n; i++)
+		if (strncmp(a.v[i].sha256, hex, strlen(hex)) == 0 &&
+		    (c = store_anchor_get0_x509(&a.v[i])) != NULL) {
+			n++;
+			X509_free(x);
+			x = X509_dup(c);
+		}
+	if (n != 1) {
+		msg_error("%s: %s; give the certificate's file instead", hex,
+		    n == 0 ? "no anchor of the system store has this "
+		    "fingerprint" : "the prefix is not unique");
+		X509_free(x);
+		x = NULL;
+	}
+out:
+	store_anchors_clear(&a);
+	return x;
+}
+
+static X509 *
+load_root(const char *arg, struct store *st)
+{
+	struct load_opts lo = { NULL };
+	struct certlist *cl = certlist_new();
+	char hex[65];
+	X509 *x = NULL;
+	int n = store_parse_fingerprint(arg, hex);
+
+	if (n >= 8 && access(arg, F_OK) != 0) {
+		x = by_fingerprint(st, hex);
+		goto out;
+	}
+	if (load_file(arg, &lo, cl) == -1)
+		goto out;
+	if (cl->n > 1)
+		msg_warn("%s holds %zu certificates: looking for the first",
+		    arg, cl->n);
+	x = cl->v[0].x509;
+	X509_up_ref(x);
+out:
+	certlist_free(cl);
+	return x;
+}
+
+static const char *
+verdict(int t)
+{
+	return t == 1 ? "trusts it" : t == 0 ? "does not" : "cannot tell";
+}
+
+int
+cmd_where(const struct cmd_info *cmd, int argc, char **argv,
+    struct common_opts *co)
+{
+	struct hostopts h;
+	struct hoststores l = { NULL, 0, NULL };
+	json_t *arr = NULL, *j;
+	char fp[65], *pem = NULL, *why, *loc;
+	struct store *st = NULL;
+	X509 *x = NULL;
+	size_t i;
+	int first, t, code = EXIT_OK;
+
+	memset(&h, 0, sizeof(h));
+	switch ((first = opt_parse(cmd, argc, argv, specs, handle, &h, co))) {
+	case -2:
+		goto out;
+	case -1:
+		code = EXIT_USAGE;
+		goto out;
+	}
+	if (first != argc - 1) {
+		msg_error("expected one ROOT: a certificate file or a "
+		    "fingerprint");
+		code = EXIT_USAGE;
+		goto out;
+	}
+	if (store_open(co->store, 0, &st) == -1) {
+		code = EXIT_STORE;
+		goto out;
+	}
+	if ((x = load_root(argv[first], st)) == NULL ||
+	    (pem = hoststore_pem_tmp(x)) == NULL) {
+		code = EXIT_INPUT;
+		goto out;
+	}
+	facts_sha256(x, fp);
+	out_text_subject_sha256(co->json ? stderr : stdout, x, fp);
+	h.hs.st = st;
+	hoststores_find(&h.hs, 0, &l);
+	arr = json_array();
+	for (i = 0; i < l.n; i++) {
+		why = NULL;
+		t = hoststore_trusts(&l.v[i], &h.hs, x, pem, &why);
+		j = hostopts_json(&l.v[i]);
+		json_object_set_new(j, "trusted", t == -1 ? json_null() :
+		    json_boolean(t));
+		json_object_set_new(j, "why", why ? json_string(why) :
+		    json_null());
+		json_array_append_new(arr, j);
+		loc = msg_escape(l.v[i].location);
+		if (!co->json)
+			printf("%-12s %-8s %s%s%s\n", verdict(t),
+			    hoststore_kind_name(l.v[i].kind), loc,
+			    why ? ": " : "", why ? why : "");
+		free(loc);
+		free(why);
+	}
+	if (co->json) {
+		j = facts_json(x, SOURCE_FILE);
+		out_json_print(stdout, json_pack("{s:o, s:O}", "certificate",
+		    j, "stores", arr));
+	}
+out:
+	json_decref(arr);
+	hoststore_pem_tmp_free(pem);
+	hoststores_clear(&l);
+	hostopts_clear(&h);
+	store_close(st);
+	X509_free(x);
+	return code;
+}

@@ -1,0 +1,80 @@
+/* hostopts.c - the options that point commands at the host's other stores. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/crypto.h>
+
+#include "hostopts.h"
+#include "load.h"
+#include "msg.h"
+
+int
+hostopts_handle(struct hostopts *h, int key, const char *arg)
+{
+	char *e;
+	int bits;
+
+	switch (key) {
+	case OPT_HOME:
+		h->hs.home = arg;
+		return 0;
+	case OPT_JAVA_KEYSTORE:
+		h->hs.java_keystore = arg;
+		return 0;
+	case OPT_NSSDB:
+		h->hs.nssdb = arg;
+		return 0;
+	case OPT_ALL_USERS:
+		h->hs.all_users = 1;
+		return 0;
+	case OPT_JAVA_PASSWORD_FILE:
+		hostopts_clear(h);
+		if ((h->password = load_password_file(arg)) == NULL)
+			return -1;
+		h->hs.storepass = h->password;
+		return 0;
+	case OPT_ALSO:
+		if ((bits = hoststore_also_parse(arg)) == -1) {
+			e = msg_escape(arg);
+			msg_error("--also: expected java, nss, dotnet or all, "
+			    "not '%s'", e);
+			free(e);
+			return -1;
+		}
+		h->also = (unsigned)bits;
+		return 0;
+	}
+	return 1;
+}
+
+void
+hostopts_clear(struct hostopts *h)
+{
+	if (h->password != NULL) {
+		OPENSSL_cleanse(h->password, strlen(h->password));
+		free(h->password);
+	}
+	h->password = NULL;
+	h->hs.storepass = NULL;
+}
+
+json_t *
+hostopts_json(const struct hoststore *hs)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "kind",
+	    json_string(hoststore_kind_name(hs->kind)));
+	json_object_set_new(j, "location", json_string(hs->location));
+	json_object_set_new(j, "readers", json_string(hs->readers));
+	json_object_set_new(j, "user", hs->user ? json_string(hs->user) :
+	    json_null());
+	json_object_set_new(j, "anchors", hs->anchors >= 0 ?
+	    json_integer(hs->anchors) : json_null());
+	json_object_set_new(j, "follows_system", json_boolean(hs->follows));
+	json_object_set_new(j, "how", json_string(hs->how ? hs->how : ""));
+	json_object_set_new(j, "error", hs->error ?
+	    json_string(hs->error) : json_null());
+	return j;
+}

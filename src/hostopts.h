@@ -1,0 +1,49 @@
+/* hostopts.h - the options that point commands at the host's other stores. */
+#ifndef TRUSTFIX_HOSTOPTS_H
+#define TRUSTFIX_HOSTOPTS_H
+
+#include <jansson.h>
+
+#include "hoststore.h"
+#include "opt.h"
+
+enum hostopt_key {
+	OPT_HOME = 2000,
+	OPT_JAVA_KEYSTORE,
+	OPT_JAVA_PASSWORD_FILE,
+	OPT_NSSDB,
+	OPT_ALL_USERS,
+	OPT_ALSO
+};
+
+#define OPT_ROW_HOME	{ "home", 0, required_argument, OPT_HOME, "DIR", \
+	"the user's stores under DIR (default: $HOME)" }
+#define OPT_ROW_JAVA_KEYSTORE { "java-keystore", 0, required_argument, \
+	OPT_JAVA_KEYSTORE, "FILE", "this Java keystore instead of the JREs'" }
+#define OPT_ROW_JAVA_PASSWORD_FILE { "java-password-file", 0, \
+	required_argument, OPT_JAVA_PASSWORD_FILE, "FILE", \
+	"keystore password, first line of FILE (default changeit)" }
+#define OPT_ROW_NSSDB	{ "nssdb", 0, required_argument, OPT_NSSDB, "DIR", \
+	"this NSS database instead of the user's" }
+#define OPT_ROW_ALL_USERS { "all-users", 0, no_argument, OPT_ALL_USERS, \
+	NULL, "also the stores in other users' homes" }
+#define OPT_ROW_ALSO	{ "also", 0, required_argument, OPT_ALSO, \
+	"KINDS", "also java, nss, dotnet, or all (comma-separated)" }
+
+struct hostopts {
+	struct hoststore_opts	 hs;
+	unsigned		 also;
+	char			*password;	/* owned */
+};
+
+/*
+ * Handle one of the keys above: 0, 1 when key is not one of them, or
+ * -1 after reporting a usage error.
+ */
+int	hostopts_handle(struct hostopts *h, int key, const char *arg);
+void	hostopts_clear(struct hostopts *h);
+
+/* A store as --json shows it (stores, where). */
+json_t	*hostopts_json(const struct hoststore *hs);
+
+#endif

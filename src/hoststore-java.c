@@ -1,0 +1,319 @@
+/* hoststore-java.c - Java keystores through that JRE's keytool. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "facts.h"
+#include "fileutil.h"
+#include "hoststore.h"
+#include "load.h"
+#include "msg.h"
+#include "spawn.h"
+
+/* The password reaches keytool in its environment, never in argv. */
+static char *
+pass_env(const char *pass)
+{
+	return xasprintf("TRUSTFIX_STOREPASS=%s",
+	    pass != NULL ? pass : "changeit");
+}
+
+/* keytool -list on ks; returns the output (caller frees) or NULL. */
+static char *
+list(const struct hoststore *hs, const char *ks, const char *pass,
+    char **why)
+{
+	char *env = pass_env(pass);
+	const char *argv[] = { hs->tool, "-list", "-keystore", ks,
+	    "-storepass:env", "TRUSTFIX_STOREPASS", NULL };
+	const char *envp[] = { env, NULL };
+	struct spawn_result r;
+	char *out = NULL;
+
+	if (spawn_run(argv, envp, &r) == -1) {
+		*why = xasprintf("cannot run %s", hs->tool);
+		goto done;
+	}
+	if (spawn_ok(&r)) {
+		out = r.output;
+		r.output = NULL;
+	} else
+		*why = spawn_message(&r);
+	spawn_result_clear(&r);
+done:
+	OPENSSL_cleanse(env, strlen(env));
+	free(env);
+	return out;
+}
+
+long
+hs_java_count(struct hoststore *hs, const char *pass)
+{
+	char *out, *p;
+	long n = 0;
+
+	if ((out = list(hs, hs->location, pass, &hs->error)) == NULL)
+		return -1;
+	for (p = out; (p = strstr(p, ", trustedCertEntry,")) != NULL; p++)
+		n++;
+	free(out);
+	return n;
+}
+
+/* "AB:CD:..." as keytool prints a SHA-256 fingerprint. */
+static void
+colon_hex(const char *sha256, char out[96])
+{
+	size_t i, j = 0;
+
+	for (i = 0; sha256[i] != '\0' && i < 64; i++) {
+		if (i > 0 && i % 2 == 0)
+			out[j++] = ':';
+		out[j++] = (char)(sha256[i] >= 'a' ? sha256[i] - 32 :
+		    sha256[i]);
+	}
+	out[j] = '\0';
+}
+
+int
+hs_java_trusts(const struct hoststore *hs, const char *pass,
+    const char *sha256, char **why)
+{
+	char fp[96], *out;
+	int rc;
+
+	if ((out = list(hs, hs->location, pass, why)) == NULL)
+		return -1;
+	colon_hex(sha256, fp);
+	rc = strstr(out, fp) != NULL;
+	free(out);
+	return rc;
+}
+
+/*
+ * The aliases of the entries with fingerprint fp in keytool's listing:
+ * "alias, Jun 24, 2025, trustedCertEntry, \nCertificate fingerprint
+ * (SHA-256): fp".  A NULL-terminated list the caller frees.
+ */
+static char **
+aliases_of(const char *out, const char *fp)
+{
+	char **v = xcalloc(1, sizeof(char *));
+	const char *p = out, *line, *end;
+	size_t n = 0, k;
+	int commas;
+
+	while ((p = strstr(p, fp)) != NULL) {
+		/* back to the start of the previous line */
+		end = p;
+		while (end > out && end[-1] != '\n')
+			end--;
+		line = end > out ? end - 1 : out;
+		while (line > out && line[-1] != '\n')
+			line--;
+		/* drop ", date, date, type, ": the last three commas */
+		for (commas = 0, k = (size_t)(end - line); k > 0; k--)
+			if (line[k - 1] == ',' && ++commas == 4)
+				break;
+		if (k > 0) {
+			v = xrealloc(v, (n + 2) * sizeof(char *));
+			v[n++] = msg_escape_len(line, k - 1);
+			v[n] = NULL;
+		}
+		p += strlen(fp);
+	}
+	return v;
+}
+
+static void
+strv_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* A copy of ks beside it, with its mode and owner; NULL after reporting. */
+static char *
+copy_beside(const char *ks)
+{
+	unsigned char *buf = NULL;
+	size_t len, off = 0;
+	struct stat st;
+	char *tmp = xasprintf("%s.trustfix-XXXXXX", ks);
+	ssize_t n;
+	int fd = -1, ok = 0;
+
+	if (stat(ks, &st) == -1 ||
+	    load_read_file(ks, HOSTSTORE_MAX_FILE, &buf, &len) == -1) {
+		msg_error("cannot read the keystore %s: %s", ks,
+		    strerror(errno));
+		goto out;
+	}
+	if ((fd = mkstemp(tmp)) == -1) {
+		msg_error("cannot create a file beside %s: %s", ks,
+		    strerror(errno));
+		goto out;
+	}
+	while (off < len && (n = write(fd, buf + off, len - off)) > 0)
+		off += (size_t)n;
+	if (off != len || fchmod(fd, st.st_mode & 07777) == -1 ||
+	    (fchown(fd, st.st_uid, st.st_gid) == -1 && errno != EPERM)) {
+		msg_error("cannot copy %s: %s", ks, strerror(errno));
+		goto out;
+	}
+	ok = 1;
+out:
+	if (fd != -1)
+		close(fd);
+	if (!ok && fd != -1)
+		unlink(tmp);
+	free(buf);
+	if (!ok) {
+		free(tmp);
+		tmp = NULL;
+	}
+	return tmp;
+}
+
+static int
+sync_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Run keytool with args on the keystore tmp; -1 after reporting. */
+static int
+keytool(const struct hoststore *hs, const char *tmp, const char *pass,
+    const char *const args[])
+{
+	const char *argv[16];
+	char *env = pass_env(pass), *m;
+	const char *envp[] = { env, NULL };
+	struct spawn_result r;
+	size_t i = 0;
+	int rc = -1;
+
+	argv[i++] = hs->tool;
+	while (*args != NULL && i < 10)
+		argv[i++] = *args++;
+	argv[i++] = "-keystore";
+	argv[i++] = tmp;
+	argv[i++] = "-storepass:env";
+	argv[i++] = "TRUSTFIX_STOREPASS";
+	argv[i] = NULL;
+	if (spawn_run(argv, envp, &r) == -1)
+		goto out;
+	if (!spawn_ok(&r)) {
+		m = spawn_message(&r);
+		msg_error("keytool could not change %s: %s", hs->location, m);
+		free(m);
+	} else
+		rc = 0;
+	spawn_result_clear(&r);
+out:
+	OPENSSL_cleanse(env, strlen(env));
+	free(env);
+	return rc;
+}
+
+/*
+ * Change a copy, check the copy, rename it over the keystore: a crash
+ * leaves the keystore as before or as after.
+ */
+int
+hs_java_change(struct hoststore *hs, const char *pass, X509 *x,
+    const char *pem, const char *alias, int add, int force)
+{
+	char sha[65], fp[96], *lockp = NULL, *tmp = NULL, *out = NULL;
+	char *why = NULL, **aliases = NULL;
+	const char *args[8];
+	size_t i;
+	int lock = -1, rc = -1, has;
+
+	facts_sha256(x, sha);
+	colon_hex(sha, fp);
+	lockp = xasprintf("%s.trustfix-lock", hs->location);
+	if ((lock = fu_lock(lockp, 60)) == -1)
+		goto out;
+	if ((out = list(hs, hs->location, pass, &why)) == NULL) {
+		msg_error("cannot read the keystore %s: %s", hs->location,
+		    why);
+		goto out;
+	}
+	has = strstr(out, fp) != NULL;
+	if (has == add) {
+		rc = 0;
+		goto out;
+	}
+	if (!add) {
+		aliases = aliases_of(out, fp);
+		for (i = 0; aliases[i] != NULL; i++)
+			if (strncmp(aliases[i], "trustfix-", 9) != 0 &&
+			    !force) {
+				msg_error("refused: %s holds it as '%s', "
+				    "which trustfix did not add; use --force",
+				    hs->location, aliases[i]);
+				goto out;
+			}
+	}
+	if ((tmp = copy_beside(hs->location)) == NULL)
+		goto out;
+	if (add) {
+		args[0] = "-importcert";
+		args[1] = "-noprompt";
+		args[2] = "-alias";
+		args[3] = alias;
+		args[4] = "-file";
+		args[5] = pem;
+		args[6] = NULL;
+		if (keytool(hs, tmp, pass, args) == -1)
+			goto out;
+	}
+	for (i = 0; !add && aliases[i] != NULL; i++) {
+		args[0] = "-delete";
+		args[1] = "-alias";
+		args[2] = aliases[i];
+		args[3] = NULL;
+		if (keytool(hs, tmp, pass, args) == -1)
+			goto out;
+	}
+	free(out);
+	if ((out = list(hs, tmp, pass, &why)) == NULL ||
+	    (strstr(out, fp) != NULL) != add) {
+		msg_error("keytool changed a copy of %s, but the copy %s: "
+		    "the keystore is left as it was", hs->location, why ?
+		    why : add ? "lacks the certificate" : "still has it");
+		goto out;
+	}
+	fault_point("java-before-rename");
+	if (sync_file(tmp) == -1 || fu_rename(tmp, hs->location) == -1)
+		goto out;
+	free(tmp);
+	tmp = NULL;
+	rc = 1;
+out:
+	if (tmp != NULL)
+		unlink(tmp);
+	fu_unlock(lock);
+	strv_free(aliases);
+	free(tmp);
+	free(why);
+	free(out);
+	free(lockp);
+	return rc;
+}
