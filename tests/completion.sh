@@ -58,7 +58,9 @@ for c in $commands; do
 		[ "$m" = DIR ] && want="$T/files/sub"
 		got=$(comp "$c $o $T/files/")
 		like "$got" "^$want\$" "$c $o $m: completes a path"
-		is "$(comp "$c $o=$T/files/ro")" "$T/files/root.pem" \
+		pre=$T/files/ro
+		[ "$m" = DIR ] && pre=$T/files/su
+		is "$(comp "$c $o=$pre")" "$want" \
 		    "$c $o=$m: completes after '='"
 	done <"$T/opts"
 	is "$(comp "$c $T/files/ro")" "$T/files/root.pem" \
