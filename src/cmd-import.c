@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "exitcode.h"
 #include "facts.h"
+#include "hostopts.h"
 #include "load.h"
 #include "msg.h"
 #include "out.h"
@@ -32,6 +33,11 @@ static const struct opt_spec specs[] = {
 	    "refuse any certificate with another SHA-1 (Windows thumbprint)" },
 	{ "label", 0, required_argument, OPT_LABEL, "NAME",
 	    "label the anchor trustfix:NAME (default: its common name)" },
+	OPT_ROW_ALSO,
+	OPT_ROW_HOME,
+	OPT_ROW_JAVA_KEYSTORE,
+	OPT_ROW_JAVA_PASSWORD_FILE,
+	OPT_ROW_NSSDB,
 	OPT_ROW_PASSWORD_FILE,
 	OPT_ROW_YES,
 	OPT_ROW_FORCE,
@@ -46,6 +52,7 @@ struct import_opts {
 	char		 expect[65];
 	char		 expect_sha1[65];
 	const char	*label;
+	struct hostopts	 host;		/* --also and its stores */
 };
 
 static int
@@ -90,7 +97,7 @@ handle(int key, const char *arg, void *ctx)
 		o->label = arg;
 		return 0;
 	}
-	return -1;
+	return hostopts_handle(&o->host, key, arg) == 0 ? 0 : -1;
 }
 
 /* The refusals of DESIGN.md; 0 when x may be imported. */
@@ -165,6 +172,9 @@ import_one(struct store *st, struct cert_entry *e, const char *label,
 	json_object_set_new(j, "changed", json_boolean(r == 1));
 	json_object_set_new(j, "verified", json_boolean(r == 0 ||
 	    (!co->dry_run && code == EXIT_OK)));
+	if (code == EXIT_OK && o->host.also != 0 && hostopts_apply(&o->host,
+	    st, e->x509, name, 1, co, j) == -1)
+		code = EXIT_STORE;
 	json_array_append_new(anchors, j);
 out:
 	free(advice);
@@ -270,6 +280,7 @@ cmd_import(const struct cmd_info *cmd, int argc, char **argv,
 		goto out;
 	code = run_import(list, &o, co);
 out:
+	hostopts_clear(&o.host);
 	certlist_free(list);
 	return code;
 }

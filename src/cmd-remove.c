@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "exitcode.h"
 #include "facts.h"
+#include "hostopts.h"
 #include "load.h"
 #include "msg.h"
 #include "out.h"
@@ -19,6 +20,11 @@
 
 static const struct opt_spec specs[] = {
 	OPT_ROW_STORE,
+	OPT_ROW_ALSO,
+	OPT_ROW_HOME,
+	OPT_ROW_JAVA_KEYSTORE,
+	OPT_ROW_JAVA_PASSWORD_FILE,
+	OPT_ROW_NSSDB,
 	OPT_ROW_YES,
 	OPT_ROW_FORCE,
 	OPT_ROW_DRY_RUN,
@@ -131,8 +137,14 @@ refuse_foreign(const struct target_cert *v, size_t n,
 }
 
 static int
+handle(int key, const char *arg, void *ctx)
+{
+	return hostopts_handle(ctx, key, arg) == 0 ? 0 : -1;
+}
+
+static int
 remove_one(struct store *st, const struct target_cert *t,
-    const struct common_opts *co, json_t *arr)
+    const struct hostopts *h, const struct common_opts *co, json_t *arr)
 {
 	char *advice = NULL;
 	json_t *j;
@@ -157,12 +169,20 @@ remove_one(struct store *st, const struct target_cert *t,
 	j = t->x509 ? facts_json(t->x509, SOURCE_STORE) :
 	    json_pack("{s:s}", "sha256", t->sha256);
 	json_object_set_new(j, "changed", json_boolean(r == 1));
+	if (h->also != 0 && t->x509 == NULL) {
+		msg_error("%s: give the certificate's file to remove it from "
+		    "the other stores", t->sha256);
+		code = EXIT_USAGE;
+	} else if (code == EXIT_OK && h->also != 0 &&
+	    hostopts_apply(h, st, t->x509, NULL, 0, co, j) == -1)
+		code = EXIT_STORE;
 	json_array_append_new(arr, j);
 	return code;
 }
 
 static int
-run_remove(int argc, char **argv, const struct common_opts *co)
+run_remove(int argc, char **argv, const struct hostopts *h,
+    const struct common_opts *co)
 {
 	struct store *st = NULL;
 	struct store_anchors a = { NULL, 0 };
@@ -194,7 +214,7 @@ run_remove(int argc, char **argv, const struct common_opts *co)
 		goto out;
 	code = EXIT_OK;
 	for (i = 0; i < n && code == EXIT_OK; i++)
-		code = remove_one(st, &v[i], co, arr);
+		code = remove_one(st, &v[i], h, co, arr);
 	if (co->json) {
 		doc = json_pack("{s:o, s:O}", "store", out_json_store(st),
 		    "anchors", arr);
@@ -214,18 +234,26 @@ int
 cmd_remove(const struct cmd_info *cmd, int argc, char **argv,
     struct common_opts *co)
 {
-	int first;
+	struct hostopts h;
+	int first, code;
 
-	switch ((first = opt_parse(cmd, argc, argv, specs, NULL, NULL, co))) {
+	memset(&h, 0, sizeof(h));
+	switch ((first = opt_parse(cmd, argc, argv, specs, handle, &h, co))) {
 	case -2:
-		return EXIT_OK;
+		code = EXIT_OK;
+		goto out;
 	case -1:
-		return EXIT_USAGE;
+		code = EXIT_USAGE;
+		goto out;
 	}
 	if (first >= argc) {
 		msg_error("expected fingerprints or certificate files");
-		return EXIT_USAGE;
+		code = EXIT_USAGE;
+		goto out;
 	}
 	msg_set_quiet(co->json);
-	return run_remove(argc - first, argv + first, co);
+	code = run_remove(argc - first, argv + first, &h, co);
+out:
+	hostopts_clear(&h);
+	return code;
 }

@@ -43,6 +43,17 @@ struct hostopts {
 int	hostopts_handle(struct hostopts *h, int key, const char *arg);
 void	hostopts_clear(struct hostopts *h);
 
+/*
+ * import/remove --also: after the system store (st, open) changed, add
+ * x to (add = 1) or remove it from the stores h->also names, saying
+ * per store what happened (on stdout, or as "also": [...] in j).
+ * Returns 0, or -1 when a store failed (reported).
+ */
+struct common_opts;
+int	hostopts_apply(const struct hostopts *h, struct store *st, X509 *x,
+	    const char *label, int add, const struct common_opts *co,
+	    json_t *j);
+
 /* A store as --json shows it (stores, where). */
 json_t	*hostopts_json(const struct hoststore *hs);
 

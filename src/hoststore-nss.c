@@ -193,7 +193,8 @@ certutil(struct hoststore *hs, const char *const args[], const char *what)
 
 	if ((out = nss_run(hs, "certutil", args, &status, &why)) == NULL ||
 	    status != 0)
-		msg_error("certutil could not %s %s: %s", what, hs->location,
+		msg_error("certutil could not %s %s: %s (is it read-only, "
+		    "or held by a running browser?)", what, hs->location,
 		    why != NULL ? why : out);
 	else
 		rc = 0;
@@ -220,8 +221,8 @@ hs_nss_change(struct hoststore *hs, X509 *x, const char *pem,
 	if ((lock = fu_lock(lockp, 60)) == -1)
 		goto out;
 	if ((has = hs_nss_trusts(hs, pem, &why)) == -1) {
-		msg_error("cannot read the NSS database %s: %s",
-		    hs->location, why);
+		msg_error("cannot read the NSS database %s: %s (is it "
+		    "held by a running browser?)", hs->location, why);
 		goto out;
 	}
 	if (has == add) {
