@@ -137,12 +137,6 @@ refuse_foreign(const struct target_cert *v, size_t n,
 }
 
 static int
-handle(int key, const char *arg, void *ctx)
-{
-	return hostopts_handle(ctx, key, arg) == 0 ? 0 : -1;
-}
-
-static int
 remove_one(struct store *st, const struct target_cert *t,
     const struct hostopts *h, const struct common_opts *co, json_t *arr)
 {
@@ -238,7 +232,7 @@ cmd_remove(const struct cmd_info *cmd, int argc, char **argv,
 	int first, code;
 
 	memset(&h, 0, sizeof(h));
-	switch ((first = opt_parse(cmd, argc, argv, specs, handle, &h, co))) {
+	switch ((first = opt_parse(cmd, argc, argv, specs, hostopts_opt, &h, co))) {
 	case -2:
 		code = EXIT_OK;
 		goto out;

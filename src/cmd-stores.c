@@ -1,4 +1,4 @@
-/* cmd-stores.c - the stores command: the host's trust stores and their readers. */
+/* cmd-stores.c - the stores command: the host's stores and their readers. */
 #include "config.h"
 
 #include <stdio.h>
@@ -14,21 +14,11 @@
 
 static const struct opt_spec specs[] = {
 	OPT_ROW_STORE,
-	OPT_ROW_HOME,
-	OPT_ROW_ALL_USERS,
-	OPT_ROW_JAVA_KEYSTORE,
-	OPT_ROW_JAVA_PASSWORD_FILE,
-	OPT_ROW_NSSDB,
+	OPT_ROWS_HOST,
 	OPT_ROW_JSON,
 	OPT_ROW_HELP,
 	OPT_ROW_END
 };
-
-static int
-handle(int key, const char *arg, void *ctx)
-{
-	return hostopts_handle(ctx, key, arg) == 0 ? 0 : -1;
-}
 
 static void
 store_text(const struct hoststore *hs)
@@ -65,7 +55,8 @@ cmd_stores(const struct cmd_info *cmd, int argc, char **argv,
 	int first, code = EXIT_OK;
 
 	memset(&h, 0, sizeof(h));
-	switch ((first = opt_parse(cmd, argc, argv, specs, handle, &h, co))) {
+	first = opt_parse(cmd, argc, argv, specs, hostopts_opt, &h, co);
+	switch (first) {
 	case -2:
 		goto out;
 	case -1:

@@ -18,21 +18,11 @@
 
 static const struct opt_spec specs[] = {
 	OPT_ROW_STORE,
-	OPT_ROW_HOME,
-	OPT_ROW_ALL_USERS,
-	OPT_ROW_JAVA_KEYSTORE,
-	OPT_ROW_JAVA_PASSWORD_FILE,
-	OPT_ROW_NSSDB,
+	OPT_ROWS_HOST,
 	OPT_ROW_JSON,
 	OPT_ROW_HELP,
 	OPT_ROW_END
 };
-
-static int
-handle(int key, const char *arg, void *ctx)
-{
-	return hostopts_handle(ctx, key, arg) == 0 ? 0 : -1;
-}
 
 /* The system store's anchor with that fingerprint (or unique prefix). */
 static X509 *
@@ -108,7 +98,8 @@ cmd_where(const struct cmd_info *cmd, int argc, char **argv,
 	int first, t, code = EXIT_OK;
 
 	memset(&h, 0, sizeof(h));
-	switch ((first = opt_parse(cmd, argc, argv, specs, handle, &h, co))) {
+	first = opt_parse(cmd, argc, argv, specs, hostopts_opt, &h, co);
+	switch (first) {
 	case -2:
 		goto out;
 	case -1:

@@ -49,6 +49,12 @@ hostopts_handle(struct hostopts *h, int key, const char *arg)
 	return 1;
 }
 
+int
+hostopts_opt(int key, const char *arg, void *ctx)
+{
+	return hostopts_handle(ctx, key, arg) == 0 ? 0 : -1;
+}
+
 void
 hostopts_clear(struct hostopts *h)
 {

@@ -30,6 +30,10 @@ enum hostopt_key {
 #define OPT_ROW_ALSO	{ "also", 0, required_argument, OPT_ALSO, \
 	"KINDS", "also java, nss, dotnet, or all (comma-separated)" }
 
+/* The rows of the options that name the stores (stores, where, ...). */
+#define OPT_ROWS_HOST	OPT_ROW_HOME, OPT_ROW_ALL_USERS, \
+	OPT_ROW_JAVA_KEYSTORE, OPT_ROW_JAVA_PASSWORD_FILE, OPT_ROW_NSSDB
+
 struct hostopts {
 	struct hoststore_opts	 hs;
 	unsigned		 also;
@@ -41,6 +45,8 @@ struct hostopts {
  * -1 after reporting a usage error.
  */
 int	hostopts_handle(struct hostopts *h, int key, const char *arg);
+/* The same as an opt_parse() handler, ctx a struct hostopts. */
+int	hostopts_opt(int key, const char *arg, void *ctx);
 void	hostopts_clear(struct hostopts *h);
 
 /*

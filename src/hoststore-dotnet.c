@@ -194,7 +194,12 @@ hs_dotnet_change(struct hoststore *hs, X509 *x, const char *label,
 		if (write_pfx(path, x, label) == -1)
 			goto out;
 		give_to_home_owner(path, home);
-		give_to_home_owner(hs->location, home);
+		for (i = 0; i < 5; i++) {	/* root, ..., .dotnet */
+			free(path);
+			path = xasprintf("%s%.*s", hs->location, 3 * (int)i,
+			    "/../../../..");
+			give_to_home_owner(path, home);
+		}
 	} else {
 		if ((m.alias == NULL || strncmp(m.alias, "trustfix:", 9)) &&
 		    !force) {

@@ -24,18 +24,28 @@ pass_env(const char *pass)
 	    pass != NULL ? pass : "changeit");
 }
 
-/* keytool -list on ks; returns the output (caller frees) or NULL. */
+/*
+ * Run keytool with args on the keystore ks; returns its output (the
+ * caller frees), or NULL with *why set.
+ */
 static char *
-list(const struct hoststore *hs, const char *ks, const char *pass,
-    char **why)
+keytool_run(const struct hoststore *hs, const char *ks, const char *pass,
+    const char *const args[], char **why)
 {
-	char *env = pass_env(pass);
-	const char *argv[] = { hs->tool, "-list", "-keystore", ks,
-	    "-storepass:env", "TRUSTFIX_STOREPASS", NULL };
+	const char *argv[16];
+	char *env = pass_env(pass), *out = NULL;
 	const char *envp[] = { env, NULL };
 	struct spawn_result r;
-	char *out = NULL;
+	size_t i = 0;
 
+	argv[i++] = hs->tool;
+	while (*args != NULL && i < 10)
+		argv[i++] = *args++;
+	argv[i++] = "-keystore";
+	argv[i++] = ks;
+	argv[i++] = "-storepass:env";
+	argv[i++] = "TRUSTFIX_STOREPASS";
+	argv[i] = NULL;
 	if (spawn_run(argv, envp, &r) == -1) {
 		*why = xasprintf("cannot run %s", hs->tool);
 		goto done;
@@ -50,6 +60,15 @@ done:
 	OPENSSL_cleanse(env, strlen(env));
 	free(env);
 	return out;
+}
+
+static char *
+list(const struct hoststore *hs, const char *ks, const char *pass,
+    char **why)
+{
+	const char *args[] = { "-list", NULL };
+
+	return keytool_run(hs, ks, pass, args, why);
 }
 
 long
@@ -131,16 +150,6 @@ aliases_of(const char *out, const char *fp)
 	return v;
 }
 
-static void
-strv_free(char **v)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* A copy of ks beside it, with its mode and owner; NULL after reporting. */
 static char *
 copy_beside(const char *ks)
@@ -196,39 +205,21 @@ sync_file(const char *path)
 	return rc;
 }
 
-/* Run keytool with args on the keystore tmp; -1 after reporting. */
+/* Run keytool with args on the copy tmp; -1 after reporting. */
 static int
 keytool(const struct hoststore *hs, const char *tmp, const char *pass,
     const char *const args[])
 {
-	const char *argv[16];
-	char *env = pass_env(pass), *m;
-	const char *envp[] = { env, NULL };
-	struct spawn_result r;
-	size_t i = 0;
-	int rc = -1;
+	char *out, *why = NULL;
 
-	argv[i++] = hs->tool;
-	while (*args != NULL && i < 10)
-		argv[i++] = *args++;
-	argv[i++] = "-keystore";
-	argv[i++] = tmp;
-	argv[i++] = "-storepass:env";
-	argv[i++] = "TRUSTFIX_STOREPASS";
-	argv[i] = NULL;
-	if (spawn_run(argv, envp, &r) == -1)
-		goto out;
-	if (!spawn_ok(&r)) {
-		m = spawn_message(&r);
-		msg_error("keytool could not change %s: %s", hs->location, m);
-		free(m);
-	} else
-		rc = 0;
-	spawn_result_clear(&r);
-out:
-	OPENSSL_cleanse(env, strlen(env));
-	free(env);
-	return rc;
+	if ((out = keytool_run(hs, tmp, pass, args, &why)) == NULL) {
+		msg_error("keytool could not change %s: %s", hs->location,
+		    why);
+		free(why);
+		return -1;
+	}
+	free(out);
+	return 0;
 }
 
 /*
@@ -310,7 +301,7 @@ out:
 	if (tmp != NULL)
 		unlink(tmp);
 	fu_unlock(lock);
-	strv_free(aliases);
+	facts_strv_free(aliases);
 	free(tmp);
 	free(why);
 	free(out);

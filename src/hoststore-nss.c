@@ -152,8 +152,8 @@ static int
 create_db(struct hoststore *hs)
 {
 	const char *args[] = { "-N", "--empty-password", NULL };
-	static const char *const files[] = { "", "/cert9.db", "/key4.db",
-	    "/pkcs11.txt", NULL };
+	static const char *const files[] = { "", "/..", "/cert9.db",
+	    "/key4.db", "/pkcs11.txt", NULL };
 	char *out, *why = NULL, *parent, *p;
 	struct stat st;
 	int status, i, rc = -1;

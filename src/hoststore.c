@@ -176,7 +176,8 @@ find_java(const struct hoststore_opts *o, struct hoststores *l)
 			}
 			if (*jre != '\0') {
 				r = xasprintf("%s%s%s", hs->readers,
-				    strchr(hs->readers, ' ') ? ", " : " ", jre);
+				    strchr(hs->readers, ' ') ? ", " : " ",
+				    jre);
 				free(hs->readers);
 				hs->readers = r;
 			}
@@ -460,6 +461,7 @@ hoststores_find(const struct hoststore_opts *o, unsigned also,
 		if (o->count)
 			count(&out->v[i], o);
 	}
+	spawn_set_time_limit(0);
 	return 0;
 }
 
@@ -554,9 +556,9 @@ hoststore_pem_tmp_free(char *path)
 	free(path);
 }
 
-int
-hoststore_trusts(const struct hoststore *hs,
-    const struct hoststore_opts *o, X509 *x, const char *pem, char **why)
+static int
+trusts(const struct hoststore *hs, const struct hoststore_opts *o, X509 *x,
+    const char *pem, char **why)
 {
 	struct certlist *cl;
 	char sha[65], fp[65];
@@ -619,7 +621,7 @@ change(struct hoststore *hs, const struct hoststore_opts *o, X509 *x,
 	int has, rc = -1;
 
 	if (hs->follows || dry) {
-		if ((has = hoststore_trusts(hs, o, x, pem, &why)) == -1) {
+		if ((has = trusts(hs, o, x, pem, &why)) == -1) {
 			msg_error("cannot read %s: %s", hs->location, why);
 			goto out;
 		}
@@ -650,7 +652,7 @@ change(struct hoststore *hs, const struct hoststore_opts *o, X509 *x,
 		    hoststore_kind_name(hs->kind));
 		break;
 	}
-	if (rc == 1 && (has = hoststore_trusts(hs, o, x, pem, &why)) !=
+	if (rc == 1 && (has = trusts(hs, o, x, pem, &why)) !=
 	    add_it) {
 		msg_error("changed %s, but the check afterwards failed: %s",
 		    hs->location, why ? why : add_it ? "it does not trust "
@@ -663,16 +665,39 @@ out:
 	return rc;
 }
 
+/* Only the stores' tools have a time limit, not the system's refresh. */
+int
+hoststore_trusts(const struct hoststore *hs,
+    const struct hoststore_opts *o, X509 *x, const char *pem, char **why)
+{
+	int rc;
+
+	spawn_set_time_limit(HOSTSTORE_TOOL_SECONDS);
+	rc = trusts(hs, o, x, pem, why);
+	spawn_set_time_limit(0);
+	return rc;
+}
+
 int
 hoststore_import(struct hoststore *hs, const struct hoststore_opts *o,
     X509 *x, const char *pem, const char *label, int dry_run)
 {
-	return change(hs, o, x, pem, label, 1, 0, dry_run);
+	int rc;
+
+	spawn_set_time_limit(HOSTSTORE_TOOL_SECONDS);
+	rc = change(hs, o, x, pem, label, 1, 0, dry_run);
+	spawn_set_time_limit(0);
+	return rc;
 }
 
 int
 hoststore_remove(struct hoststore *hs, const struct hoststore_opts *o,
     X509 *x, const char *pem, int force, int dry_run)
 {
-	return change(hs, o, x, pem, NULL, 0, force, dry_run);
+	int rc;
+
+	spawn_set_time_limit(HOSTSTORE_TOOL_SECONDS);
+	rc = change(hs, o, x, pem, NULL, 0, force, dry_run);
+	spawn_set_time_limit(0);
+	return rc;
 }

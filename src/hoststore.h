@@ -1,4 +1,4 @@
-/* hoststore.h - the host's trust stores beyond the system's: find, read, change. */
+/* hoststore.h - the host's other trust stores: find, read, change. */
 #ifndef TRUSTFIX_HOSTSTORE_H
 #define TRUSTFIX_HOSTSTORE_H
 

@@ -13,7 +13,8 @@ ns_enter "$@"
 ns_debian || skip_all "cannot build the sandbox of mounts"
 
 P=$T/pki
-"$TOP_SRCDIR/tests/pki.sh" "$P" >/dev/null 2>&1 || skip_all "tests/pki.sh failed"
+"$TOP_SRCDIR/tests/pki.sh" "$P" >/dev/null 2>&1 ||
+    skip_all "tests/pki.sh failed"
 KS=/etc/ssl/certs/java/cacerts
 [ -f "$KS" ] || skip_all "no $KS (ca-certificates-java)"
 mkdir -p "$T/java" "$T/net" "$T/empty"
@@ -77,7 +78,7 @@ every_client() {
 	for c in java nss curl python dotnet dotnet_user; do
 		case $c in dotnet*)
 			if [ -z "$DOTNET" ]; then
-				skip_one ".NET SDK missing or the client did not build"
+				skip_one ".NET SDK missing or no client built"
 				continue
 			fi ;;
 		esac
@@ -135,7 +136,8 @@ is "$rc" 5 "a corrupt keystore: exit 5"
 like "$err" "cannot read the keystore .*Unrecognized keystore format" \
     "names the keystore and keytool's reason"
 is "$(cat "$T/corrupt.jks")" "not a keystore" "and leaves it as it was"
-is "$(ls "$T" | grep -c 'trustfix-[A-Za-z0-9]\{6\}$')" 0 "no temporary copy left"
+is "$(ls "$T" | grep -c 'trustfix-[A-Za-z0-9]\{6\}$')" 0 \
+    "no temporary copy left"
 
 TRUSTFIX_FAULT=java-before-rename run "$TRUSTFIX" import --yes \
     --store "$T/dir" --also java --java-keystore "$T/ks.jks" "$P/root.pem"

@@ -6,7 +6,8 @@
 need openssl jq keytool certutil vfychain
 
 P=$T/pki
-"$TOP_SRCDIR/tests/pki.sh" "$P" >/dev/null 2>&1 || skip_all "tests/pki.sh failed"
+"$TOP_SRCDIR/tests/pki.sh" "$P" >/dev/null 2>&1 ||
+    skip_all "tests/pki.sh failed"
 H=$T/home
 mkdir -p "$H"
 export HOME=$H
