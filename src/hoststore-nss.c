@@ -11,6 +11,7 @@
 #include "facts.h"
 #include "fileutil.h"
 #include "hoststore.h"
+#include "load.h"
 #include "msg.h"
 #include "spawn.h"
 
@@ -62,6 +63,15 @@ out:
 	return out;
 }
 
+/* What a tool said, on one line, escaped; the caller frees. */
+static char *
+said(const char *out)
+{
+	struct spawn_result r = { 1, 0, (char *)out, 0 };
+
+	return spawn_message(&r);
+}
+
 /*
  * certutil -L: a header, then "nickname   T,T,T" per certificate.
  * Calls each(nickname, trust, ctx) for every line; returns the count
@@ -79,7 +89,7 @@ each_cert(const struct hoststore *hs, void (*each)(const char *,
 	if ((out = nss_run(hs, "certutil", args, &status, why)) == NULL)
 		return -1;
 	if (status != 0) {
-		*why = msg_escape(out);
+		*why = said(out);
 		free(out);
 		return -1;
 	}
@@ -125,15 +135,43 @@ hs_nss_trusts(const struct hoststore *hs, const char *pem, char **why)
 	else if (strstr(out, "Chain is bad!") != NULL)
 		rc = 0;
 	else
-		*why = msg_escape(out);
+		*why = said(out);
 	free(out);
 	return rc;
 }
 
+#define NSS_MAX_LOOKUPS	200	/* nicknames looked into by --force */
+
 struct find_ctx {
 	const char	*suffix;	/* "-" and 16 hex digits */
 	char		*nick;
+	const struct hoststore *hs;
+	const char	*sha256;	/* with --force: any nickname */
+	int		 looked;
 };
+
+/* 1 if the certificate nick names has the fingerprint sha256. */
+static int
+nick_has(const struct hoststore *hs, const char *nick, const char *sha256)
+{
+	const char *args[] = { "-L", "-a", "-n", nick, NULL };
+	struct certlist *cl = certlist_new();
+	char *out, *why = NULL, fp[65];
+	size_t i;
+	int status, rc = 0;
+
+	out = nss_run(hs, "certutil", args, &status, &why);
+	if (out != NULL && status == 0 && load_buffer((unsigned char *)out,
+	    strlen(out), nick, NULL, cl) == 0)
+		for (i = 0; i < cl->n && !rc; i++) {
+			facts_sha256(cl->v[i].x509, fp);
+			rc = strcmp(fp, sha256) == 0;
+		}
+	certlist_free(cl);
+	free(out);
+	free(why);
+	return rc;
+}
 
 static void
 find_ours(const char *nick, const char *trust, void *ctx)
@@ -144,6 +182,9 @@ find_ours(const char *nick, const char *trust, void *ctx)
 	(void)trust;
 	if (f->nick == NULL && strncmp(nick, "trustfix-", 9) == 0 &&
 	    n > s && strcmp(nick + n - s, f->suffix) == 0)
+		f->nick = xstrdup(nick);
+	else if (f->nick == NULL && f->sha256 != NULL &&
+	    f->looked++ < NSS_MAX_LOOKUPS && nick_has(f->hs, nick, f->sha256))
 		f->nick = xstrdup(nick);
 }
 
@@ -162,8 +203,10 @@ create_db(struct hoststore *hs)
 		return -1;
 	if ((out = nss_run(hs, "certutil", args, &status, &why)) == NULL ||
 	    status != 0) {
+		if (why == NULL)
+			why = said(out);
 		msg_error("cannot create the NSS database %s: %s",
-		    hs->location, why ? why : out);
+		    hs->location, why);
 		goto out;
 	}
 	/* ~/.pki/nssdb: give it to the owner of ~/.pki's parent */
@@ -192,11 +235,13 @@ certutil(struct hoststore *hs, const char *const args[], const char *what)
 	int status, rc = -1;
 
 	if ((out = nss_run(hs, "certutil", args, &status, &why)) == NULL ||
-	    status != 0)
+	    status != 0) {
+		if (why == NULL)
+			why = said(out);
 		msg_error("certutil could not %s %s: %s (is it read-only, "
 		    "or held by a running browser?)", what, hs->location,
-		    why != NULL ? why : out);
-	else
+		    why);
+	} else
 		rc = 0;
 	free(why);
 	free(out);
@@ -208,7 +253,7 @@ hs_nss_change(struct hoststore *hs, X509 *x, const char *pem,
     const char *nick, int add, int force)
 {
 	char sha[65], suffix[18], *lockp = NULL, *why = NULL, *db = NULL;
-	struct find_ctx f = { suffix, NULL };
+	struct find_ctx f = { suffix, NULL, hs, NULL, 0 };
 	const char *args[8];
 	int lock = -1, rc = -1, has;
 
@@ -239,11 +284,12 @@ hs_nss_change(struct hoststore *hs, X509 *x, const char *pem,
 		args[6] = pem;
 		args[7] = NULL;
 	} else {
+		f.sha256 = force ? sha : NULL;
 		if (each_cert(hs, find_ours, &f, &why) == -1 ||
 		    f.nick == NULL) {
 			msg_error("refused: %s trusts it under a nickname "
-			    "trustfix did not give%s", hs->location, force ?
-			    "; remove it with certutil -D" : "");
+			    "trustfix did not give; %s", hs->location, force ?
+			    "none of its nicknames has it" : "use --force");
 			goto out;
 		}
 		args[0] = "-D";

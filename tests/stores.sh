@@ -108,4 +108,30 @@ jq_is '.stores[] | select(.kind == "dotnet") | .anchors' 1 \
 like "$(q ".stores[] | select(.location == \"$FF\") | .error")" "." \
     "the garbage database: an error, not a count"
 
+# --- remove takes out only what trustfix added, unless --force -------------
+R=(--yes --store "$T/sys" --home "$H" --java-keystore "$KS" --nssdb "$DB")
+tf remove "${R[@]}" --also nss "$P/root.pem"
+is "$rc" 5 "remove --also nss: a nickname trustfix did not give is refused"
+like "$err" "trustfix did not give; use --force" "and says how to override"
+tf where "${S[@]}" --json "$P/root.pem"
+jq_is ".stores[] | select(.location == \"$DB\") | .trusted" true \
+    "the database still trusts it"
+tf remove "${R[@]}" --also nss --force "$P/root.pem"
+is "$rc" 0 "with --force: removed"
+tf where "${S[@]}" --json "$P/root.pem"
+jq_is ".stores[] | select(.location == \"$DB\") | .trusted" false \
+    "vfychain: no longer trusted"
+tf remove "${R[@]}" --also java "$P/issuing.pem"
+is "$rc" 5 "remove --also java: an alias trustfix did not add is refused"
+like "$err" "holds it as 'other', which trustfix did not add" \
+    "naming the alias"
+tf remove "${R[@]}" --also java --force "$P/issuing.pem"
+is "$rc" 0 "with --force: removed"
+is "$(keytool -list -keystore "$KS" -storepass changeit 2>/dev/null |
+    grep -c trustedCertEntry)" 0 "keytool lists no entry"
+tf remove "${R[@]}" --also dotnet "$P/issuing.pem"
+is "$rc" 5 "remove --also dotnet: a PFX trustfix did not write is refused"
+like "$err" "ISSUING.pfx was not written by trustfix; use --force" \
+    "naming the file"
+
 done_testing
