@@ -134,4 +134,17 @@ is "$rc" 5 "remove --also dotnet: a PFX trustfix did not write is refused"
 like "$err" "ISSUING.pfx was not written by trustfix; use --force" \
     "naming the file"
 
+# --- import --dry-run --also: says what it would change, changes nothing ---
+cp "$KS" "$T/ks.before"
+tf import --yes --dry-run --store "$T/sys" --also all --home "$H" \
+    --java-keystore "$KS" --nssdb "$DB" --json "$P/root.pem"
+is "$rc" 0 "import --dry-run --also all exits 0"
+jq_is '[.anchors[0].also[] | .changed] | all' true \
+    "each store would change"
+cmp -s "$KS" "$T/ks.before"
+ok $? "the keystore is unchanged"
+tf where "${S[@]}" --nssdb "$DB" --json "$P/root.pem"
+jq_is '[.stores[] | select(.kind != "certifi" and .kind != "node") |
+    .trusted] | any' false "no store trusts it afterwards"
+
 done_testing
