@@ -15,6 +15,7 @@
 static const struct opt_spec specs[] = {
 	OPT_ROW_STORE,
 	OPT_ROWS_HOST,
+	OPT_ROW_TOOL_TIMEOUT,
 	OPT_ROW_JSON,
 	OPT_ROW_HELP,
 	OPT_ROW_END
@@ -70,6 +71,7 @@ cmd_stores(const struct cmd_info *cmd, int argc, char **argv,
 	}
 	h.hs.system = co->store;
 	h.hs.count = 1;
+	h.hs.seconds = co->timeout;
 	hoststores_find(&h.hs, 0, &l);
 	if (co->json) {
 		arr = json_array();

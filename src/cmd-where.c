@@ -19,6 +19,7 @@
 static const struct opt_spec specs[] = {
 	OPT_ROW_STORE,
 	OPT_ROWS_HOST,
+	OPT_ROW_TOOL_TIMEOUT,
 	OPT_ROW_JSON,
 	OPT_ROW_HELP,
 	OPT_ROW_END
@@ -124,6 +125,7 @@ cmd_where(const struct cmd_info *cmd, int argc, char **argv,
 	facts_sha256(x, fp);
 	out_text_subject_sha256(co->json ? stderr : stdout, x, fp);
 	h.hs.st = st;
+	h.hs.seconds = co->timeout;
 	hoststores_find(&h.hs, 0, &l);
 	arr = json_array();
 	for (i = 0; i < l.n; i++) {

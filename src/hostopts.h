@@ -31,6 +31,8 @@ enum hostopt_key {
 	"KINDS", "also java, nss, dotnet, or all (comma-separated)" }
 
 /* The rows of the options that name the stores (stores, where, ...). */
+#define OPT_ROW_TOOL_TIMEOUT { "timeout", 0, required_argument, OPT_TIMEOUT, \
+	"SECONDS", "stop a store's tool after SECONDS (default 30)" }
 #define OPT_ROWS_HOST	OPT_ROW_HOME, OPT_ROW_ALL_USERS, \
 	OPT_ROW_JAVA_KEYSTORE, OPT_ROW_JAVA_PASSWORD_FILE, OPT_ROW_NSSDB
 

@@ -444,7 +444,8 @@ hoststores_find(const struct hoststore_opts *o, unsigned also,
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	spawn_set_time_limit(HOSTSTORE_TOOL_SECONDS);
+	spawn_set_time_limit(o->seconds > 0 ? o->seconds :
+	    HOSTSTORE_TOOL_SECONDS);
 	if (also == 0)
 		find_system(o, out);
 	if (also == 0 || (also & ALSO_JAVA))
@@ -672,7 +673,8 @@ hoststore_trusts(const struct hoststore *hs,
 {
 	int rc;
 
-	spawn_set_time_limit(HOSTSTORE_TOOL_SECONDS);
+	spawn_set_time_limit(o->seconds > 0 ? o->seconds :
+	    HOSTSTORE_TOOL_SECONDS);
 	rc = trusts(hs, o, x, pem, why);
 	spawn_set_time_limit(0);
 	return rc;
@@ -684,7 +686,8 @@ hoststore_import(struct hoststore *hs, const struct hoststore_opts *o,
 {
 	int rc;
 
-	spawn_set_time_limit(HOSTSTORE_TOOL_SECONDS);
+	spawn_set_time_limit(o->seconds > 0 ? o->seconds :
+	    HOSTSTORE_TOOL_SECONDS);
 	rc = change(hs, o, x, pem, label, 1, 0, dry_run);
 	spawn_set_time_limit(0);
 	return rc;
@@ -696,7 +699,8 @@ hoststore_remove(struct hoststore *hs, const struct hoststore_opts *o,
 {
 	int rc;
 
-	spawn_set_time_limit(HOSTSTORE_TOOL_SECONDS);
+	spawn_set_time_limit(o->seconds > 0 ? o->seconds :
+	    HOSTSTORE_TOOL_SECONDS);
 	rc = change(hs, o, x, pem, NULL, 0, force, dry_run);
 	spawn_set_time_limit(0);
 	return rc;

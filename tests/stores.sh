@@ -147,4 +147,18 @@ tf where "${S[@]}" --nssdb "$DB" --json "$P/root.pem"
 jq_is '[.stores[] | select(.kind != "certifi" and .kind != "node") |
     .trusted] | any' false "no store trusts it afterwards"
 
+# --- a tool that hangs is stopped at --timeout --------------------------------
+mkdir -p "$T/bin"
+printf '#!/bin/sh\nexec sleep 60\n' >"$T/bin/keytool"
+chmod 755 "$T/bin/keytool"
+cp "$KS" "$T/app.jks"
+start=$SECONDS
+PATH=$T/bin:$PATH run "$TRUSTFIX" stores --store "$T/sys" --home "$H" \
+    --java-keystore "$T/app.jks" --timeout 2 --json
+is "$rc" 0 "a hanging keytool: stores still exits 0"
+like "$(q '.stores[] | select(.kind == "java") | .error')" \
+    "did not finish within 2 seconds" "the keystore carries the reason"
+[ $((SECONDS - start)) -lt 30 ]
+ok $? "within the limit, not the tool's 60 seconds"
+
 done_testing
