@@ -62,7 +62,7 @@ struct hoststore_opts {
 	struct store	*st;		/* or that store, open (lent) */
 	int		 all_users;	/* also other users' homes */
 	int		 count;		/* count anchors (costs a tool run) */
-	int		 seconds;	/* a tool's time limit; 0: the default */
+	int		 seconds;	/* tool time limit; 0: default */
 };
 
 /* "java,nss" -> bits; -1 for an unknown name (not reported). */

@@ -147,7 +147,7 @@ tf where "${S[@]}" --nssdb "$DB" --json "$P/root.pem"
 jq_is '[.stores[] | select(.kind != "certifi" and .kind != "node") |
     .trusted] | any' false "no store trusts it afterwards"
 
-# --- a tool that hangs is stopped at --timeout --------------------------------
+# --- a tool that hangs is stopped at --timeout -----------------------------
 mkdir -p "$T/bin"
 printf '#!/bin/sh\nexec sleep 60\n' >"$T/bin/keytool"
 chmod 755 "$T/bin/keytool"
