@@ -232,7 +232,8 @@ cmd_remove(const struct cmd_info *cmd, int argc, char **argv,
 	int first, code;
 
 	memset(&h, 0, sizeof(h));
-	switch ((first = opt_parse(cmd, argc, argv, specs, hostopts_opt, &h, co))) {
+	first = opt_parse(cmd, argc, argv, specs, hostopts_opt, &h, co);
+	switch (first) {
 	case -2:
 		code = EXIT_OK;
 		goto out;
