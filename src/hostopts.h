@@ -1,4 +1,4 @@
-/* hostopts.h - the options that point commands at the host's other stores. */
+/* hostopts.h - the options naming the host's other stores, their --also. */
 #ifndef TRUSTFIX_HOSTOPTS_H
 #define TRUSTFIX_HOSTOPTS_H
 
