@@ -189,4 +189,20 @@ is "$(md5sum "$KS")" "$sum" "trustfix did not write the keystore itself"
 like "$err" "follows the system store .*ca-certificates-java" \
     "and says that it follows the system store"
 
+# --all-users: another user's NSS database and .NET store (a user added to
+# the sandbox's copy of /etc/passwd).
+A=$T/alice
+mkdir -p "$A/.pki/nssdb" "$A/.dotnet/corefx/cryptography/x509stores/root"
+certutil -N -d "sql:$A/.pki/nssdb" --empty-password
+echo "trustfix-alice:x:4242:4242::$A:/bin/sh" >>/etc/passwd
+tf stores --all-users --json
+is "$rc" 0 "stores --all-users exits 0"
+jq_is ".stores[] | select(.location == \"$A/.pki/nssdb\") | .user" \
+    trustfix-alice "another user's NSS database, with its user"
+jq_is "[.stores[] | select(.kind == \"dotnet\" and
+    .user == \"trustfix-alice\")] | length" 1 "and .NET store"
+tf stores --json
+jq_is "[.stores[] | select(.user == \"trustfix-alice\")] | length" 0 \
+    "without --all-users: only this user's"
+
 done_testing
