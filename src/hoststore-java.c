@@ -234,19 +234,21 @@ hs_java_change(struct hoststore *hs, const char *pass, X509 *x,
 	char *why = NULL, **aliases = NULL;
 	const char *args[8];
 	size_t i;
-	int lock = -1, rc = -1, has;
+	int lock = -1, rc = -1, has, fresh;
 
 	facts_sha256(x, sha);
 	colon_hex(sha, fp);
 	lockp = xasprintf("%s.trustfix-lock", hs->location);
 	if ((lock = fu_lock(lockp, 60)) == -1)
 		goto out;
-	if ((out = list(hs, hs->location, pass, &why)) == NULL) {
+	/* A truststore still to be made: keytool creates it (PKCS#12). */
+	fresh = access(hs->location, F_OK) != 0 && errno == ENOENT;
+	if (!fresh && (out = list(hs, hs->location, pass, &why)) == NULL) {
 		msg_error("cannot read the keystore %s: %s", hs->location,
 		    why);
 		goto out;
 	}
-	has = strstr(out, fp) != NULL;
+	has = !fresh && strstr(out, fp) != NULL;
 	if (has == add) {
 		rc = 0;
 		goto out;
@@ -262,7 +264,14 @@ hs_java_change(struct hoststore *hs, const char *pass, X509 *x,
 				goto out;
 			}
 	}
-	if ((tmp = copy_beside(hs->location)) == NULL)
+	if (fresh) {
+		tmp = xasprintf("%s.trustfix-new", hs->location);
+		if (unlink(tmp) == -1 && errno != ENOENT) {
+			msg_error("cannot remove %s: %s", tmp,
+			    strerror(errno));
+			goto out;
+		}
+	} else if ((tmp = copy_beside(hs->location)) == NULL)
 		goto out;
 	if (add) {
 		args[0] = "-importcert";

@@ -205,4 +205,14 @@ tf stores --json
 jq_is "[.stores[] | select(.user == \"trustfix-alice\")] | length" 0 \
     "without --all-users: only this user's"
 
+# An application's own truststore, made by import when missing, read by
+# a Java client told to use it.
+tf import --yes --store "$T/dir2" --also java --java-keystore "$T/app.p12" \
+    "$P/root.pem"
+is "$rc" 0 "import --also java into a truststore that does not exist yet"
+got=$(java -Djavax.net.ssl.trustStore="$T/app.p12" \
+    -Djavax.net.ssl.trustStorePassword=changeit -cp "$T/java" TlsClient \
+    "$NAME" "$PORT" 2>&1)
+like "$got" "^accepted" "a Java client with -Djavax.net.ssl.trustStore accepts"
+
 done_testing
