@@ -25,9 +25,13 @@ static const struct opt_spec specs[] = {
 	OPT_ROW_END
 };
 
-/* The system store's anchor with that fingerprint (or unique prefix). */
+/*
+ * The anchor with that fingerprint (or unique prefix) in the system
+ * store, else the first certificate with it in the other stores.
+ */
 static X509 *
-by_fingerprint(struct store *st, const char *hex)
+by_fingerprint(struct store *st, const struct hoststores *l,
+    const struct hoststore_opts *o, const char *hex)
 {
 	struct store_anchors a = { NULL, 0 };
 	X509 *x = NULL, *c;
@@ -42,20 +46,24 @@ by_fingerprint(struct store *st, const char *hex)
 			X509_free(x);
 			x = X509_dup(c);
 		}
-	if (n != 1) {
-		msg_error("%s: %s; give the certificate's file instead", hex,
-		    n == 0 ? "no anchor of the system store has this "
-		    "fingerprint" : "the prefix is not unique");
+	for (i = 0; n == 0 && i < l->n && x == NULL; i++)
+		x = hoststore_get1_cert(&l->v[i], o, hex);
+	if (n > 1) {
+		msg_error("%s: the prefix is not unique; give more digits",
+		    hex);
 		X509_free(x);
 		x = NULL;
-	}
+	} else if (x == NULL)
+		msg_error("%s: no store holds a certificate with this "
+		    "fingerprint; give the certificate's file instead", hex);
 out:
 	store_anchors_clear(&a);
 	return x;
 }
 
 static X509 *
-load_root(const char *arg, struct store *st)
+load_root(const char *arg, struct store *st, const struct hoststores *l,
+    const struct hoststore_opts *o)
 {
 	struct load_opts lo = { NULL };
 	struct certlist *cl = certlist_new();
@@ -64,7 +72,7 @@ load_root(const char *arg, struct store *st)
 	int n = store_parse_fingerprint(arg, hex);
 
 	if (n >= 8 && access(arg, F_OK) != 0) {
-		x = by_fingerprint(st, hex);
+		x = by_fingerprint(st, l, o, hex);
 		goto out;
 	}
 	if (load_file(arg, &lo, cl) == -1)
@@ -117,16 +125,16 @@ cmd_where(const struct cmd_info *cmd, int argc, char **argv,
 		code = EXIT_STORE;
 		goto out;
 	}
-	if ((x = load_root(argv[first], st)) == NULL ||
+	h.hs.st = st;
+	h.hs.seconds = co->timeout;
+	hoststores_find(&h.hs, 0, &l);
+	if ((x = load_root(argv[first], st, &l, &h.hs)) == NULL ||
 	    (pem = hoststore_pem_tmp(x)) == NULL) {
 		code = EXIT_INPUT;
 		goto out;
 	}
 	facts_sha256(x, fp);
 	out_text_subject_sha256(co->json ? stderr : stdout, x, fp);
-	h.hs.st = st;
-	h.hs.seconds = co->timeout;
-	hoststores_find(&h.hs, 0, &l);
 	arr = json_array();
 	for (i = 0; i < l.n; i++) {
 		why = NULL;

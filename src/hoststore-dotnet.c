@@ -92,9 +92,10 @@ hs_dotnet_count(struct hoststore *hs)
 }
 
 struct match {
-	const char	*sha256;
+	const char	*sha256;	/* or a prefix of one */
 	char		*path;		/* the first match */
 	char		*alias;
+	X509		*x509;
 };
 
 static void
@@ -104,9 +105,12 @@ match(const char *path, X509 *x, const char *alias, void *ctx)
 	char fp[65];
 
 	facts_sha256(x, fp);
-	if (m->path == NULL && strcmp(fp, m->sha256) == 0) {
+	if (m->path == NULL &&
+	    strncmp(fp, m->sha256, strlen(m->sha256)) == 0) {
 		m->path = xstrdup(path);
 		m->alias = alias != NULL ? xstrdup(alias) : NULL;
+		X509_up_ref(x);
+		m->x509 = x;
 	}
 }
 
@@ -114,7 +118,7 @@ int
 hs_dotnet_trusts(const struct hoststore *hs, const char *sha256,
     char **why)
 {
-	struct match m = { sha256, NULL, NULL };
+	struct match m = { sha256, NULL, NULL, NULL };
 	int rc;
 
 	(void)why;
@@ -122,7 +126,19 @@ hs_dotnet_trusts(const struct hoststore *hs, const char *sha256,
 	rc = m.path != NULL;
 	free(m.path);
 	free(m.alias);
+	X509_free(m.x509);
 	return rc;
+}
+
+X509 *
+hs_dotnet_get1(const struct hoststore *hs, const char *hex)
+{
+	struct match m = { hex, NULL, NULL, NULL };
+
+	each_pfx(hs, match, &m);
+	free(m.path);
+	free(m.alias);
+	return m.x509;
 }
 
 /* The PFX .NET's X509Store writes: the certificate only, no password. */
@@ -165,7 +181,7 @@ hs_dotnet_change(struct hoststore *hs, X509 *x, const char *label,
 {
 	unsigned char sha1[20];
 	char sha[65], thumb[41], *path = NULL, *lockp = NULL, *home = NULL;
-	struct match m = { sha, NULL, NULL };
+	struct match m = { sha, NULL, NULL, NULL };
 	unsigned i;
 	int lock = -1, rc = -1;
 
@@ -215,6 +231,7 @@ out:
 	fu_unlock(lock);
 	free(m.path);
 	free(m.alias);
+	X509_free(m.x509);
 	free(path);
 	free(lockp);
 	free(home);

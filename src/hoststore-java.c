@@ -150,6 +150,41 @@ aliases_of(const char *out, const char *fp)
 	return v;
 }
 
+X509 *
+hs_java_get1(const struct hoststore *hs, const char *pass, const char *hex)
+{
+	const char *args[] = { "-exportcert", "-rfc", "-alias", NULL, NULL };
+	struct certlist *cl = certlist_new();
+	char fp[96], *out = NULL, *pem = NULL, *why = NULL, **aliases = NULL;
+	char *p;
+	X509 *x = NULL;
+
+	colon_hex(hex, fp);
+	if ((out = list(hs, hs->location, pass, &why)) == NULL ||
+	    (p = strstr(out, fp)) == NULL)
+		goto out;
+	while (p > out && p[-1] != ' ')	/* the whole fingerprint */
+		p--;
+	p[strcspn(p, "\n")] = '\0';
+	aliases = aliases_of(out, p);
+	if (aliases[0] == NULL)
+		goto out;
+	args[3] = aliases[0];
+	if ((pem = keytool_run(hs, hs->location, pass, args, &why)) != NULL &&
+	    load_buffer((unsigned char *)pem, strlen(pem), hs->location, NULL,
+	    cl) == 0 && cl->n > 0) {
+		x = cl->v[0].x509;
+		X509_up_ref(x);
+	}
+out:
+	facts_strv_free(aliases);
+	certlist_free(cl);
+	free(why);
+	free(pem);
+	free(out);
+	return x;
+}
+
 /* A copy of ks beside it, with its mode and owner; NULL after reporting. */
 static char *
 copy_beside(const char *ks)

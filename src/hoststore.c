@@ -597,6 +597,44 @@ trusts(const struct hoststore *hs, const struct hoststore_opts *o, X509 *x,
 	return -1;
 }
 
+X509 *
+hoststore_get1_cert(const struct hoststore *hs,
+    const struct hoststore_opts *o, const char *hex)
+{
+	struct certlist *cl;
+	char fp[65];
+	X509 *x = NULL;
+	size_t i;
+
+	spawn_set_time_limit(o->seconds > 0 ? o->seconds :
+	    HOSTSTORE_TOOL_SECONDS);
+	switch (hs->kind) {
+	case HS_JAVA:
+		if (access(hs->location, F_OK) == 0)
+			x = hs_java_get1(hs, o->storepass, hex);
+		break;
+	case HS_DOTNET:
+		x = hs_dotnet_get1(hs, hex);
+		break;
+	case HS_CERTIFI:
+		cl = certlist_new();
+		if (load_file(hs->location, NULL, cl) == 0)
+			for (i = 0; i < cl->n && x == NULL; i++) {
+				facts_sha256(cl->v[i].x509, fp);
+				if (strncmp(fp, hex, strlen(hex)) == 0) {
+					x = cl->v[i].x509;
+					X509_up_ref(x);
+				}
+			}
+		certlist_free(cl);
+		break;
+	default:
+		break;
+	}
+	spawn_set_time_limit(0);
+	return x;
+}
+
 /* "trustfix-contoso-root-ca-0123456789abcdef": readable and unique. */
 static char *
 make_name(X509 *x, const char *label)

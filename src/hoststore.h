@@ -104,6 +104,14 @@ int	hoststore_remove(struct hoststore *hs,
 	    int force, int dry_run);
 
 /*
+ * The certificate whose SHA-256 fingerprint starts with hex (lowercase)
+ * in a Java keystore, the .NET store or a certifi bundle; NULL when none
+ * holds it or another kind of store.  The caller frees it.
+ */
+X509	*hoststore_get1_cert(const struct hoststore *hs,
+	    const struct hoststore_opts *opts, const char *hex);
+
+/*
  * x in a new PEM file in a private temporary directory, for the tools;
  * NULL after reporting.  _free removes both.
  */
@@ -114,6 +122,8 @@ void	hoststore_pem_tmp_free(char *path);
 long	hs_java_count(struct hoststore *hs, const char *pass);
 int	hs_java_trusts(const struct hoststore *hs, const char *pass,
 	    const char *sha256, char **why);
+X509	*hs_java_get1(const struct hoststore *hs, const char *pass,
+	    const char *hex);
 int	hs_java_change(struct hoststore *hs, const char *pass, X509 *x,
 	    const char *pem, const char *alias, int add, int force);
 long	hs_nss_count(struct hoststore *hs);
@@ -124,6 +134,7 @@ int	hs_nss_change(struct hoststore *hs, X509 *x, const char *pem,
 long	hs_dotnet_count(struct hoststore *hs);
 int	hs_dotnet_trusts(const struct hoststore *hs, const char *sha256,
 	    char **why);
+X509	*hs_dotnet_get1(const struct hoststore *hs, const char *hex);
 int	hs_dotnet_change(struct hoststore *hs, X509 *x, const char *label,
 	    int add, int force);
 

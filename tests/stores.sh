@@ -86,6 +86,16 @@ like "$out" "^trusts it +nss +$DB$" "text: one line per store"
 tf where "${S[@]}" "$ROOT"
 is "$rc" 4 "a fingerprint that no system anchor has: exit 4"
 like "$err" "give the certificate's file instead" "and says what to do"
+ISS=$(hex "$P/issuing.pem")
+tf where "${S[@]}" --json "${ISS:0:12}"
+is "$rc" 0 "a fingerprint prefix held by the keystore and the .NET store"
+jq_is .certificate.sha256 "$ISS" "the certificate is taken from there"
+jq_is '.stores[] | select(.kind == "java") | .trusted' true \
+    "and the keystore trusts it"
+mv "$KS" "$T/ks.aside"
+tf where "${S[@]}" --json "$ISS"
+jq_is .certificate.sha256 "$ISS" "without the keystore: from the .NET store"
+mv "$T/ks.aside" "$KS"
 tf where "${S[@]}"
 is "$rc" 2 "where without ROOT: usage error"
 
