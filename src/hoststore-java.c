@@ -136,7 +136,7 @@ aliases_of(const char *out, const char *fp)
 		line = end > out ? end - 1 : out;
 		while (line > out && line[-1] != '\n')
 			line--;
-		/* drop ", date, date, type, ": the last three commas */
+		/* drop ", Jun 24, 2025, trustedCertEntry, ": 4 commas */
 		for (commas = 0, k = (size_t)(end - line); k > 0; k--)
 			if (line[k - 1] == ',' && ++commas == 4)
 				break;

@@ -124,6 +124,43 @@ find_system(const struct hoststore_opts *o, struct hoststores *l)
 	store_anchors_clear(&a);
 }
 
+/* One JRE's cacerts (or a keystore named), merged by its real file. */
+static void
+add_java(struct hoststores *l, const char *p, const char *shared)
+{
+	char real[PATH_MAX], *jre, *tool, *r;
+	struct hoststore *hs = NULL;
+	size_t k;
+
+	if (realpath(p, real) == NULL)
+		snprintf(real, sizeof(real), "%s", p);
+	jre = xstrdup(strncmp(p, "/usr/lib/jvm/", 13) == 0 ? p + 13 : "");
+	jre[strcspn(jre, "/")] = '\0';
+	tool = xasprintf("/usr/lib/jvm/%s/bin/keytool", jre);
+	for (k = 0; k < l->n; k++)
+		if (l->v[k].kind == HS_JAVA &&
+		    strcmp(l->v[k].location, real) == 0)
+			hs = &l->v[k];
+	if (hs == NULL && (hs = add(l, HS_JAVA, real, "Java")) != NULL) {
+		hs->follows = *shared != '\0' && strcmp(real, shared) == 0 &&
+		    access(JAVA_HOOK, X_OK) == 0;
+		hs->how = xstrdup(hs->follows ? "ca-certificates-java's "
+		    "hook " JAVA_HOOK : "its own copy");
+	}
+	if (hs != NULL && *jre != '\0') {
+		r = xasprintf("%s%s%s", hs->readers,
+		    strchr(hs->readers, ' ') ? ", " : " ", jre);
+		free(hs->readers);
+		hs->readers = r;
+		if (hs->tool == NULL && access(tool, X_OK) == 0) {
+			hs->tool = tool;
+			tool = NULL;
+		}
+	}
+	free(tool);
+	free(jre);
+}
+
 /* Every JRE's cacerts, one entry per real file, with the JREs using it. */
 static void
 find_java(const struct hoststore_opts *o, struct hoststores *l)
@@ -132,70 +169,24 @@ find_java(const struct hoststore_opts *o, struct hoststores *l)
 		"/usr/lib/jvm/*/lib/security/cacerts",
 		"/usr/lib/jvm/*/jre/lib/security/cacerts", JAVA_SHARED, NULL
 	};
-	char real[PATH_MAX], shared[PATH_MAX], *jre, *tool, *p, *r;
-	struct hoststore *hs;
+	char shared[PATH_MAX];
 	glob_t g;
-	size_t i, j, k;
+	size_t i, j;
 
 	if (realpath(JAVA_SHARED, shared) == NULL)
 		shared[0] = '\0';
-	for (i = 0; pats[i] != NULL; i++) {
-		if (o->java_keystore != NULL && i > 0)
-			break;
+	if (o->java_keystore != NULL)
+		add_java(l, o->java_keystore, shared);
+	for (i = 0; o->java_keystore == NULL && pats[i] != NULL; i++) {
 		memset(&g, 0, sizeof(g));
-		if (o->java_keystore != NULL)
-			g.gl_pathc = 0;
-		else if (glob(pats[i], 0, NULL, &g) != 0)
-			continue;
-		for (j = 0; j < g.gl_pathc || (o->java_keystore && j < 1);
-		    j++) {
-			p = o->java_keystore ? (char *)o->java_keystore :
-			    g.gl_pathv[j];
-			if (realpath(p, real) == NULL)
-				snprintf(real, sizeof(real), "%s", p);
-			jre = xstrdup(strncmp(p, "/usr/lib/jvm/", 13) == 0 ?
-			    p + 13 : "");
-			jre[strcspn(jre, "/")] = '\0';
-			tool = xasprintf("/usr/lib/jvm/%s/bin/keytool", jre);
-			hs = NULL;
-			for (k = 0; k < l->n; k++)
-				if (l->v[k].kind == HS_JAVA &&
-				    strcmp(l->v[k].location, real) == 0)
-					hs = &l->v[k];
-			if (hs == NULL) {
-				hs = add(l, HS_JAVA, real, "Java");
-				if (hs == NULL)
-					goto next;
-				hs->follows = shared[0] != '\0' &&
-				    o->java_keystore == NULL &&
-				    strcmp(real, shared) == 0 &&
-				    access(JAVA_HOOK, X_OK) == 0;
-				hs->how = xstrdup(hs->follows ?
-				    "ca-certificates-java's hook "
-				    JAVA_HOOK : "its own copy");
-			}
-			if (*jre != '\0') {
-				r = xasprintf("%s%s%s", hs->readers,
-				    strchr(hs->readers, ' ') ? ", " : " ",
-				    jre);
-				free(hs->readers);
-				hs->readers = r;
-			}
-			if (hs->tool == NULL && *jre != '\0' &&
-			    access(tool, X_OK) == 0) {
-				hs->tool = tool;
-				tool = NULL;
-			}
-next:
-			free(tool);
-			free(jre);
-		}
-		if (o->java_keystore == NULL)
-			globfree(&g);
+		if (glob(pats[i], 0, NULL, &g) == 0)
+			for (j = 0; j < g.gl_pathc; j++)
+				add_java(l, g.gl_pathv[j], shared);
+		globfree(&g);
 	}
-	for (k = 0; k < l->n; k++)
-		if (l->v[k].kind == HS_JAVA && l->v[k].tool == NULL)
-			l->v[k].tool = xstrdup("keytool");
+	for (j = 0; j < l->n; j++)
+		if (l->v[j].kind == HS_JAVA && l->v[j].tool == NULL)
+			l->v[j].tool = xstrdup("keytool");
 }
 
 static int
