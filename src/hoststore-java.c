@@ -62,13 +62,32 @@ done:
 	return out;
 }
 
+/*
+ * keytool -list: the output, or NULL with *why.  A listing cut at
+ * spawn's output limit (some 400 entries) is refused, not half-read.
+ */
 static char *
 list(const struct hoststore *hs, const char *ks, const char *pass,
     char **why)
 {
 	const char *args[] = { "-list", NULL };
+	char *out, *p;
+	long want = -1, n = 0;
 
-	return keytool_run(hs, ks, pass, args, why);
+	if ((out = keytool_run(hs, ks, pass, args, why)) == NULL)
+		return NULL;
+	if ((p = strstr(out, "Your keystore contains ")) != NULL)
+		want = strtol(p + 23, NULL, 10);
+	for (p = out; (p = strstr(p, "(SHA-256): ")) != NULL; p++)
+		n++;
+	if (want < 0 || n < want) {
+		*why = xasprintf("keytool's listing is %s", want < 0 ?
+		    "not in the form trustfix knows" : "longer than trustfix "
+		    "reads (64 KiB)");
+		free(out);
+		out = NULL;
+	}
+	return out;
 }
 
 long
