@@ -3,6 +3,7 @@
 # with keytool, an NSS database with certutil and vfychain, the .NET user
 # store's PFX files; hostile keystores and databases.
 . "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/store-lib.sh"
 need openssl jq keytool certutil vfychain
 
 P=$T/pki
@@ -170,5 +171,24 @@ like "$(q '.stores[] | select(.kind == "java") | .error')" \
     "did not finish within 2 seconds" "the keystore carries the reason"
 [ $((SECONDS - start)) -lt 30 ]
 ok $? "within the limit, not the tool's 60 seconds"
+
+# --- concurrent imports into one keystore and one NSS db: the lock ---------
+concurrent_roots
+C=$T/conc
+mkdir -p "$C/db"
+certutil -N -d "sql:$C/db" --empty-password
+for i in 1 2 3; do
+	"$TRUSTFIX" import --yes --store "$C/sys$i" --also java,nss \
+	    --java-keystore "$C/ks.p12" --nssdb "$C/db" "$T/r$i.pem" \
+	    >"$C/out$i" 2>&1 &
+	pids="${pids:-} $!"
+done
+fails=0
+for p in $pids; do wait "$p" || fails=$((fails + 1)); done
+is "$fails" 0 "three concurrent imports into one keystore and db succeed"
+is "$(keytool -list -keystore "$C/ks.p12" -storepass changeit 2>/dev/null |
+    grep -c '^trustfix-concurrent-root-')" 3 "the keystore holds all three"
+is "$(certutil -L -d "sql:$C/db" | grep -c '^trustfix-concurrent-root-')" 3 \
+    "the NSS database holds all three"
 
 done_testing
