@@ -12,7 +12,7 @@
 
 #include "chain.h"
 #include "facts.h"
-#include "httpget.h"
+#include "httpcache.h"
 #include "msg.h"
 
 #define MAX_VISITS	4000	/* nodes of the search tree */
@@ -189,7 +189,7 @@ fetch_issuers(struct build *b, X509 *x)
 		}
 		b->c->fetches++;
 		strv_push(&b->fetched, xstrdup(*u));
-		if (httpget(*u, NULL, NULL, 0, left, &buf, &len, err,
+		if (httpcache_get(*u, left, &buf, &len, err,
 		    sizeof(err)) != 0) {
 			aia_log(b->c, *u, err);
 			continue;

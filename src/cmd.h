@@ -36,5 +36,6 @@ int	cmd_stores(const struct cmd_info *, int, char **,
 	    struct common_opts *);
 int	cmd_where(const struct cmd_info *, int, char **,
 	    struct common_opts *);
+int	cmd_scan(const struct cmd_info *, int, char **, struct common_opts *);
 
 #endif

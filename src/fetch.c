@@ -13,286 +13,45 @@
 #include "msg.h"
 #include "sock.h"
 #include "starttls.h"
+#include "tlsstep.h"
 
-/* What the callbacks learn during one handshake. */
-struct hs {
-	struct fetch_result *r;
-	char		 alert[64];	/* alert the server sent, if any */
-	size_t		 received;	/* bytes read from the server */
-	char		 first[32];	/* the first of them */
-	size_t		 nfirst;
-};
-
-static int hs_index = -1;
-
-static struct hs *
-hs_get(const SSL *ssl)
-{
-	return SSL_get_ex_data(ssl, hs_index);
-}
-
-/* Record that a certificate was asked for, and send none. */
+/* Send what OpenSSL queued.  Returns 0, or -1 with the error set. */
 static int
-client_cert_cb(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
+flush_out(struct conn *c, struct tlsstep *ts)
 {
-	struct hs *h = hs_get(ssl);
+	char buf[4096];
+	size_t n;
 
-	if (h != NULL)
-		h->r->client_cert_requested = 1;
+	while ((n = tlsstep_drain(ts, buf, sizeof(buf))) > 0)
+		if (conn_write(c, buf, n) != 0)
+			return -1;
 	return 0;
 }
 
-static void
-info_cb(const SSL *ssl, int where, int ret)
-{
-	struct hs *h = hs_get(ssl);
-
-	if (h != NULL && (where & SSL_CB_READ_ALERT) && h->alert[0] == '\0')
-		snprintf(h->alert, sizeof(h->alert), "%s",
-		    SSL_alert_desc_string_long(ret));
-}
-
-/* A client context: anything verifies; old protocols only if asked. */
-static SSL_CTX *
-ctx_new(int flags, struct conn *c, int *default_level)
-{
-	SSL_CTX *ctx;
-
-	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
-		conn_fail(c, "cannot set up TLS: %s", msg_ossl_reason());
-		return NULL;
-	}
-	*default_level = SSL_CTX_get_security_level(ctx);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
-	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
-	/*
-	 * OpenSSL judges a Certificate message by its announced length;
-	 * let our byte count, with its clearer message, speak first.
-	 */
-	SSL_CTX_set_max_cert_list(ctx, 2 * FETCH_MAX_HANDSHAKE);
-	SSL_CTX_set_client_cert_cb(ctx, client_cert_cb);
-	SSL_CTX_set_info_callback(ctx, info_cb);
-	if ((flags & FETCH_ALLOW_OLD) != 0) {
-		SSL_CTX_set_security_level(ctx, 0);
-		if (!SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION) ||
-		    !SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0")) {
-			conn_fail(c, "cannot allow old TLS versions: %s",
-			    msg_ossl_reason());
-			SSL_CTX_free(ctx);
-			return NULL;
-		}
-	}
-	return ctx;
-}
-
-/* Send what OpenSSL queued in wbio.  Returns 0, or -1 with error set. */
+/*
+ * Drive the handshake with blocking reads and writes, each within the
+ * deadline.  Returns 1 when it completed, 0 when it failed after the
+ * server's certificate arrived, -1 with the error set.
+ */
 static int
-flush_out(struct conn *c, BIO *wbio)
-{
-	char *data;
-	long n;
-	int rc;
-
-	n = BIO_get_mem_data(wbio, &data);
-	if (n <= 0)
-		return 0;
-	rc = conn_write(c, data, (size_t)n);
-	(void)BIO_reset(wbio);
-	return rc;
-}
-
-/* Keep the first bytes the server sent, to tell later whether it spoke
- * TLS at all. */
-static void
-note_first(struct hs *h, const char *buf, size_t n)
-{
-	if (h->nfirst > 0 || n == 0)
-		return;
-	h->nfirst = n < sizeof(h->first) ? n : sizeof(h->first);
-	memcpy(h->first, buf, h->nfirst);
-}
-
-/* Read what the server sent into rbio, counting.  0, or -1 with error. */
-static int
-feed_in(struct conn *c, BIO *rbio, struct hs *h)
+handshake(struct conn *c, struct tlsstep *ts)
 {
 	char buf[16384];
 	ssize_t n;
-
-	n = conn_read(c, buf, sizeof(buf));
-	if (n < 0)
-		return -1;
-	if (n == 0) {
-		conn_fail(c, "the server closed the connection during the "
-		    "TLS handshake");
-		return -1;
-	}
-	note_first(h, buf, (size_t)n);
-	h->received += (size_t)n;
-	if (h->received > FETCH_MAX_HANDSHAKE) {
-		conn_fail(c, "the server sent more than %d KiB during the "
-		    "handshake", FETCH_MAX_HANDSHAKE / 1024);
-		return -1;
-	}
-	if (BIO_write(rbio, buf, (int)n) != (int)n) {
-		conn_fail(c, "cannot buffer the handshake: %s",
-		    msg_ossl_reason());
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * When the server's first bytes are not a TLS record, say so (and what it
- * said, when that is a line of text) and return 1.  TLS records start with
- * a content type from 20 to 24, then version 3.x; random bytes rarely pass
- * both.
- */
-static int
-not_tls(struct conn *c, const struct hs *h)
-{
-	unsigned char type = (unsigned char)h->first[0];
-	size_t n;
-	char *e;
-
-	if (h->nfirst == 0 || (type >= 20 && type <= 24 && (h->nfirst < 3 ||
-	    ((unsigned char)h->first[1] == 3 &&
-	    (unsigned char)h->first[2] <= 4))))
-		return 0;
-	for (n = 0; n < h->nfirst && h->first[n] != '\r' &&
-	    h->first[n] != '\n'; n++)
-		if (!isprint((unsigned char)h->first[n]))
-			break;
-	if (n > 0 && (n == h->nfirst || h->first[n] == '\r' ||
-	    h->first[n] == '\n')) {
-		e = msg_escape_len(h->first, n);
-		conn_fail(c, "the server does not speak TLS here; it sent "
-		    "\"%s\"", e);
-		free(e);
-	} else
-		conn_fail(c, "the server does not speak TLS here; its first "
-		    "bytes are not a TLS record");
-	return 1;
-}
-
-/*
- * The connection broke (reset, closed, or our ClientHello could not be
- * sent).  A server that talks first and hangs up - a mail or SSH banner,
- * random bytes - may have done so before our ClientHello arrived: look at
- * what it left in the socket before blaming the connection.
- */
-static void
-broken_transport(struct conn *c, struct hs *h)
-{
-	char buf[sizeof(h->first)];
-	ssize_t n;
-
-	if (h->nfirst == 0) {
-		n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n > 0)
-			note_first(h, buf, (size_t)n);
-	}
-	(void)not_tls(c, h);
-}
-
-static void
-handshake_error(struct conn *c, const SSL *ssl, struct hs *h)
-{
-	const char *reason = msg_ossl_reason();
-	int v = SSL_version(ssl);
-
-	if (not_tls(c, h))
-		return;
-	if (v >= TLS1_VERSION && v < TLS1_2_VERSION)
-		conn_fail(c, "TLS handshake failed: %s (the server chose %s, "
-		    "which this client's settings refuse)", reason,
-		    SSL_get_version(ssl));
-	else if (h->alert[0] != '\0')
-		conn_fail(c, "TLS handshake failed: %s (the server sent the "
-		    "alert \"%s\")", reason, h->alert);
-	else
-		conn_fail(c, "TLS handshake failed: %s", reason);
-}
-
-/*
- * Drive SSL_connect over memory BIOs, so that every byte read is counted
- * and every wait has the deadline.  Returns 1 when the handshake
- * completed, 0 when it failed after the server's certificate arrived,
- * -1 with the error set.
- */
-static int
-handshake(struct conn *c, SSL *ssl, BIO *rbio, BIO *wbio, struct hs *h)
-{
-	int ret, err;
+	int st;
 
 	c->phase = "during the TLS handshake";
 	for (;;) {
-		ERR_clear_error();
-		ret = SSL_connect(ssl);
-		err = SSL_get_error(ssl, ret);
-		if (flush_out(c, wbio) != 0) {
-			broken_transport(c, h);
-			return -1;
-		}
-		if (ret == 1)
-			return 1;
-		if (err == SSL_ERROR_WANT_READ) {
-			if (feed_in(c, rbio, h) != 0) {
-				broken_transport(c, h);
-				goto failed;
-			}
-			continue;
-		}
-		if (err == SSL_ERROR_WANT_WRITE)
-			continue;
-		handshake_error(c, ssl, h);
-		goto failed;
+		st = tlsstep_step(ts, c);
+		if (flush_out(c, ts) != 0)
+			return tlsstep_failed(ts, c, 1) == TLSSTEP_CERT ?
+			    0 : -1;
+		if (st != TLSSTEP_WANT_READ)
+			return st;
+		n = conn_read(c, buf, sizeof(buf));
+		if (n < 0 || tlsstep_feed(ts, c, buf, (size_t)n) != 0)
+			return tlsstep_failed(ts, c, 1);
 	}
-failed:
-	/*
-	 * A server that insists on a client certificate ends the handshake
-	 * after sending its own: keep it, that is what we came for.
-	 */
-	if (h->r->client_cert_requested && SSL_get_peer_cert_chain(ssl) &&
-	    sk_X509_num(SSL_get_peer_cert_chain(ssl)) > 0)
-		return 0;
-	return -1;
-}
-
-/* Fill r from the finished (or certificate-bearing) session. */
-static int
-collect(struct conn *c, SSL *ssl, struct fetch_result *r)
-{
-	STACK_OF(X509) *sk = SSL_get_peer_cert_chain(ssl);
-	const SSL_CIPHER *cipher;
-	int i, n;
-
-	n = sk != NULL ? sk_X509_num(sk) : 0;
-	if (n == 0) {
-		conn_fail(c, "the server sent no certificate");
-		return -1;
-	}
-	if (n > FETCH_MAX_CHAIN) {
-		conn_fail(c, "the server sent %d certificates, more than %d",
-		    n, FETCH_MAX_CHAIN);
-		return -1;
-	}
-	r->chain = certlist_new();
-	for (i = 0; i < n; i++)
-		certlist_add1(r->chain, sk_X509_value(sk, i), NULL,
-		    SOURCE_SERVER);
-	r->protocol = xstrdup(SSL_get_version(ssl));
-	cipher = SSL_get_current_cipher(ssl);
-	if (cipher == NULL)
-		cipher = SSL_get_pending_cipher(ssl);
-	r->cipher = xstrdup(cipher != NULL ? SSL_CIPHER_get_name(cipher) :
-	    "unknown");
-	r->old_protocol = SSL_version(ssl) < TLS1_2_VERSION;
-	r->address = xstrdup(c->address);
-	r->port = c->port;
-	return 0;
 }
 
 /* TLS on the connected c.  Returns 0, or -1 with the error set. */
@@ -300,45 +59,22 @@ static int
 tls(struct conn *c, const struct target *t, int flags,
     struct fetch_result *r)
 {
-	struct hs h;
 	SSL_CTX *ctx = NULL;
-	SSL *ssl = NULL;
-	BIO *rbio = NULL, *wbio = NULL;
+	struct tlsstep *ts = NULL;
 	int rc = -1;
 
-	memset(&h, 0, sizeof(h));
-	h.r = r;
-	if ((ctx = ctx_new(flags, c, &r->security_level)) == NULL)
+	if ((ctx = tlsstep_ctx_new(flags, c, &r->security_level)) == NULL ||
+	    (ts = tlsstep_new(ctx, t, c, r)) == NULL)
 		goto out;
-	if ((rbio = BIO_new(BIO_s_mem())) == NULL ||
-	    (wbio = BIO_new(BIO_s_mem())) == NULL ||
-	    (ssl = SSL_new(ctx)) == NULL) {
-		conn_fail(c, "cannot set up TLS: %s", msg_ossl_reason());
-		BIO_free(rbio);
-		BIO_free(wbio);
-		goto out;
-	}
-	BIO_set_mem_eof_return(rbio, -1);
-	/* ssl owns both BIOs from here on. */
-	SSL_set_bio(ssl, rbio, wbio);
-	SSL_set_ex_data(ssl, hs_index, &h);
-	if (t->sni != NULL && !SSL_set_tlsext_host_name(ssl, t->sni)) {
-		conn_fail(c, "cannot send the name %s in SNI: %s", t->sni,
-		    msg_ossl_reason());
-		goto out;
-	}
-	SSL_set_connect_state(ssl);
-	if (handshake(c, ssl, rbio, wbio, &h) < 0 ||
-	    collect(c, ssl, r) != 0)
+	if (handshake(c, ts) < 0 || tlsstep_collect(ts, c, r) != 0)
 		goto out;
 	/* Say goodbye politely; a failure here changes nothing. */
-	if (SSL_is_init_finished(ssl) && SSL_shutdown(ssl) >= 0)
-		(void)flush_out(c, wbio);
+	tlsstep_goodbye(ts);
+	(void)flush_out(c, ts);
 	rc = 0;
 out:
-	SSL_free(ssl);
+	tlsstep_free(ts);
 	SSL_CTX_free(ctx);
-	ERR_clear_error();
 	return rc;
 }
 
@@ -356,8 +92,6 @@ fetch_chain(const struct target *t, int timeout_ms, int flags,
 		conn_fail(&c, "%s is not a network target", t->input);
 		return -1;
 	}
-	if (hs_index < 0)
-		hs_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 	if (conn_open(&c, t->connect_host, t->connect_port) != 0 ||
 	    starttls_run(&c, t->proto) != 0 ||
 	    tls(&c, t, flags, r) != 0)

@@ -41,6 +41,9 @@ static const struct cmd_info commands[] = {
 	{ "where", cmd_where,
 	    "which of those stores trust ROOT",
 	    "ROOT", NEEDS_STORE },
+	{ "scan", cmd_scan,
+	    "diagnose many targets at once (or --from postfix, ...)",
+	    "[FILE|-]", TOUCHES_NETWORK | NEEDS_STORE },
 	{ NULL, NULL, NULL, NULL, 0 }
 };
 

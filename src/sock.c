@@ -55,8 +55,8 @@ conn_left(const struct conn *c)
 	return ms > 0 ? (int)ms : 0;
 }
 
-static void
-timed_out(struct conn *c)
+void
+conn_timed_out(struct conn *c)
 {
 	if (c->timeout_ms % 1000 == 0)
 		conn_fail(c, "timed out after %d s %s", c->timeout_ms / 1000,
@@ -76,7 +76,7 @@ conn_wait(struct conn *c, short events)
 	for (;;) {
 		left = conn_left(c);
 		if (left == 0) {
-			timed_out(c);
+			conn_timed_out(c);
 			return -1;
 		}
 		p.fd = c->fd;
@@ -92,9 +92,9 @@ conn_wait(struct conn *c, short events)
 	}
 }
 
-/* Say why connecting to the address failed, as a sentence. */
-static void
-connect_error(char *buf, size_t n, const char *addr, unsigned port, int e)
+void
+conn_connect_error(char *buf, size_t n, const char *addr, unsigned port,
+    int e)
 {
 	if (e == ECONNREFUSED)
 		snprintf(buf, n, "connection refused by %s port %u", addr,
@@ -119,7 +119,7 @@ connect_one(struct conn *c, const struct addrinfo *ai, char *why,
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd < 0) {
-		connect_error(why, whylen, c->address, c->port, errno);
+		conn_connect_error(why, whylen, c->address, c->port, errno);
 		return -1;
 	}
 	c->fd = fd;
@@ -140,7 +140,7 @@ connect_one(struct conn *c, const struct addrinfo *ai, char *why,
 		}
 	}
 	if (e != 0) {
-		connect_error(why, whylen, c->address, c->port, e);
+		conn_connect_error(why, whylen, c->address, c->port, e);
 		close(fd);
 		c->fd = -1;
 		return -1;
@@ -148,9 +148,8 @@ connect_one(struct conn *c, const struct addrinfo *ai, char *why,
 	return fd;
 }
 
-/* Append one address's failure to the list of them. */
-static void
-add_reason(char *all, size_t n, const char *why, int count)
+void
+conn_add_reason(char *all, size_t n, const char *why, int count)
 {
 	size_t used = strlen(all);
 
@@ -204,13 +203,13 @@ resolve(struct conn *c, const char *host, unsigned port,
 		(void)gai_suspend((const struct gaicb *const *)list, 1, &ts);
 	}
 	if (gai == EAI_INPROGRESS && gai_cancel(&l->cb) == EAI_NOTCANCELED) {
-		timed_out(c);
+		conn_timed_out(c);
 		l->next = abandoned;
 		abandoned = l;
 		return EAI_AGAIN;
 	}
 	if (gai == EAI_INPROGRESS) {
-		timed_out(c);
+		conn_timed_out(c);
 		gai = EAI_AGAIN;
 		if (l->cb.ar_result != NULL)
 			freeaddrinfo(l->cb.ar_result);
@@ -272,7 +271,7 @@ conn_open(struct conn *c, const char *host, unsigned port)
 		case -2:
 			goto out;
 		case -1:
-			add_reason(all, sizeof(all), why, tried++);
+			conn_add_reason(all, sizeof(all), why, tried++);
 			continue;
 		}
 		rc = 0;

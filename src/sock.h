@@ -52,4 +52,13 @@ void	conn_fail(struct conn *c, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	conn_close(struct conn *c);
 
+/* For event loops that connect by themselves, the same words: */
+/* "timed out after N s <phase>" */
+void	conn_timed_out(struct conn *c);
+/* Why connecting to addr port failed (errno e), as a sentence in buf. */
+void	conn_connect_error(char *buf, size_t n, const char *addr,
+	    unsigned port, int e);
+/* Append one address's failure (why) to all, "; "-separated. */
+void	conn_add_reason(char *all, size_t n, const char *why, int count);
+
 #endif

@@ -62,52 +62,40 @@ has_token(const char *s, const char *word)
 	return 0;
 }
 
-static int
-send_line(struct conn *c, const char *line)
-{
-	char *s = xasprintf("%s\r\n", line);
-	int rc = conn_write(c, s, strlen(s));
+/* Where a dialogue stands: which answer it waits for. */
+enum {
+	ST_GREETING,		/* the server's first line or reply */
+	ST_EHLO,		/* SMTP: the EHLO reply */
+	ST_CAPABILITY,		/* IMAP: the tagged CAPABILITY answer */
+	ST_STARTTLS		/* the answer to STARTTLS (STLS) */
+};
 
-	free(s);
-	return rc;
+void
+starttls_begin(struct starttls *st, struct conn *c, enum target_proto proto)
+{
+	memset(st, 0, sizeof(*st));
+	st->proto = proto;
+	st->state = ST_GREETING;
+	switch (proto) {
+	case PROTO_SMTP:
+		c->phase = "during the SMTP dialogue";
+		break;
+	case PROTO_IMAP:
+		c->phase = "during the IMAP dialogue";
+		break;
+	case PROTO_POP3:
+		c->phase = "during the POP3 dialogue";
+		break;
+	default:
+		st->state = -1;
+	}
 }
 
-/*
- * Read an SMTP reply (all lines of a multi-line one).  Sets *code, the
- * first line in first (FETCH_MAX_LINE + 1 bytes), and *starttls when a
- * line's keyword is STARTTLS.  Returns 0, or -1 with the error set.
- */
-static int
-smtp_reply(struct conn *c, int *code, char *first, int *starttls)
+int
+starttls_needed(enum target_proto proto)
 {
-	char line[FETCH_MAX_LINE + 1];
-	int i;
-
-	for (i = 0; i < FETCH_MAX_LINES; i++) {
-		if (conn_getline(c, line) < 0)
-			return -1;
-		if (strlen(line) < 3 || !isdigit((unsigned char)line[0]) ||
-		    !isdigit((unsigned char)line[1]) ||
-		    !isdigit((unsigned char)line[2]) ||
-		    (line[3] != '\0' && line[3] != ' ' && line[3] != '-')) {
-			fail_quoting(c, "the server does not speak SMTP",
-			    line);
-			return -1;
-		}
-		if (i == 0) {
-			*code = atoi(line);
-			memcpy(first, line, strlen(line) + 1);
-		}
-		if (starttls != NULL && line[3] != '\0' &&
-		    strncasecmp(line + 4, "STARTTLS", 8) == 0 &&
-		    (line[12] == '\0' || line[12] == ' '))
-			*starttls = 1;
-		if (line[3] != '-')
-			return 0;
-	}
-	conn_fail(c, "the server sent more than %d lines in one SMTP reply",
-	    FETCH_MAX_LINES);
-	return -1;
+	return proto == PROTO_SMTP || proto == PROTO_IMAP ||
+	    proto == PROTO_POP3;
 }
 
 /* Our name for EHLO: the host name if it is qualified. */
@@ -127,156 +115,223 @@ fallback:
 	snprintf(buf, n, "trustfix.invalid");
 }
 
-static int
-smtp(struct conn *c)
-{
-	char first[FETCH_MAX_LINE + 1], name[256], *cmd = NULL;
-	int code = 0, offered = 0, rc = -1;
-
-	c->phase = "during the SMTP dialogue";
-	if (smtp_reply(c, &code, first, NULL) != 0)
-		goto out;
-	if (code != 220) {
-		fail_quoting(c, "the server refused the SMTP session", first);
-		goto out;
-	}
-	ehlo_name(name, sizeof(name));
-	cmd = xasprintf("EHLO %s", name);
-	if (send_line(c, cmd) != 0 ||
-	    smtp_reply(c, &code, first, &offered) != 0)
-		goto out;
-	if (code != 250) {
-		fail_quoting(c, "the server refused EHLO", first);
-		goto out;
-	}
-	/* Ask even when not offered: the refusal says more. */
-	if (send_line(c, "STARTTLS") != 0 ||
-	    smtp_reply(c, &code, first, NULL) != 0)
-		goto out;
-	if (code != 220) {
-		fail_quoting(c, offered ? "the server refused STARTTLS" :
-		    "the server does not offer STARTTLS, and answered it with",
-		    first);
-		(void)send_line(c, "QUIT");
-		goto out;
-	}
-	rc = 0;
-out:
-	free(cmd);
-	return rc;
-}
-
 /*
- * Send "tag command" and read to the tagged answer.  Untagged
- * CAPABILITY lines land in caps.  Returns 1 for OK, 0 for NO or BAD
- * (answer in line), -1 with the error set.
+ * One line of an SMTP reply.  Returns STARTTLS_READ while the reply goes
+ * on, 0 when it ended (st->code, st->first set), STARTTLS_FAIL.
  */
 static int
-imap_command(struct conn *c, const char *tag, const char *command,
-    char *line, char *caps, size_t capslen)
+smtp_line(struct starttls *st, struct conn *c, const char *line)
 {
-	char *s = xasprintf("%s %s", tag, command);
-	size_t n = strlen(tag);
-	int i, rc = -1;
-
-	if (send_line(c, s) != 0)
-		goto out;
-	for (i = 0; i < FETCH_MAX_LINES; i++) {
-		if (conn_getline(c, line) < 0)
-			goto out;
-		if (strncasecmp(line, "* CAPABILITY ", 13) == 0)
-			snprintf(caps, capslen, "%s", line + 13);
-		if (strncmp(line, tag, n) != 0 || line[n] != ' ')
-			continue;
-		rc = strncasecmp(line + n + 1, "OK", 2) == 0 ? 1 : 0;
-		goto out;
+	if (strlen(line) < 3 || !isdigit((unsigned char)line[0]) ||
+	    !isdigit((unsigned char)line[1]) ||
+	    !isdigit((unsigned char)line[2]) ||
+	    (line[3] != '\0' && line[3] != ' ' && line[3] != '-')) {
+		fail_quoting(c, "the server does not speak SMTP", line);
+		return STARTTLS_FAIL;
 	}
-	conn_fail(c, "the server sent more than %d lines in reply to %s",
-	    FETCH_MAX_LINES, command);
-out:
-	free(s);
-	return rc;
+	if (st->lines++ == 0) {
+		st->code = atoi(line);
+		snprintf(st->first, sizeof(st->first), "%s", line);
+	}
+	if (st->state == ST_EHLO && line[3] != '\0' &&
+	    strncasecmp(line + 4, "STARTTLS", 8) == 0 &&
+	    (line[12] == '\0' || line[12] == ' '))
+		st->offered = 1;
+	if (line[3] == '-') {
+		if (st->lines < FETCH_MAX_LINES)
+			return STARTTLS_READ;
+		conn_fail(c, "the server sent more than %d lines in one "
+		    "SMTP reply", FETCH_MAX_LINES);
+		return STARTTLS_FAIL;
+	}
+	st->lines = 0;
+	return 0;
 }
 
 static int
-imap(struct conn *c)
+smtp(struct starttls *st, struct conn *c, const char *line, char *out,
+    size_t outlen)
 {
-	char line[FETCH_MAX_LINE + 1], caps[FETCH_MAX_LINE + 1] = "";
-	const char *p;
-	int offered;
+	char name[256];
+	int rc;
 
-	c->phase = "during the IMAP dialogue";
-	if (conn_getline(c, line) < 0)
-		return -1;
+	if ((rc = smtp_line(st, c, line)) != 0)
+		return rc;
+	switch (st->state) {
+	case ST_GREETING:
+		if (st->code != 220) {
+			fail_quoting(c, "the server refused the SMTP session",
+			    st->first);
+			return STARTTLS_FAIL;
+		}
+		ehlo_name(name, sizeof(name));
+		snprintf(out, outlen, "EHLO %s", name);
+		st->state = ST_EHLO;
+		return STARTTLS_SEND;
+	case ST_EHLO:
+		if (st->code != 250) {
+			fail_quoting(c, "the server refused EHLO", st->first);
+			return STARTTLS_FAIL;
+		}
+		/* Ask even when not offered: the refusal says more. */
+		snprintf(out, outlen, "STARTTLS");
+		st->state = ST_STARTTLS;
+		return STARTTLS_SEND;
+	}
+	if (st->code == 220)
+		return STARTTLS_DONE;
+	fail_quoting(c, st->offered ? "the server refused STARTTLS" :
+	    "the server does not offer STARTTLS, and answered it with",
+	    st->first);
+	snprintf(out, outlen, "QUIT");
+	return STARTTLS_FAIL;
+}
+
+static int
+imap_greeting(struct starttls *st, struct conn *c, const char *line,
+    char *out, size_t outlen)
+{
+	const char *p;
+
 	if (strncasecmp(line, "* BYE", 5) == 0) {
 		fail_quoting(c, "the server refused the IMAP session", line);
-		return -1;
+		return STARTTLS_FAIL;
 	}
 	if (strncasecmp(line, "* PREAUTH", 9) == 0) {
 		conn_fail(c, "the server opened a pre-authenticated IMAP "
 		    "session, in which STARTTLS is not allowed");
-		return -1;
+		return STARTTLS_FAIL;
 	}
 	if (strncasecmp(line, "* OK", 4) != 0) {
 		fail_quoting(c, "the server does not speak IMAP", line);
-		return -1;
+		return STARTTLS_FAIL;
 	}
-	if ((p = strcasestr(line, "[CAPABILITY ")) != NULL)
-		snprintf(caps, sizeof(caps), "%s", p + 12);
-	else if (imap_command(c, "a0", "CAPABILITY", line, caps,
-	    sizeof(caps)) < 0)
-		return -1;
-	offered = has_token(caps, "STARTTLS");
-	/* Ask even when not offered: the refusal says more. */
-	switch (imap_command(c, "a1", "STARTTLS", line, caps, sizeof(caps))) {
-	case -1:
-		return -1;
-	case 0:
-		fail_quoting(c, offered ? "the server refused STARTTLS" :
-		    "the server does not offer STARTTLS, and answered it with",
-		    line);
-		(void)send_line(c, "a9 LOGOUT");
-		return -1;
+	if ((p = strcasestr(line, "[CAPABILITY ")) != NULL) {
+		snprintf(st->first, sizeof(st->first), "%s", p + 12);
+		st->offered = has_token(st->first, "STARTTLS");
+		snprintf(out, outlen, "a1 STARTTLS");
+		st->state = ST_STARTTLS;
+	} else {
+		snprintf(out, outlen, "a0 CAPABILITY");
+		st->state = ST_CAPABILITY;
 	}
-	return 0;
+	return STARTTLS_SEND;
 }
 
 static int
-pop3(struct conn *c)
+imap(struct starttls *st, struct conn *c, const char *line, char *out,
+    size_t outlen)
 {
-	char line[FETCH_MAX_LINE + 1];
+	const char *tag;
 
-	c->phase = "during the POP3 dialogue";
-	if (conn_getline(c, line) < 0)
-		return -1;
+	if (st->state == ST_GREETING)
+		return imap_greeting(st, c, line, out, outlen);
+	tag = st->state == ST_CAPABILITY ? "a0 " : "a1 ";
+	if (strncasecmp(line, "* CAPABILITY ", 13) == 0)
+		st->offered = has_token(line + 13, "STARTTLS");
+	if (strncmp(line, tag, 3) != 0) {
+		if (++st->lines < FETCH_MAX_LINES)
+			return STARTTLS_READ;
+		conn_fail(c, "the server sent more than %d lines in reply to "
+		    "%s", FETCH_MAX_LINES, st->state == ST_CAPABILITY ?
+		    "CAPABILITY" : "STARTTLS");
+		return STARTTLS_FAIL;
+	}
+	st->lines = 0;
+	if (st->state == ST_CAPABILITY) {
+		snprintf(out, outlen, "a1 STARTTLS");
+		st->state = ST_STARTTLS;
+		return STARTTLS_SEND;
+	}
+	if (strncasecmp(line + 3, "OK", 2) == 0)
+		return STARTTLS_DONE;
+	/* Ask even when not offered: the refusal says more. */
+	fail_quoting(c, st->offered ? "the server refused STARTTLS" :
+	    "the server does not offer STARTTLS, and answered it with", line);
+	snprintf(out, outlen, "a9 LOGOUT");
+	return STARTTLS_FAIL;
+}
+
+static int
+pop3(struct starttls *st, struct conn *c, const char *line, char *out,
+    size_t outlen)
+{
+	if (st->state == ST_STARTTLS) {
+		if (strncasecmp(line, "+OK", 3) == 0)
+			return STARTTLS_DONE;
+		fail_quoting(c, "the server refused STARTTLS (STLS)", line);
+		return STARTTLS_FAIL;
+	}
 	if (strncasecmp(line, "-ERR", 4) == 0) {
 		fail_quoting(c, "the server refused the POP3 session", line);
-		return -1;
+		return STARTTLS_FAIL;
 	}
 	if (strncasecmp(line, "+OK", 3) != 0) {
 		fail_quoting(c, "the server does not speak POP3", line);
-		return -1;
+		return STARTTLS_FAIL;
 	}
-	if (send_line(c, "STLS") != 0 || conn_getline(c, line) < 0)
-		return -1;
-	if (strncasecmp(line, "+OK", 3) != 0) {
-		fail_quoting(c, "the server refused STARTTLS (STLS)", line);
-		return -1;
+	snprintf(out, outlen, "STLS");
+	st->state = ST_STARTTLS;
+	return STARTTLS_SEND;
+}
+
+int
+starttls_step(struct starttls *st, struct conn *c, const char *line,
+    char *out, size_t outlen)
+{
+	out[0] = '\0';
+	switch (st->proto) {
+	case PROTO_SMTP:
+		return smtp(st, c, line, out, outlen);
+	case PROTO_IMAP:
+		return imap(st, c, line, out, outlen);
+	case PROTO_POP3:
+		return pop3(st, c, line, out, outlen);
+	default:
+		return STARTTLS_DONE;
 	}
-	return 0;
+}
+
+/* Send line with CR LF.  Returns 0, or -1 with c's error set. */
+static int
+send_line(struct conn *c, const char *line)
+{
+	char *s = xasprintf("%s\r\n", line);
+	int rc = conn_write(c, s, strlen(s));
+
+	free(s);
+	return rc;
 }
 
 int
 starttls_run(struct conn *c, enum target_proto proto)
 {
-	switch (proto) {
-	case PROTO_SMTP:
-		return smtp(c);
-	case PROTO_IMAP:
-		return imap(c);
-	case PROTO_POP3:
-		return pop3(c);
-	default:
+	struct starttls st;
+	char line[FETCH_MAX_LINE + 1], out[STARTTLS_MAX_OUT];
+	int rc;
+
+	if (!starttls_needed(proto))
 		return 0;
+	starttls_begin(&st, c, proto);
+	for (;;) {
+		if (conn_getline(c, line) < 0)
+			return -1;
+		rc = starttls_step(&st, c, line, out, sizeof(out));
+		if (rc == STARTTLS_DONE)
+			return 0;
+		if (rc == STARTTLS_FAIL) {
+			/* A goodbye, when polite; its failure changes
+			 * nothing, and must not replace the reason. */
+			if (out[0] != '\0') {
+				char keep[512];
+
+				snprintf(keep, sizeof(keep), "%s", c->err);
+				(void)send_line(c, out);
+				snprintf(c->err, c->errlen, "%s", keep);
+			}
+			return -1;
+		}
+		if (rc == STARTTLS_SEND && send_line(c, out) != 0)
+			return -1;
 	}
 }

@@ -6,10 +6,13 @@ tf --version
 is "$rc" 0 "--version exits 0"
 like "$out" '^trustfix [0-9]+\.[0-9]+' "--version prints the version"
 
+COMMANDS="inspect diagnose export-root import remove list bundle stores where
+	scan"
+
 tf --help
 is "$rc" 0 "--help exits 0"
 top_help=$out
-for c in inspect diagnose export-root import remove list bundle stores where; do
+for c in $COMMANDS; do
 	like "$top_help" "^  $c " "--help lists $c"
 	tf "$c" --help
 	is "$rc" 0 "$c --help exits 0"
@@ -41,7 +44,7 @@ for args in "fr${ESC}[2J" "list --no${ESC}[2J" "list -${ESC}" "list x${ESC}[2J" 
 done
 
 # Every option in a command's --help appears in its man page.
-for c in inspect diagnose export-root import remove list bundle stores where; do
+for c in $COMMANDS; do
 	page="$TOP_SRCDIR/man/trustfix-$c.1"
 	[ -f "$page" ] || page="$TOP_SRCDIR/man/trustfix.1"
 	"$TRUSTFIX" "$c" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u |

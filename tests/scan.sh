@@ -1,0 +1,146 @@
+#!/bin/bash
+# scan.sh - scan many real and hostile servers in one run: one whole line
+# per target, deadlines that hold, diagnose's own document, --resume.
+. "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/peers.sh"
+
+need openssl jq python3
+peer pki_with_aia "$T/pki"
+P=$T/pki
+
+peer start_nginx "$P/server-chain.pem" "$P/server.key"
+NG=$NGINX_PORT
+peer start_s_server "$P/selfsigned.pem" "$P/selfsigned.key"
+SS=$S_SERVER_PORT
+for m in silent garbage banner-reset drip smtp-refuse huge-chain; do
+	peer start_hostile "$m"
+	eval "H_${m//-/_}=$HOSTILE_PORT"
+done
+REFUSED=$(free_port)
+
+cat >"$T/targets" <<LIST
+# the servers this router talks to
+https://127.0.0.1:$NG/
+
+127.0.0.1:$SS
+127.0.0.1:$H_silent   # accepts, never speaks
+127.0.0.1:$H_garbage
+127.0.0.1:$H_banner_reset
+127.0.0.1:$H_drip
+smtp://127.0.0.1:$H_smtp_refuse
+127.0.0.1:$H_huge_chain
+127.0.0.1:$REFUSED
+LIST
+NT=9
+
+start=$(date +%s)
+tf scan --json --timeout 3 --name mail.contoso.test --trust "$P/root.pem" \
+    "$T/targets"
+took=$(( $(date +%s) - start ))
+is "$rc" 3 "a target without certificate: exit 3 (the worst verdict)"
+check "every deadline held ($took s for a 3 s timeout)" [ "$took" -le 7 ]
+is "$err" "" "nothing on stderr when it is not a terminal"
+printf '%s\n' "$out" >"$T/out.jsonl"
+is "$(wc -l <"$T/out.jsonl")" $((NT + 1)) "one line per target, and a summary"
+bad=0
+while IFS= read -r line; do
+	printf '%s' "$line" | jq -e . >/dev/null 2>&1 || bad=$((bad + 1))
+done <"$T/out.jsonl"
+is "$bad" 0 "every line is one whole JSON document"
+line_of() {
+	jq -c "select(.target.input == \"$1\")" "$T/out.jsonl"
+}
+verdict() {
+	local l
+	l=$(line_of "$1")
+	is "$(printf '%s' "$l" | jq -r .verdict)" "$2" "$3: $2"
+	[ -z "${4:-}" ] || like "$(printf '%s' "$l" |
+	    jq -r '.findings[0].detail')" "$4" "$3: says why"
+}
+verdict "https://127.0.0.1:$NG/" trusted "nginx"
+verdict "127.0.0.1:$SS" untrusted "self-signed"
+verdict "127.0.0.1:$H_silent" untrusted "silent peer" "timed out after 3 s"
+verdict "127.0.0.1:$H_garbage" untrusted "garbage peer" "does not speak TLS"
+verdict "127.0.0.1:$H_banner_reset" untrusted "peer that resets" \
+    "does not speak TLS|reset|closed"
+verdict "127.0.0.1:$H_drip" untrusted "drip peer" "timed out|does not speak"
+verdict "smtp://127.0.0.1:$H_smtp_refuse" untrusted "STARTTLS refused" \
+    "STARTTLS"
+verdict "127.0.0.1:$H_huge_chain" untrusted "huge chain" "more than"
+verdict "127.0.0.1:$REFUSED" untrusted "refused port" "connection refused"
+is "$(line_of "127.0.0.1:$SS" | jq -c '.origin')" \
+    "[{\"file\":\"$T/targets\",\"line\":4}]" "each line says file and line"
+is "$(tail -n 1 "$T/out.jsonl" | jq -c '.summary |
+    [.targets, .scanned, .trusted, .untrusted, .failed, .exit]')" \
+    "[$NT,$NT,1,1,7,3]" "the summary counts each verdict"
+
+# A scan's line is diagnose's document for the same target.
+tf diagnose --json --name mail.contoso.test --trust "$P/root.pem" \
+    "https://127.0.0.1:$NG/"
+want=$(printf '%s' "$out" | jq -S 'del(.chain[].not_before)')
+got=$(line_of "https://127.0.0.1:$NG/" |
+    jq -S 'del(.origin, .error, .chain[].not_before)')
+is "$got" "$want" "a line is exactly diagnose's document (plus its origin)"
+
+# --resume: what is in OUT is not scanned again; a half line is.
+head -n 3 "$T/out.jsonl" >"$T/part.jsonl"
+sed -n 4p "$T/out.jsonl" | cut -c1-40 >>"$T/part.jsonl"
+tf scan --json --timeout 3 --name mail.contoso.test --trust "$P/root.pem" \
+    --resume "$T/part.jsonl" "$T/targets"
+is "$(printf '%s\n' "$out" | tail -n 1 | jq -c '.summary |
+    [.skipped, .scanned]')" "[3,$((NT - 3))]" "--resume skips what is done"
+cat "$T/part.jsonl" >"$T/all.jsonl"
+printf '%s\n' "$out" >>"$T/all.jsonl"
+is "$(jq -rR 'fromjson? | select(.target) | .target.input' "$T/all.jsonl" |
+    sort -u | wc -l)" "$NT" "and together they hold every target"
+
+# Text: one line per target, then the summary; limits of one at a time.
+printf 'https://127.0.0.1:%s/\n127.0.0.1:%s\n127.0.0.1:%s\n' "$NG" "$SS" \
+    "$REFUSED" | {
+	run "$TRUSTFIX" scan --timeout 3 --name mail.contoso.test \
+	    --trust "$P/root.pem" --concurrency 1 --per-host 1 --rate 50 -
+	printf '%s\n' "$rc" >"$T/rc"
+	printf '%s\n' "$out" >"$T/text"
+}
+is "$(cat "$T/rc")" 3 "text: exit 3"
+is "$(wc -l <"$T/text")" 4 "text: one line per target and a summary"
+like "$(cat "$T/text")" "^trusted +https://127.0.0.1:$NG/ +\(\(standard input\):1\)" \
+    "text: verdict, target, origin"
+like "$(cat "$T/text")" "connection refused" "text: why it failed"
+like "$(tail -n 1 "$T/text")" "^3 targets: 1 trusted, 1 untrusted, 1 failed" \
+    "text: the summary"
+
+# AIA: two targets behind one server that sends no intermediate; the
+# issuer's URL is downloaded once for the whole scan.
+peer start_nginx "$P/server.pem" "$P/server.key"
+NOINT=$NGINX_PORT
+gets() {
+	grep -c 'GET /issuing' "$T"/http-*/log
+}
+before=$(gets)
+printf 'https://127.0.0.1:%s/\n127.0.0.1:%s\n' "$NOINT" "$NOINT" >"$T/aia"
+tf scan --json --timeout 5 --name mail.contoso.test --trust "$P/root.pem" \
+    "$T/aia"
+is "$(printf '%s\n' "$out" | jq -r 'select(.target) |
+    [.findings[] | .id] | index("missing-intermediate") != null' |
+    sort -u)" true "AIA: both say missing-intermediate"
+is "$(printf '%s\n' "$out" | jq -r 'select(.target) |
+    [.chain[].source] | join(",")' | sort -u)" "server,aia,store" \
+    "AIA: both completed the path from AIA"
+is "$(( $(gets) - before ))" 1 "AIA: one download for the two targets"
+
+# Usage.
+tf scan
+is "$rc" 2 "no targets: usage error"
+printf 'https://127.0.0.1:%s/\nhttp://[bad\n' "$NG" >"$T/bad"
+tf scan "$T/bad"
+is "$rc" 2 "a bad line: usage error"
+like "$err" "bad:2: not a TARGET" "naming file and line"
+tf scan --from nothing
+is "$rc" 2 "an unknown --from: usage error"
+tf scan --concurrency 0 "$T/targets"
+is "$rc" 2 "--concurrency 0: usage error"
+tf scan "$T/no-such-file"
+is "$rc" 4 "an unreadable list: exit 4"
+
+done_testing
