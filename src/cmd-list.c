@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <jansson.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include "cmd.h"
+#include "diagopts.h"
 #include "exitcode.h"
 #include "facts.h"
 #include "msg.h"
@@ -16,28 +18,50 @@
 #include "store.h"
 
 enum {
-	OPT_ALL = OPT_COMMON_LAST
+	OPT_ALL = OPT_COMMON_LAST,
+	OPT_EXPIRING
 };
 
 static const struct opt_spec specs[] = {
 	OPT_ROW_STORE,
 	{ "all", 'a', no_argument, OPT_ALL, NULL,
 	    "also list the distribution's own anchors" },
+	{ "expiring", 0, required_argument, OPT_EXPIRING, "N",
+	    "only anchors expiring within N days (exit 1 if any)" },
 	OPT_ROW_JSON,
 	OPT_ROW_HELP,
 	OPT_ROW_END
 };
 
+struct list_opts {
+	int	 all;
+	int	 expiring;	/* days, or -1 */
+};
+
 static int
 handle(int key, const char *arg, void *ctx)
 {
-	int *all = ctx;
+	struct list_opts *o = ctx;
 
-	(void)arg;
+	if (key == OPT_EXPIRING)
+		return diagopts_days("--expiring", arg, &o->expiring);
 	if (key != OPT_ALL)
 		return -1;
-	*all = 1;
+	o->all = 1;
 	return 0;
+}
+
+/* Whether --expiring leaves a out; a certificate we cannot read stays. */
+static int
+not_expiring(struct store_anchor *a, const struct list_opts *o)
+{
+	X509 *x;
+	long left;
+
+	if (o->expiring < 0 || (x = store_anchor_get0_x509(a)) == NULL)
+		return 0;
+	left = facts_days_left(x, time(NULL));
+	return left != FACTS_NO_DAYS && left >= o->expiring;
 }
 
 static char *
@@ -131,10 +155,11 @@ cmd_list(const struct cmd_info *cmd, int argc, char **argv,
 	struct store_anchors a = { NULL, 0 };
 	json_t *doc, *arr;
 	char *e;
+	struct list_opts o = { 0, -1 };
 	size_t i, shown = 0;
-	int all = 0, first, code = EXIT_STORE;
+	int first, code = EXIT_STORE;
 
-	switch ((first = opt_parse(cmd, argc, argv, specs, handle, &all,
+	switch ((first = opt_parse(cmd, argc, argv, specs, handle, &o,
 	    co))) {
 	case -2:
 		return EXIT_OK;
@@ -151,7 +176,9 @@ cmd_list(const struct cmd_info *cmd, int argc, char **argv,
 		goto out;
 	arr = json_array();
 	for (i = 0; i < a.n; i++) {
-		if (!all && a.v[i].distribution && !a.v[i].trustfix)
+		if (!o.all && a.v[i].distribution && !a.v[i].trustfix)
+			continue;
+		if (not_expiring(&a.v[i], &o))
 			continue;
 		shown++;
 		if (co->json)
@@ -165,13 +192,18 @@ cmd_list(const struct cmd_info *cmd, int argc, char **argv,
 		out_json_print(stdout, doc);
 	} else {
 		json_decref(arr);
-		if (shown == 0)
-			msg_note("no anchors%s in %s store %s", all ? "" :
+		if (shown == 0 && o.expiring >= 0)
+			msg_note("no anchor%s expires within %d days in %s "
+			    "store %s", o.all ? "" : " besides the "
+			    "distribution's", o.expiring,
+			    store_backend_name(st), store_location(st));
+		else if (shown == 0)
+			msg_note("no anchors%s in %s store %s", o.all ? "" :
 			    " besides the distribution's",
 			    store_backend_name(st),
 			    store_location(st));
 	}
-	code = EXIT_OK;
+	code = o.expiring >= 0 && shown > 0 ? EXIT_FAILED : EXIT_OK;
 out:
 	store_anchors_clear(&a);
 	store_close(st);

@@ -278,6 +278,8 @@ eval_times(struct eval *e)
 {
 	const struct certlist *p = e->path;
 	time_t at = e->o->at;
+	long warn = e->o->warn_days == 0 ? DIAG_EXPIRING_DAYS :
+	    e->o->warn_days < 0 ? 0 : e->o->warn_days;
 	size_t i;
 	int a, b;
 	char *t;
@@ -305,11 +307,12 @@ eval_times(struct eval *e)
 			free(t);
 		} else if (b <= 0 &&
 		    ASN1_TIME_cmp_time_t(X509_get0_notAfter(x),
-		    at + DIAG_EXPIRING_DAYS * 86400) < 0) {
+		    at + warn * 86400) < 0) {
 			t = facts_time(X509_get0_notAfter(x));
 			add(e, F_EXPIRING_SOON, SEV_WARNING, (int)i,
-			    xasprintf("valid until %s, less than %d days "
-			    "from now", t ? t : "?", DIAG_EXPIRING_DAYS));
+			    xasprintf("valid until %s: %ld days left, under "
+			    "the %ld days of --warn-days", t ? t : "?",
+			    facts_days_left(x, at), warn));
 			free(t);
 		}
 	}

@@ -11,7 +11,8 @@
 #include "deploy.h"
 #include "findings.h"
 
-#define DIAG_EXPIRING_DAYS	30
+#define DIAG_EXPIRING_DAYS	30	/* the default of --warn-days */
+#define DIAG_MAX_WARN_DAYS	36500
 
 struct diag_opts {
 	const char	*name;		/* DNS name or IP to check, or NULL */
@@ -29,6 +30,8 @@ struct diag_opts {
 	const char	*connect;	/* --connect, for the fixes */
 	const char	*store;		/* --store, for the fixes */
 	int		 network;	/* TARGET is a server */
+	int		 warn_days;	/* expiring-soon under this many days
+					   left; 0: 30; -1: never */
 };
 
 struct diagnosis {

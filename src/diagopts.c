@@ -7,6 +7,7 @@
 #include "anchors.h"
 #include "diagopts.h"
 #include "exitcode.h"
+#include "facts.h"
 #include "load.h"
 #include "msg.h"
 #include "out-diagnose.h"
@@ -18,6 +19,7 @@ diagopts_init(struct dopts *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->purpose = -1;
+	d->warn_days = DIAG_EXPIRING_DAYS;
 }
 
 /* "2026-01-02", "2026-01-02T03:04:05Z" or seconds since the epoch. */
@@ -67,6 +69,26 @@ handle_purpose(struct dopts *d, const char *arg)
 }
 
 int
+diagopts_days(const char *opt, const char *arg, int *days)
+{
+	char *end, *e;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < 0 ||
+	    v > DIAG_MAX_WARN_DAYS) {
+		e = msg_escape(arg);
+		msg_error("%s: expected a number of days from 0 to %d, not "
+		    "'%s'", opt, DIAG_MAX_WARN_DAYS, e);
+		free(e);
+		return -1;
+	}
+	*days = (int)v;
+	return 0;
+}
+
+int
 diagopts_handle(struct dopts *d, int key, const char *arg)
 {
 	char *e;
@@ -104,6 +126,8 @@ diagopts_handle(struct dopts *d, int key, const char *arg)
 	case OPT_CHECK_REVOCATION:
 		d->check_revocation = 1;
 		return 0;
+	case OPT_WARN_DAYS:
+		return diagopts_days("--warn-days", arg, &d->warn_days);
 	}
 	return 1;
 }
@@ -187,6 +211,7 @@ diagopts_fill(struct diag_opts *o, const struct dopts *d,
 	o->network = net;
 	o->connect = net ? co->connect : NULL;
 	o->store = d->ntrust == 0 ? co->store : NULL;
+	o->warn_days = d->warn_days == 0 ? -1 : d->warn_days;
 }
 
 struct diagnosis *
@@ -210,7 +235,8 @@ json_t *
 diagopts_document(const struct diagnosis *dg, const struct target *t,
     const struct diag_opts *o, const char *address, unsigned port)
 {
-	json_t *tj;
+	json_t *tj, *doc, *c;
+	size_t i;
 
 	if (t != NULL && target_is_network(t))
 		tj = out_json_target(t, address, port);
@@ -225,5 +251,12 @@ diagopts_document(const struct diagnosis *dg, const struct target *t,
 	}
 	json_object_set_new(tj, "name", o->name ? json_string(o->name) :
 	    json_null());
-	return out_diagnose_json(tj, dg);
+	doc = out_diagnose_json(tj, dg);
+	/* Days left at --at, not at the time of the run. */
+	c = json_object_get(doc, "chain");
+	for (i = 0; o->at_given && dg->all != NULL && i < dg->all->n &&
+	    i < json_array_size(c); i++)
+		facts_json_days_left(json_array_get(c, i), dg->all->v[i].x509,
+		    o->at);
+	return doc;
 }

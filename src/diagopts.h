@@ -18,6 +18,7 @@ enum {
 	OPT_AT,
 	OPT_PURPOSE,
 	OPT_CHECK_REVOCATION,
+	OPT_WARN_DAYS,
 	OPT_DIAG_LAST		/* commands number their own keys from here */
 };
 
@@ -36,7 +37,9 @@ enum {
 	    "server-auth (the default), or any" }, \
 	OPT_ROW_NO_AIA, \
 	{ "check-revocation", 0, no_argument, OPT_CHECK_REVOCATION, NULL, \
-	    "ask OCSP responders and CRL servers" }
+	    "ask OCSP responders and CRL servers" }, \
+	{ "warn-days", 0, required_argument, OPT_WARN_DAYS, "N", \
+	    "expiring-soon when under N days are left (default 30)" }
 
 struct dopts {
 	const char	*chain;
@@ -49,9 +52,12 @@ struct dopts {
 	int		 at_given;
 	int		 purpose;	/* -1 unset, 0 any, 1 server-auth */
 	int		 check_revocation;
+	int		 warn_days;
 };
 
 void	diagopts_init(struct dopts *d);
+/* A count of days for opt into *days (0 to 36500); -1 reported. */
+int	diagopts_days(const char *opt, const char *arg, int *days);
 /* An option of DIAGOPTS_ROWS: 0, 1 when key is not one, -1 reported. */
 int	diagopts_handle(struct dopts *d, int key, const char *arg);
 

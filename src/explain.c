@@ -205,6 +205,7 @@ other(struct words *w, struct finding *f)
 	const char *n = w->o->name ? w->o->name : "the server's name";
 	const char *sev = f->severity == SEV_ERROR ? "" : " (accepted at this "
 	    "host's security level, but on its way out)";
+	long left;
 
 	switch (f->id) {
 	case F_CN_ONLY:
@@ -230,8 +231,10 @@ other(struct words *w, struct finding *f)
 		    "server (NTP), or wait until the certificate's start.");
 		break;
 	case F_EXPIRING_SOON:
-		f->summary = xasprintf("The %s %s expires in less than %d "
-		    "days", w->what, w->subj, DIAG_EXPIRING_DAYS);
+		left = cert_of(w->d, f->cert) ? facts_days_left(cert_of(w->d,
+		    f->cert), w->o->at) : 0;
+		f->summary = xasprintf("The %s %s expires in %ld day%s",
+		    w->what, w->subj, left, left == 1 ? "" : "s");
 		f->fix = xasprintf("Renew the %s before it expires.", w->what);
 		break;
 	case F_WEAK_SIGNATURE:

@@ -311,6 +311,19 @@ facts_not_after(const X509 *x)
 	return asn1_epoch(X509_get0_notAfter(x));
 }
 
+long
+facts_days_left(const X509 *x, time_t at)
+{
+	time_t a = facts_not_after(x);
+	long long d;
+
+	if (a == (time_t)-1)
+		return FACTS_NO_DAYS;
+	d = (long long)a - (long long)at;
+	/* Whole days, rounded down: -1 once the last day has passed. */
+	return (long)(d >= 0 ? d / 86400 : -((-d + 86399) / 86400));
+}
+
 int
 facts_is_self_issued(const X509 *x)
 {
@@ -669,6 +682,15 @@ set_strv0(json_t *o, const char *key, char **v)
 	facts_strv_free(v);
 }
 
+void
+facts_json_days_left(json_t *o, const X509 *x, time_t at)
+{
+	long d = facts_days_left(x, at);
+
+	json_object_set_new(o, "days_left", d == FACTS_NO_DAYS ? json_null() :
+	    json_integer(d));
+}
+
 json_t *
 facts_json(X509 *x, enum cert_source source)
 {
@@ -693,6 +715,7 @@ facts_json(X509 *x, enum cert_source source)
 	    json_string(cert_source_name(source)));
 	facts_sha1(x, hex);
 	json_object_set_new(o, "sha1", json_string(hex));
+	facts_json_days_left(o, x, time(NULL));
 	set_str0(o, "common_name", facts_common_name(x));
 	set_strv0(o, "eku", facts_eku(x));
 	set_str0(o, "ski", facts_ski(x));

@@ -36,6 +36,12 @@ char	*facts_time(const ASN1_TIME *t);
 /* Seconds since the epoch of notBefore / notAfter. */
 time_t	 facts_not_before(const X509 *x);
 time_t	 facts_not_after(const X509 *x);
+/*
+ * Whole days from at until notAfter, rounded down (negative once
+ * expired), or FACTS_NO_DAYS when the date cannot be read.
+ */
+#define FACTS_NO_DAYS	(-2147483647L - 1)
+long	 facts_days_left(const X509 *x, time_t at);
 
 int	facts_is_self_signed(X509 *x);	/* issuer == subject, sig verifies */
 int	facts_is_self_issued(const X509 *x);	/* issuer == subject */
@@ -67,8 +73,10 @@ void	 facts_strv_free(char **v);
  * The chain[] object of DESIGN.md for one certificate: subject, issuer,
  * serial, not_before, not_after, sha256, self_signed, is_ca, dns_names,
  * ip_addresses, key, signature, source; then sha1 and the rest.
- * Callers add "file", "in_path".
+ * Callers add "file", "in_path".  "days_left" counts from now.
  */
 json_t	*facts_json(X509 *x, enum cert_source source);
+/* Set o's "days_left" counted from at (null when unreadable). */
+void	 facts_json_days_left(json_t *o, const X509 *x, time_t at);
 
 #endif
