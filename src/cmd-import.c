@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/x509v3.h>
 
 #include "cmd.h"
 #include "exitcode.h"
@@ -100,12 +102,66 @@ handle(int key, const char *arg, void *ctx)
 	return hostopts_handle(&o->host, key, arg) == 0 ? 0 : -1;
 }
 
+/*
+ * Why OpenSSL would use x to sign other certificates although its
+ * basicConstraints do not say CA:TRUE (X509_check_ca()), or NULL.
+ */
+static const char *
+hidden_ca_reason(X509 *x)
+{
+	uint32_t fl = X509_get_extension_flags(x);
+
+	if (fl & EXFLAG_BCONS)
+		return NULL;
+	switch (X509_check_ca(x)) {
+	case 3:
+		return "it is a self-signed X.509 version 1 certificate";
+	case 4:
+		return "its keyUsage allows keyCertSign";
+	case 5:
+		return "its Netscape certificate type names a CA";
+	}
+	return NULL;
+}
+
+/* What makes x a trust anchor that no client will use; NULL if none. */
+static const char *
+useless_reason(X509 *x)
+{
+	uint32_t fl = X509_get_extension_flags(x);
+	EVP_PKEY *k = X509_get0_pubkey(x);
+
+	if (X509_cmp_current_time(X509_get0_notAfter(x)) < 0)
+		return "it has expired";
+	if (k == NULL || EVP_PKEY_get_security_bits(k) < 112)
+		return "its key is weak (under 112 bits of security)";
+	if (fl & EXFLAG_CRITICAL)
+		return "it has a critical extension that OpenSSL does not know";
+	if (facts_is_self_issued(x) && !facts_is_self_signed(x))
+		return "its self-signature does not verify";
+	return NULL;
+}
+
+/* A refusal that --force overrides; 0 to go on, -1 refused. */
+static int
+refuse(const struct common_opts *co, const char *why, const char *then)
+{
+	if (co->force) {
+		msg_warn("%s; importing it because of --force", why);
+		return 0;
+	}
+	msg_error("refused: %s; %s, or use --force", why, then);
+	return -1;
+}
+
 /* The refusals of DESIGN.md; 0 when x may be imported. */
 static int
 check_cert(X509 *x, const char *fp, const struct import_opts *o,
     const struct common_opts *co)
 {
 	char sha1[41];
+	const char *why;
+	int rc = 0;
 
 	if (o->expect[0] != '\0' && strcmp(fp, o->expect) != 0) {
 		msg_error("refused: the certificate's SHA-256 is %s, "
@@ -118,22 +174,29 @@ check_cert(X509 *x, const char *fp, const struct import_opts *o,
 		    "not the expected %s", sha1, o->expect_sha1);
 		return -1;
 	}
-	if (facts_is_ca(x))
-		return 0;
-	if (facts_is_self_signed(x)) {
+	if ((why = useless_reason(x)) != NULL)
+		msg_warn("no client will use this anchor: %s", why);
+	if ((why = hidden_ca_reason(x)) != NULL) {
+		msg_warn("this certificate has no basicConstraints, but "
+		    "OpenSSL uses it as a CA because %s: whoever holds its "
+		    "key can sign certificates for any name", why);
+		rc = refuse(co, "it would be trusted as a CA without "
+		    "saying so", "ask for a certificate with basicConstraints");
+	} else if (facts_is_ca(x) && X509_check_ca(x) == 0)
+		rc = refuse(co, "basicConstraints says CA:TRUE but its "
+		    "keyUsage lacks keyCertSign, so no client accepts what it "
+		    "signs", "import the CA that signs its servers instead");
+	else if (facts_is_ca(x))
+		rc = 0;
+	else if (facts_is_self_signed(x))
 		msg_warn("this is a server's own self-signed certificate, "
-		    "not a CA: trusting it trusts that one server only");
-		return 0;
-	}
-	if (co->force) {
-		msg_warn("this certificate is not a CA; importing it "
-		    "because of --force");
-		return 0;
-	}
-	msg_error("refused: the certificate is not a CA (no CA:TRUE) and "
-	    "not self-signed; import its root instead (see 'trustfix "
-	    "export-root'), or use --force");
-	return -1;
+		    "not a CA (basicConstraints CA:FALSE or none): trusting "
+		    "it trusts that one server only");
+	else
+		rc = refuse(co, "the certificate is not a CA (no CA:TRUE) "
+		    "and not self-signed", "import its root instead (see "
+		    "'trustfix export-root')");
+	return rc;
 }
 
 /* Import and verify one certificate; returns an exit code. */

@@ -44,6 +44,19 @@
 #                   no Microsoft markers, no AIA
 #   private-server  mail.example.test <- private-root; chain: the leaf only
 #
+# Anchors that are odd or useless (what import must refuse or warn on), all
+# self-signed, EC unless said otherwise:
+#   v1-selfsigned   CN=printer.example.test, X.509 version 1 (no extensions)
+#   kcs-selfsigned  CN=appliance.example.test, keyUsage keyCertSign, no
+#                   basicConstraints
+#   ca-nokcs        CN=Contoso No KeyCertSign CA, CA:TRUE, keyUsage
+#                   digitalSignature only
+#   critext-root    CN=Contoso Critical Extension CA, CA:TRUE and a critical
+#                   extension 1.3.6.1.4.1.55555.1 nobody knows
+#   weak-root       CN=Contoso Weak CA, CA:TRUE, RSA 1024
+#   expired-root    CN=Contoso Expired CA, CA:TRUE, expired 10 days ago
+#   badsig-root     the root with one byte of its signature changed
+#
 # Leaves are EC P-256 unless said otherwise; every leaf but selfsigned,
 # private-server and clientauth has EKU serverAuth.  Validity: root from 3
 # years ago for 20 years, issuing from 2 years ago for 10 years, the
@@ -224,6 +237,22 @@ basicConstraints = critical,CA:TRUE
 keyUsage = critical,keyCertSign,cRLSign
 subjectKeyIdentifier = hash
 
+[kcs_selfsigned]
+keyUsage = critical,digitalSignature,keyCertSign
+subjectKeyIdentifier = hash
+subjectAltName = DNS:appliance.example.test
+
+[ca_nokcs]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,digitalSignature
+subjectKeyIdentifier = hash
+
+[critext_root]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+1.3.6.1.4.1.55555.1 = critical,ASN1:NULL
+
 [private_server]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
@@ -274,6 +303,12 @@ SUBJ="/CN=127.0.0.1" key ip ec &
 SUBJ="/O=Contoso/CN=Contoso Web Servers" key notca-issuer ec &
 SUBJ="/O=Example/CN=Example Private Root CA" key private-root ec &
 SUBJ="/CN=mail.example.test" key private-server ec &
+SUBJ="/CN=printer.example.test" key v1-selfsigned ec &
+SUBJ="/CN=appliance.example.test" key kcs-selfsigned ec &
+SUBJ="/O=Contoso/CN=Contoso No KeyCertSign CA" key ca-nokcs ec &
+SUBJ="/O=Contoso/CN=Contoso Critical Extension CA" key critext-root ec &
+SUBJ="/O=Contoso/CN=Contoso Weak CA" key weak-root rsa1024 &
+SUBJ="/O=Contoso/CN=Contoso Expired CA" key expired-root ec &
 wait
 
 sign root self root "-3 years" "+17 years"
@@ -298,6 +333,17 @@ sign notca-leaf notca-issuer notca_leaf "-1 day" "+397 days"
 sign nosan issuing nosan "-1 day" "+397 days"
 sign private-root self private_root "-3 years" "+17 years"
 sign private-server private-root private_server "-1 day" "+397 days"
+openssl x509 -req -in "$W/v1-selfsigned.csr" -signkey "$O/v1-selfsigned.key" \
+    -days 397 -out "$O/v1-selfsigned.pem" 2>/dev/null
+sign kcs-selfsigned self kcs_selfsigned "-1 day" "+397 days"
+sign ca-nokcs self ca_nokcs "-1 day" "+10 years"
+sign critext-root self critext_root "-1 day" "+10 years"
+sign weak-root self private_root "-1 day" "+10 years"
+sign expired-root self private_root "-2 years" "-10 days"
+# Change one byte of the root's signature (its last byte).
+openssl x509 -in "$O/root.pem" -outform DER -out "$W/badsig.der"
+perl -0777 -pi -e 'substr($_, -1, 1) ^= "\x01"' "$W/badsig.der"
+openssl x509 -inform DER -in "$W/badsig.der" -out "$O/badsig-root.pem"
 
 for n in server selfsigned wrongname wildcard ip expired notyet expiring \
     sha1 rsa1024 clientauth nosan; do

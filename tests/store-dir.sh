@@ -65,6 +65,40 @@ is "$rc" 1 "a server certificate that is not a CA: refused"
 like "$err" "not a CA" "and says why"
 is "$(objects)" 0 "and nothing was written"
 
+# Certificates OpenSSL uses as CAs without basicConstraints saying so: a
+# v1 self-signed one, keyCertSign without basicConstraints.
+for c in v1-selfsigned kcs-selfsigned; do
+	tf import --store "$S" --yes "$P/$c.pem"
+	is "$rc" 1 "$c: OpenSSL would use it as a CA: refused"
+	like "$err" "OpenSSL uses it as a CA because" "$c: says why"
+	unlike "$out$err" "one server only" "$c: not called one server's"
+	is "$(objects)" 0 "$c: nothing was written"
+done
+like "$err" "keyUsage allows keyCertSign" "the keyCertSign reason"
+tf import --store "$S" --yes "$P/v1-selfsigned.pem"
+like "$err" "X.509 version 1" "the v1 reason"
+tf import --store "$S" --yes "$P/ca-nokcs.pem"
+is "$rc" 1 "CA:TRUE without keyCertSign: refused"
+like "$err" "lacks keyCertSign" "and says why"
+is "$(objects)" 0 "and nothing was written"
+tf import --store "$S" --yes "$P/selfsigned.pem" --dry-run
+is "$rc" 0 "a self-signed CA:FALSE server certificate may be imported"
+like "$err" "trusts that one server only" "with the one-server warning"
+
+# Anchors no client will use: a warning each, and --force for the odd CA.
+for c in expired-root:"has expired" weak-root:"key is weak" \
+    critext-root:"critical extension" badsig-root:"self-signature does not"; do
+	tf import --store "$S" --yes --dry-run "$P/${c%%:*}.pem"
+	is "$rc" 0 "${c%%:*}: imported (dry run)"
+	like "$err" "no client will use this anchor: .*${c#*:}" \
+	    "${c%%:*}: with a warning that says why"
+done
+tf import --store "$S" --yes --dry-run "$P/root.pem"
+unlike "$err" "no client will use" "a good root gets no such warning"
+tf import --store "$S" --yes --dry-run --force "$P/kcs-selfsigned.pem"
+is "$rc" 0 "--force imports the keyCertSign certificate"
+like "$err" "importing it because of --force" "and says it does"
+
 tf import --store "$S" --yes --purpose web "$P/root.pem"
 is "$rc" 2 "an unknown --purpose is a usage error"
 tf import --store "$S" --yes --expect-sha256 xyz "$P/root.pem"
