@@ -335,6 +335,12 @@ cacerts_list(struct store *st, struct store_anchors *out)
 		a = &out->v[i];
 		f = local_find(&l, a->sha256, 0);
 		a->trustfix = f != NULL && is_ours(f->name);
+		/*
+		 * A removal that stopped before the refresh: still trusted,
+		 * and still trustfix's until a run completes it.
+		 */
+		if (f == NULL && (f = local_find(&l, a->sha256, 1)) != NULL)
+			a->trustfix = is_ours(f->name + 1);
 		a->distribution = f == NULL && !a->distrusted;
 	}
 	locals_clear(&l);
@@ -456,6 +462,11 @@ cacerts_remove(struct store *st, const struct store_anchor *a, int force,
 	int rc = -1;
 
 	scan_local(st->location, &l);
+	/* A removal that stopped before the refresh (see cacerts_list). */
+	if ((f = local_find(&l, a->sha256, 1)) != NULL) {
+		rc = dry_run ? 1 : finish_removal(st, f->name) == 0 ? 1 : -1;
+		goto out;
+	}
 	if ((f = local_find(&l, a->sha256, 0)) == NULL) {
 		rc = force ? deselect(st, a, dry_run) : 0;
 		goto out;

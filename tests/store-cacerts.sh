@@ -199,6 +199,16 @@ else
 		v="$(ossl_sees)/$(p11_sees)"
 		[ "$v" = yes/yes ] || [ "$v" = no/no ]
 		ok $? "$point: both clients agree ($v)"
+		if [ "$v" = yes/yes ]; then
+			tf list --json
+			jq_is "[.anchors[] | select(.sha256 == \"$ROOT\")
+			    | .trustfix] | .[0]" true \
+			    "$point: list shows the root, still trustfix's"
+			tf remove --yes --dry-run --json "$ROOT"
+			is "$rc" 0 "$point: remove --dry-run accepts it"
+			jq_is '.anchors[0].changed' true \
+			    "$point: and says the removal would change the store"
+		fi
 		tf import --yes "$T/r1.pem"
 		is "$rc" 0 "$point: the next change runs"
 		is "$(ossl_sees)/$(p11_sees)" no/no \
