@@ -153,8 +153,8 @@ parse_targets(struct scan *sc, const struct sopts *s,
 	return bad ? EXIT_USAGE : EXIT_OK;
 }
 
-/* Diagnose one finished target and write its line. */
-static void
+/* Diagnose one fetched target and write its line, or wait for AIA. */
+static int
 one_done(void *arg, size_t i, const struct fetch_result *r,
     const struct fetch_result *old, int left_ms)
 {
@@ -170,11 +170,16 @@ one_done(void *arg, size_t i, const struct fetch_result *r,
 	if (o.check_revocation || o.aia)
 		o.timeout = (left_ms + 999) / 1000;
 	dg = diagopts_diagnose_fetched(r, old, &o);
+	if (left_ms > 0 && httpcache_missed() > 0) {
+		diagnosis_free(dg);
+		return SCANLOOP_WAIT;
+	}
 	if (r->chain == NULL && old != NULL && old->chain != NULL &&
 	    old->old_protocol)
 		used = old;
 	scanout_item(sc, it, dg, &o, used->address, used->port);
 	diagnosis_free(dg);
+	return 0;
 }
 
 /* Targets that are files: diagnosed at once, no network. */

@@ -10,6 +10,7 @@
 #include <openssl/x509v3.h>
 
 #include "facts.h"
+#include "httpcache.h"
 #include "httpget.h"
 #include "msg.h"
 #include "revoke.h"
@@ -60,8 +61,10 @@ get(struct rctx *r, const char *url, const char *ctype,
 		return -1;
 	}
 	r->fetches++;
-	if (httpget(url, ctype, body, blen, left, buf, len, err,
-	    sizeof(err)) != 0) {
+	/* A CRL is the same for many servers: from the cache, if on. */
+	if ((body == NULL ? httpcache_get(url, left, buf, len, err,
+	    sizeof(err)) : httpget(url, ctype, body, blen, left, buf, len,
+	    err, sizeof(err))) != 0) {
 		note(r, url, err);
 		return -1;
 	}

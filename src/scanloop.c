@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "httpcache.h"
 #include "msg.h"
 #include "scanloop.h"
 #include "sock.h"
@@ -26,7 +27,8 @@ enum job_state {
 	J_RESOLVING,
 	J_CONNECTING,
 	J_STARTTLS,
-	J_TLS
+	J_TLS,
+	J_WAIT		/* for the downloads its diagnosis asked for */
 };
 
 /* One asynchronous lookup; leaked on purpose while a thread fills it. */
@@ -58,6 +60,7 @@ struct job {
 	char		 out[OUT_MAX];
 	size_t		 outlen;
 	uint32_t	 events;	/* what epoll watches */
+	char		**wait;		/* J_WAIT: the URLs */
 	size_t		 host;
 	struct job	*prev, *next;	/* active jobs, oldest first */
 };
@@ -92,6 +95,8 @@ struct loop {
 static struct lookup *abandoned;
 /* getaddrinfo_a()'s threads say "done" here; it lives as long as they. */
 static int gai_efd = -1;
+/* epoll's mark for httpcache_fd(); jobs and gai_efd (NULL) have theirs. */
+static char downloads;
 
 static long long
 now_ms(void)
@@ -231,12 +236,11 @@ free_lookup(struct job *j)
 	j->lk = NULL;
 }
 
-/* The job ends: report, free, let its host start another. */
+/* The connection ends: free it, let another start. */
 static void
-finish(struct loop *l, struct job *j)
+release(struct loop *l, struct job *j)
 {
 	struct host *h = &l->hosts[j->host];
-	long long left = j->deadline - now_ms();
 
 	if (j->ts != NULL) {
 		tlsstep_free(j->ts);
@@ -246,17 +250,71 @@ finish(struct loop *l, struct job *j)
 	free_lookup(j);
 	if (j->res != NULL)
 		freeaddrinfo(j->res);
-	list_remove(l, j);
+	j->res = NULL;
 	l->active--;
 	h->active--;
 	if (!h->ready && h->head < h->npending)
 		ready_push(l, j->host);
-	l->done(l->arg, j->i, &j->r, j->old ? &j->o : NULL,
-	    left > 0 ? (int)left : 0);
+}
+
+/*
+ * Hand j to done, downloads that its diagnosis asks for starting in the
+ * background; when it waits for them (and may), j stays, in J_WAIT.
+ * With final, or past the deadline, done gets no download.
+ */
+static void
+report(struct loop *l, struct job *j, int final)
+{
+	long long left = final ? 0 : j->deadline - now_ms();
+	int rc;
+
+	for (;;) {
+		if (left < 0)
+			left = 0;
+		httpcache_set_miss(left > 0 ? HTTPCACHE_LATER :
+		    HTTPCACHE_NEVER, (int)left);
+		rc = l->done(l->arg, j->i, &j->r, j->old ? &j->o : NULL,
+		    (int)left);
+		httpcache_urls_free(j->wait);
+		j->wait = httpcache_take_misses();
+		httpcache_set_miss(HTTPCACHE_FETCH, 0);
+		if (rc != SCANLOOP_WAIT)
+			break;
+		if (j->wait != NULL && left > 0) {
+			j->state = J_WAIT;
+			return;
+		}
+		left = 0;
+	}
+	list_remove(l, j);
 	l->done_count++;
+	httpcache_urls_free(j->wait);
 	fetch_result_clear(&j->r);
 	fetch_result_clear(&j->o);
 	free(j);
+}
+
+/* The job's network part ends. */
+static void
+finish(struct loop *l, struct job *j)
+{
+	release(l, j);
+	report(l, j, 0);
+}
+
+/* Downloads ended: the jobs that waited for them go on. */
+static void
+downloads_done(struct loop *l)
+{
+	struct job *j, *next;
+
+	if (httpcache_poll() == 0)
+		return;
+	for (j = l->first; j != NULL; j = next) {
+		next = j->next;
+		if (j->state == J_WAIT && httpcache_settled(j->wait))
+			report(l, j, 0);
+	}
 }
 
 /* Send what is queued.  Returns 0, or -1 with the error set. */
@@ -331,7 +389,8 @@ tls_result(struct loop *l, struct job *j, int st)
 		} else
 			return;
 	}
-	if (st == TLSSTEP_ERROR || tlsstep_collect(j->ts, &j->c, j->cur) != 0) {
+	if (st == TLSSTEP_ERROR ||
+	    tlsstep_collect(j->ts, &j->c, j->cur) != 0) {
 		attempt_failed(l, j);
 		return;
 	}
@@ -722,8 +781,13 @@ static void
 expire(struct loop *l, long long now)
 {
 	while (l->first != NULL && l->first->deadline <= now) {
+		if (l->first->state == J_WAIT) {
+			report(l, l->first, 1);
+			continue;
+		}
 		conn_timed_out(&l->first->c);
-		finish(l, l->first);
+		release(l, l->first);
+		report(l, l->first, 1);
 	}
 }
 
@@ -790,6 +854,13 @@ loop_init(struct loop *l)
 		msg_error("epoll: %s", strerror(errno));
 		return -1;
 	}
+	ev.data.ptr = &downloads;
+	if (httpcache_fd() < 0)
+		return -1;
+	if (epoll_ctl(l->ep, EPOLL_CTL_ADD, httpcache_fd(), &ev) != 0) {
+		msg_error("epoll: %s", strerror(errno));
+		return -1;
+	}
 	if ((l->ctx = tlsstep_ctx_new(0, &c, &l->level)) == NULL ||
 	    (l->ctx_old = tlsstep_ctx_new(FETCH_ALLOW_OLD, &c,
 	    &(int){ 0 })) == NULL) {
@@ -832,6 +903,8 @@ scanloop_run(const struct target *const *t, size_t n,
 		for (i = 0; i < k; i++) {
 			if (evs[i].data.ptr == NULL)
 				lookups_done(&l);
+			else if (evs[i].data.ptr == &downloads)
+				downloads_done(&l);
 			else
 				event(&l, evs[i].data.ptr, evs[i].events);
 		}
@@ -840,10 +913,14 @@ scanloop_run(const struct target *const *t, size_t n,
 	rc = 0;
 out:
 	while (l.first != NULL) {
-		snprintf(l.first->cur->error, sizeof(l.first->cur->error),
-		    "the scan stopped");
-		finish(&l, l.first);
+		if (l.first->state != J_WAIT) {
+			snprintf(l.first->cur->error,
+			    sizeof(l.first->cur->error), "the scan stopped");
+			release(&l, l.first);
+		}
+		report(&l, l.first, 1);
 	}
+	httpcache_stop();
 	if (l.hosts != NULL)
 		hosts_free(&l);
 	SSL_CTX_free(l.ctx);

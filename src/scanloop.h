@@ -16,13 +16,18 @@ struct scanloop_limits {
 	int	 timeout_ms;	/* per target: resolve to the last byte */
 };
 
+#define SCANLOOP_WAIT	1	/* done's answer: call again later */
+
 /*
- * Called once per target, in the order they finish: r is the first
- * attempt, old (or NULL) a retry that allowed TLS 1.0/1.1 after r's
- * handshake failed; left_ms is what remains of the target's deadline
- * for work after the fetch (AIA downloads).  r and old are the loop's.
+ * Called per target when its fetch ends: r is the first attempt, old
+ * (or NULL) a retry that allowed TLS 1.0/1.1 after r's handshake
+ * failed; left_ms is what remains of the target's deadline.  r and old
+ * are the loop's.  While left_ms > 0, httpcache_get() downloads in the
+ * background: when it could not answer, done may return SCANLOOP_WAIT
+ * (having reported nothing) to be called again once those downloads
+ * end, or at the deadline with left_ms 0.  Otherwise it returns 0.
  */
-typedef void scanloop_done_fn(void *arg, size_t i,
+typedef int scanloop_done_fn(void *arg, size_t i,
     const struct fetch_result *r, const struct fetch_result *old,
     int left_ms);
 

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,8 +169,12 @@ struct lookup {
 	struct lookup	*next;
 };
 
-/* Lookups still running after their deadline: never freed, still ours. */
+/*
+ * Lookups still running after their deadline: never freed, still ours.
+ * Background downloads (httpcache.c) resolve in threads of their own.
+ */
 static struct lookup *abandoned;
+static pthread_mutex_t abandoned_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
  * getaddrinfo() within the deadline, through glibc's getaddrinfo_a().
@@ -204,8 +209,10 @@ resolve(struct conn *c, const char *host, unsigned port,
 	}
 	if (gai == EAI_INPROGRESS && gai_cancel(&l->cb) == EAI_NOTCANCELED) {
 		conn_timed_out(c);
+		(void)pthread_mutex_lock(&abandoned_lock);
 		l->next = abandoned;
 		abandoned = l;
+		(void)pthread_mutex_unlock(&abandoned_lock);
 		return EAI_AGAIN;
 	}
 	if (gai == EAI_INPROGRESS) {

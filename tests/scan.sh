@@ -129,6 +129,30 @@ is "$(printf '%s\n' "$out" | jq -r 'select(.target) |
     "AIA: both completed the path from AIA"
 is "$(( $(gets) - before ))" 1 "AIA: one download for the two targets"
 
+# An AIA server that never answers holds up its own target only: the
+# loop goes on with the others (one connection at a time here), and at
+# its deadline the target's line says the download did not end.
+peer start_hostile silent
+check "a second PKI, whose AIA is a silent peer" env \
+    AIA_BASE="http://127.0.0.1:$HOSTILE_PORT" "$TOP_SRCDIR/tests/pki.sh" \
+    "$T/pki2"
+peer start_nginx "$T/pki2/server.pem" "$T/pki2/server.key"
+SLOW=https://127.0.0.1:$NGINX_PORT/
+printf '%s\nhttps://127.0.0.1:%s/\n127.0.0.1:%s\n' "$SLOW" "$NG" "$SS" \
+    >"$T/slowaia"
+start=$(date +%s)
+tf scan --json --timeout 3 --concurrency 1 --name mail.contoso.test \
+    --trust "$P/root.pem" --trust "$T/pki2/root.pem" "$T/slowaia"
+took=$(( $(date +%s) - start ))
+is "$(printf '%s\n' "$out" | jq -r 'select(.target) | .target.input' |
+    tr '\n' ' ')" "https://127.0.0.1:$NG/ 127.0.0.1:$SS $SLOW " \
+    "a hanging AIA download holds up its own target only"
+like "$(printf '%s\n' "$out" | jq -r "select(.target.input == \"$SLOW\") |
+    .findings[] | select(.id == \"missing-intermediate\") | .fix")" \
+    "issuing.crt: not fetched: out of time" \
+    "its line says the download did not end by the deadline"
+check "its deadline held ($took s for a 3 s timeout)" [ "$took" -le 6 ]
+
 # Usage.
 tf scan
 is "$rc" 2 "no targets: usage error"
