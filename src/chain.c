@@ -12,7 +12,6 @@
 
 #include "chain.h"
 #include "facts.h"
-#include "httpcache.h"
 #include "msg.h"
 
 #define MAX_VISITS	4000	/* nodes of the search tree */
@@ -167,9 +166,7 @@ fetch_issuers(struct build *b, X509 *x)
 {
 	char **urls = facts_ca_issuers(x), **u;
 	STACK_OF(X509) *sk = NULL;
-	unsigned char *buf = NULL;
 	char err[512], *s;
-	size_t len;
 	int i, left, got = 0;
 
 	for (u = urls; u != NULL && *u != NULL; u++) {
@@ -189,29 +186,21 @@ fetch_issuers(struct build *b, X509 *x)
 		}
 		b->c->fetches++;
 		strv_push(&b->fetched, xstrdup(*u));
-		if (httpcache_get(*u, left, &buf, &len, err,
-		    sizeof(err)) != 0) {
+		if (b->opts->fetch(*u, left, &sk, err, sizeof(err),
+		    b->opts->fetch_arg) != 0) {
 			aia_log(b->c, *u, err);
 			continue;
 		}
-		if (chain_parse_certs(buf, len, &sk) != 0) {
-			snprintf(err, sizeof(err), "the answer (%zu bytes) is "
-			    "no certificate", len);
-			aia_log(b->c, *u, err);
-		} else {
-			for (i = 0; i < sk_X509_num(sk); i++) {
-				x = sk_X509_value(sk, i);
-				certlist_add1(b->aia, x, *u, SOURCE_AIA);
-				s = facts_subject(x);
-				aia_log(b->c, *u, s ? s : "?");
-				free(s);
-				got++;
-			}
-			sk_X509_pop_free(sk, X509_free);
-			sk = NULL;
+		for (i = 0; i < sk_X509_num(sk); i++) {
+			x = sk_X509_value(sk, i);
+			certlist_add1(b->aia, x, *u, SOURCE_AIA);
+			s = facts_subject(x);
+			aia_log(b->c, *u, s ? s : "?");
+			free(s);
+			got++;
 		}
-		free(buf);
-		buf = NULL;
+		sk_X509_pop_free(sk, X509_free);
+		sk = NULL;
 	}
 	facts_strv_free(urls);
 	return got;
@@ -361,7 +350,7 @@ dfs(struct build *b)
 		return;
 	}
 	n = candidates(b, x, &cv, &store_sk, &nsig);
-	if (nsig == 0 && b->opts->aia && fetch_issuers(b, x) > 0) {
+	if (nsig == 0 && b->opts->fetch != NULL && fetch_issuers(b, x) > 0) {
 		free(cv);
 		sk_X509_pop_free(store_sk, X509_free);
 		n = candidates(b, x, &cv, &store_sk, &nsig);

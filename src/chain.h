@@ -10,10 +10,18 @@
 #define CHAIN_MAX_FETCHES	4	/* AIA downloads per diagnosis */
 #define CHAIN_MAX_DEPTH		32	/* certificates in one path */
 
+/*
+ * Download an AIA caIssuers URL within timeout seconds: 0 with the
+ * certificates it holds in *out (the caller's), or -1 with why in err.
+ */
+typedef int chain_fetch_fn(const char *url, int timeout,
+    STACK_OF(X509) **out, char *err, size_t errlen, void *arg);
+
 struct chain_opts {
-	int	 aia;		/* fetch missing issuers over http */
-	time_t	 deadline;	/* give up on the network at this time */
-	int	 timeout;	/* seconds, for one download at most */
+	chain_fetch_fn	*fetch;		/* NULL: fetch no missing issuer */
+	void		*fetch_arg;
+	time_t		 deadline;	/* give up on the network then */
+	int		 timeout;	/* seconds, for one download at most */
 };
 
 /*
@@ -41,8 +49,8 @@ struct chain {
 
 /*
  * Build the best path from sent->v[0] using the other sent certificates,
- * untrusted (may be NULL), the anchors and, with opts->aia, issuers
- * fetched from caIssuers URLs.  Backtracks over candidate issuers.
+ * untrusted (may be NULL), the anchors and, with opts->fetch, issuers
+ * fetched from http caIssuers URLs.  Backtracks over candidate issuers.
  * Returns a chain the caller frees; never NULL.
  */
 struct chain *chain_build(const struct certlist *sent,

@@ -17,6 +17,7 @@
 #include "chain.h"
 #include "cmd.h"
 #include "devprofile.h"
+#include "diagopts.h"
 #include "exitcode.h"
 #include "facts.h"
 #include "fetch.h"
@@ -499,7 +500,8 @@ target_root(const char *input, const struct common_opts *co,
 	if ((anchors = X509_STORE_new()) == NULL ||
 	    !X509_STORE_set_default_paths(anchors))
 		ERR_clear_error();
-	copts.aia = !co->no_aia;
+	copts.fetch = co->no_aia ? NULL : diagopts_aia_fetch;
+	copts.fetch_arg = NULL;
 	copts.timeout = co->timeout;
 	copts.deadline = time(NULL) + co->timeout;
 	c = chain_build(r.chain, NULL, anchors, &copts, NULL, NULL);

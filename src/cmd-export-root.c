@@ -11,6 +11,7 @@
 #include "anchors.h"
 #include "chain.h"
 #include "cmd.h"
+#include "diagopts.h"
 #include "exitcode.h"
 #include "facts.h"
 #include "fetch.h"
@@ -267,7 +268,8 @@ run_export(const char *input, const struct export_opts *o,
 		goto out;
 	}
 	memset(&copts, 0, sizeof(copts));
-	copts.aia = !co->no_aia;
+	copts.fetch = co->no_aia ? NULL : diagopts_aia_fetch;
+	copts.fetch_arg = NULL;
 	copts.timeout = co->timeout > 0 ? co->timeout : 10;
 	copts.deadline = time(NULL) + copts.timeout;
 	c = chain_build(sent, NULL, anchors, &copts, NULL, NULL);

@@ -24,6 +24,7 @@ struct eval {
 	const struct certlist	*path;
 	int			 anchored;
 	struct findings		*out;
+	int			*level;		/* security level, or -1 */
 };
 
 static int
@@ -38,30 +39,40 @@ ossl_min_bits(int level)
 	return bits[level];
 }
 
-static int system_level = -1;
-
-void
-diagnose_set_security_level(int level)
-{
-	if (level >= 0)
-		system_level = level;
-}
-
 int
 diagnose_security_level(void)
 {
-	int level = system_level;
 	SSL_CTX *ctx;
+	int level = 1;
 
-	if (level >= 0)
-		return level;
 	if ((ctx = SSL_CTX_new(TLS_client_method())) != NULL) {
 		level = SSL_CTX_get_security_level(ctx);
 		SSL_CTX_free(ctx);
-	} else
-		level = 1;
+	}
 	ERR_clear_error();
-	return system_level = level;
+	return level;
+}
+
+/* The level the clients use: as given, else OpenSSL's default (once). */
+static int
+eval_level(struct eval *e)
+{
+	if (*e->level < 0)
+		*e->level = e->o->seclevel >= 0 ? e->o->seclevel :
+		    diagnose_security_level();
+	return *e->level;
+}
+
+static struct finding *
+add_code(struct eval *e, enum finding_id id, enum severity sev, int cert,
+    int code, char *detail)
+{
+	struct finding *f;
+
+	f = findings_add(e->out, id, sev, cert, NULL, detail, NULL);
+	if (f->code == 0)
+		f->code = code;
+	return f;
 }
 
 static void
@@ -69,35 +80,6 @@ add(struct eval *e, enum finding_id id, enum severity sev, int cert,
     char *detail)
 {
 	findings_add(e->out, id, sev, cert, NULL, detail, NULL);
-}
-
-/* OpenSSL's errors that trustfix judges itself, with more evidence. */
-static int
-judged_here(int err)
-{
-	switch (err) {
-	case X509_V_ERR_CERT_HAS_EXPIRED:
-	case X509_V_ERR_CERT_NOT_YET_VALID:
-	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-	case X509_V_ERR_CERT_UNTRUSTED:
-	case X509_V_ERR_HOSTNAME_MISMATCH:
-	case X509_V_ERR_IP_ADDRESS_MISMATCH:
-	case X509_V_ERR_EE_KEY_TOO_SMALL:
-	case X509_V_ERR_CA_KEY_TOO_SMALL:
-	case X509_V_ERR_CA_MD_TOO_WEAK:
-	case X509_V_ERR_PERMITTED_VIOLATION:
-	case X509_V_ERR_EXCLUDED_VIOLATION:
-	case X509_V_ERR_SUBTREE_MINMAX:
-	case X509_V_ERR_UNSUPPORTED_CONSTRAINT_TYPE:
-	case X509_V_ERR_UNSUPPORTED_CONSTRAINT_SYNTAX:
-	case X509_V_ERR_UNSUPPORTED_NAME_SYNTAX:
-		return 1;
-	}
-	return 0;
 }
 
 /*
@@ -118,58 +100,17 @@ refused_link(struct eval *e, int depth)
 	r = X509_check_issued(iss, sub);
 	if (r == X509_V_OK)
 		r = X509_V_ERR_UNSPECIFIED;
-	add(e, r == X509_V_ERR_KEYUSAGE_NO_CERTSIGN ? F_NOT_A_CA : F_PROFILE,
-	    SEV_ERROR, depth + 1, xasprintf("OpenSSL does not accept it as "
+	add_code(e, finding_of_code(r), SEV_ERROR, depth + 1, r,
+	    xasprintf("OpenSSL does not accept it as "
 	    "the issuer of certificate %d: %s", depth,
 	    X509_verify_cert_error_string(r)));
 	ERR_clear_error();
 }
 
-static enum finding_id
-map_error(int err)
-{
-	switch (err) {
-	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
-	case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
-	case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
-		return F_BAD_SIGNATURE;
-	case X509_V_ERR_INVALID_CA:
-	case X509_V_ERR_KEYUSAGE_NO_CERTSIGN:
-		return F_NOT_A_CA;
-	case X509_V_ERR_PATH_LENGTH_EXCEEDED:
-		return F_PATH_LENGTH;
-	case X509_V_ERR_INVALID_PURPOSE:
-		return F_NO_SERVER_AUTH;
-	case X509_V_ERR_CERT_REJECTED:
-		return F_UNTRUSTED_ROOT;
-	case X509_V_ERR_PERMITTED_VIOLATION:
-	case X509_V_ERR_EXCLUDED_VIOLATION:
-	case X509_V_ERR_SUBTREE_MINMAX:
-	case X509_V_ERR_UNSUPPORTED_CONSTRAINT_TYPE:
-	case X509_V_ERR_UNSUPPORTED_CONSTRAINT_SYNTAX:
-	case X509_V_ERR_UNSUPPORTED_NAME_SYNTAX:
-		return F_NAME_CONSTRAINTS;
-	case X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION:
-		return F_CRITICAL_EXTENSION;
-	case X509_V_ERR_CERT_REVOKED:
-		return F_REVOKED;
-	case X509_V_ERR_UNABLE_TO_GET_CRL:
-	case X509_V_ERR_CRL_HAS_EXPIRED:
-	case X509_V_ERR_CRL_NOT_YET_VALID:
-	case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
-	case X509_V_ERR_CRL_SIGNATURE_FAILURE:
-	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
-		return F_REVOCATION_UNKNOWN;
-	}
-	return F_PROFILE;
-}
-
-static int eval_index = -1;
-
 static int
 verify_cb(int ok, X509_STORE_CTX *ctx)
 {
-	struct eval *e = X509_STORE_CTX_get_ex_data(ctx, eval_index);
+	struct eval *e = X509_STORE_CTX_get_app_data(ctx);
 	int err, depth;
 	enum finding_id id;
 	X509 *x;
@@ -186,14 +127,14 @@ verify_cb(int ok, X509_STORE_CTX *ctx)
 		refused_link(e, depth);
 		return 1;
 	}
-	if (judged_here(err))
+	if (finding_judged_here(err))
 		return 1;
-	id = map_error(err);
+	id = finding_of_code(err);
 	if (depth < 0 || (size_t)depth >= e->path->n)
 		depth = 0;
 	s = x ? facts_subject(x) : NULL;
-	add(e, id, id == F_REVOCATION_UNKNOWN ? SEV_WARNING : SEV_ERROR,
-	    depth, xasprintf("OpenSSL: %s (error %d at depth %d%s%s)",
+	add_code(e, id, SEV_ERROR, depth, err,
+	    xasprintf("OpenSSL: %s (error %d at depth %d%s%s)",
 	    X509_verify_cert_error_string(err), err, depth, s ? ", " : "",
 	    s ? s : ""));
 	free(s);
@@ -220,7 +161,7 @@ eval_openssl(struct eval *e)
 		sk_X509_push(untr, p->v[i].x509);
 	if (!X509_STORE_CTX_init(ctx, st, p->v[0].x509, untr))
 		goto out;
-	X509_STORE_CTX_set_ex_data(ctx, eval_index, e);
+	X509_STORE_CTX_set_app_data(ctx, e);
 	param = X509_STORE_CTX_get0_param(ctx);
 	flags = X509_V_FLAG_X509_STRICT | X509_V_FLAG_PARTIAL_CHAIN;
 	X509_VERIFY_PARAM_set_flags(param, flags);
@@ -335,11 +276,11 @@ eval_weak(struct eval *e)
 		    &secbits, NULL) && (mdnid == NID_md5 ||
 		    mdnid == NID_sha1 || mdnid == NID_md4 ||
 		    mdnid == NID_md2 || mdnid == NID_md5_sha1)) {
-			level = diagnose_security_level();
+			level = eval_level(e);
 			minbits = ossl_min_bits(level);
 			s = facts_signature(x);
-			add(e, F_WEAK_SIGNATURE, secbits < minbits ?
-			    SEV_ERROR : SEV_WARNING, (int)i, xasprintf(
+			add_code(e, F_WEAK_SIGNATURE, SEV_ERROR, (int)i,
+			    X509_V_ERR_CA_MD_TOO_WEAK, xasprintf(
 			    "signed with %s (%d bits of security; security "
 			    "level %d requires %d)", s ? s : OBJ_nid2sn(mdnid),
 			    secbits, level, minbits));
@@ -353,11 +294,13 @@ eval_weak(struct eval *e)
 		if (((type == EVP_PKEY_RSA || type == EVP_PKEY_RSA_PSS ||
 		    type == EVP_PKEY_DSA) && bits < 2048) ||
 		    (type == EVP_PKEY_EC && bits < 256)) {
-			level = diagnose_security_level();
+			level = eval_level(e);
 			minbits = ossl_min_bits(level);
 			s = facts_key(x);
-			add(e, F_WEAK_KEY, secbits < minbits ? SEV_ERROR :
-			    SEV_WARNING, (int)i, xasprintf("%s key (%d bits "
+			add_code(e, F_WEAK_KEY, SEV_ERROR, (int)i, i == 0 ?
+			    X509_V_ERR_EE_KEY_TOO_SMALL :
+			    X509_V_ERR_CA_KEY_TOO_SMALL,
+			    xasprintf("%s key (%d bits "
 			    "of security; security level %d requires %d)",
 			    s ? s : "?", secbits, level, minbits));
 			free(s);
@@ -513,13 +456,34 @@ collect_all(struct diagnosis *d)
 		    d->chain->offpath->v[i].source);
 }
 
+/*
+ * Each client's view, then the severities and the verdict for the named
+ * clients.  The rule-judged views come first: they judge the findings of
+ * trustfix's own path, before the OpenSSL clients add what their own
+ * path building meets.
+ */
 static void
-verdict(struct diagnosis *d, const struct diag_opts *o)
+verdict(struct diagnosis *d, const struct certlist *sent,
+    const struct diag_opts *o)
 {
+	int c;
+
+	d->named = o->clients != 0 ? o->clients : CL_DEFAULT;
+	if (sent != NULL) {
+		clients_rules(d, o);
+		clients_ossl(d, sent, o, CL_OPENSSL);
+		clients_ossl(d, sent, o, CL_OPENSSL_STRICT);
+		clients_ossl(d, sent, o, CL_DOTNET);
+		for (c = CL_GNUTLS; c < CL_COUNT; c++)
+			clients_rule_view(d, (enum client_id)c);
+	}
+	findings_judge(&d->findings, d->named);
 	explain_findings(d, o);
 	findings_sort(&d->findings);
-	d->trusted = findings_errors(&d->findings) == 0;
-	clients_dotnet(d, o, &d->dotnet);
+	d->trusted = d->chain != NULL;
+	for (c = 0; c < CL_COUNT; c++)
+		if ((d->named & CL_BIT(c)) && !d->view[c].trusted)
+			d->trusted = 0;
 }
 
 struct diagnosis *
@@ -529,17 +493,16 @@ diagnose_chain(const struct certlist *sent, const struct diag_opts *o)
 	struct chain_opts copts;
 	struct findings best;
 	struct eval e;
-	int best_score = -1;
+	int best_score = -1, level = -1;
 
-	if (eval_index < 0)
-		eval_index = X509_STORE_CTX_get_ex_new_index(0, NULL, NULL,
-		    NULL, NULL);
 	memset(&e, 0, sizeof(e));
 	memset(&best, 0, sizeof(best));
 	e.o = o;
 	e.best = &best;
 	e.best_score = &best_score;
-	copts.aia = o->aia;
+	e.level = &level;
+	copts.fetch = o->aia ? o->fetch : NULL;
+	copts.fetch_arg = o->fetch_arg;
 	copts.deadline = o->deadline;
 	copts.timeout = o->timeout;
 	d->chain = chain_build(sent, o->untrusted, o->anchors, &copts, judge,
@@ -562,10 +525,12 @@ diagnose_chain(const struct certlist *sent, const struct diag_opts *o)
 	 * when a key or signature gives less than 128 bits of security,
 	 * which no default level up to 3 refuses.
 	 */
-	d->seclevel = weakest_bits(d->all) < 128 ? diagnose_security_level() :
-	    -1;
-	clients_openssl(sent, o, d->seclevel, &d->openssl);
-	verdict(d, o);
+	if (level < 0 && o->seclevel >= 0)
+		level = o->seclevel;
+	else if (level < 0 && weakest_bits(d->all) < 128)
+		level = diagnose_security_level();
+	d->seclevel = level;
+	verdict(d, sent, o);
 	return d;
 }
 
@@ -578,10 +543,9 @@ diagnose_no_certificate(const char *why, const struct diag_opts *o)
 	d->all = certlist_new();
 	d->deployment = DEPLOY_PRIVATE_CA;
 	findings_add(&d->findings, F_HANDSHAKE_FAILED, SEV_ERROR, -1, NULL,
-	    xstrdup(why), NULL);
-	clients_none(&d->openssl, &d->dotnet);
-	explain_findings(d, o);
-	d->trusted = 0;
+	    xstrdup(why), NULL)->rejected_by = CL_EVERY;
+	clients_fail(d, 1);
+	verdict(d, NULL, o);
 	return d;
 }
 
@@ -592,13 +556,10 @@ diagnose_old_protocol(struct diagnosis *d, const char *protocol,
 	findings_add(&d->findings, F_OLD_PROTOCOL, SEV_ERROR, -1, NULL,
 	    xasprintf("the handshake failed with TLS 1.2 and later and "
 	    "succeeded with %s once old protocols were allowed",
-	    protocol ? protocol : "TLS 1.0/1.1"), NULL);
-	clients_dotnet_clear(&d->dotnet);
-	d->openssl.trusted = 0;
-	d->openssl.code = 0;
-	d->openssl.error = "unsupported protocol: the server offers only "
-	    "TLS 1.0/1.1";
-	verdict(d, o);
+	    protocol ? protocol : "TLS 1.0/1.1"), NULL)->rejected_by =
+	    CL_EVERY;
+	clients_fail(d, 0);
+	verdict(d, NULL, o);
 }
 
 const struct cert_entry *
@@ -622,6 +583,6 @@ diagnosis_free(struct diagnosis *d)
 	certlist_free(d->all);
 	free(d->deployment_evidence);
 	facts_strv_free(d->suggested);
-	clients_dotnet_clear(&d->dotnet);
+	clients_clear(d);
 	free(d);
 }

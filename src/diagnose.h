@@ -20,6 +20,11 @@ struct diag_opts {
 	int		 at_given;	/* --at was given */
 	int		 server_auth;	/* check the serverAuth purpose */
 	int		 aia;		/* fetch missing issuers */
+	chain_fetch_fn	*fetch;		/* how; NULL: fetch nothing */
+	void		*fetch_arg;
+	int		 seclevel;	/* the clients' OpenSSL security level;
+					   -1: ask OpenSSL's configuration */
+	unsigned	 clients;	/* CL_BIT()s the verdict speaks for */
 	int		 check_revocation;
 	int		 timeout;	/* seconds, per download */
 	time_t		 deadline;	/* for all downloads */
@@ -41,10 +46,10 @@ struct diagnosis {
 	enum deployment	 deployment;
 	char		*deployment_evidence;
 	char		**suggested;	/* names the client could use */
-	int		 trusted;	/* no error finding */
-	int		 seclevel;	/* the system's OpenSSL level, or -1 */
-	struct client_openssl openssl;
-	struct client_dotnet dotnet;
+	int		 trusted;	/* every named client accepts */
+	unsigned	 named;		/* the clients the verdict is for */
+	int		 seclevel;	/* the OpenSSL level the views used */
+	struct client_view view[CL_COUNT];
 };
 
 /*
@@ -72,10 +77,8 @@ void	diagnosis_free(struct diagnosis *);
 const struct cert_entry *diagnose_fetched_issuer(const struct diagnosis *,
 	    int i);
 
-/* The system's OpenSSL security level (default configuration). */
+/* The security level of OpenSSL's default configuration (a TLS client). */
 int	diagnose_security_level(void);
-/* The level a client's TLS context already showed, to save making one. */
-void	diagnose_set_security_level(int level);
 
 /* Internal to the diagnose module: the words of each finding. */
 void	explain_findings(struct diagnosis *, const struct diag_opts *);

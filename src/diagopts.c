@@ -1,5 +1,6 @@
 /* diagopts.c - diagnose's options, shared by every command that diagnoses. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -8,6 +9,7 @@
 #include "diagopts.h"
 #include "exitcode.h"
 #include "facts.h"
+#include "httpcache.h"
 #include "load.h"
 #include "msg.h"
 #include "out-diagnose.h"
@@ -128,6 +130,8 @@ diagopts_handle(struct dopts *d, int key, const char *arg)
 		return 0;
 	case OPT_WARN_DAYS:
 		return diagopts_days("--warn-days", arg, &d->warn_days);
+	case OPT_CLIENT:
+		return client_parse(arg, &d->clients) == 0 ? 0 : -1;
 	}
 	return 1;
 }
@@ -179,13 +183,17 @@ load_untrusted(const struct dopts *d, struct certlist **out)
 }
 
 int
-diagopts_load(const struct dopts *d, struct common_opts *co,
+diagopts_load(struct dopts *d, struct common_opts *co,
     X509_STORE **st, int *deflt, struct certlist **untr)
 {
+	const char *env;
 	int rc;
 
 	*st = NULL;
 	*untr = NULL;
+	if (d->clients == 0 && (env = getenv(CL_ENV)) != NULL &&
+	    *env != '\0' && client_parse(env, &d->clients) != 0)
+		return EXIT_USAGE;
 	if ((rc = load_anchors(d, co, st, deflt)) == EXIT_OK)
 		rc = load_untrusted(d, untr);
 	if (rc != EXIT_OK) {
@@ -197,6 +205,27 @@ diagopts_load(const struct dopts *d, struct common_opts *co,
 	return rc;
 }
 
+int
+diagopts_aia_fetch(const char *url, int timeout, STACK_OF(X509) **out,
+    char *err, size_t errlen, void *arg)
+{
+	unsigned char *buf = NULL;
+	size_t len;
+	int rc = -1;
+
+	(void)arg;
+	if (httpcache_get(url, timeout, &buf, &len, err,
+	    errlen) != 0)
+		return -1;
+	if (chain_parse_certs(buf, len, out) != 0)
+		snprintf(err, errlen, "the answer (%zu bytes) is no "
+		    "certificate", len);
+	else
+		rc = 0;
+	free(buf);
+	return rc;
+}
+
 void
 diagopts_fill(struct diag_opts *o, const struct dopts *d,
     const struct common_opts *co, int net)
@@ -205,6 +234,10 @@ diagopts_fill(struct diag_opts *o, const struct dopts *d,
 	o->at_given = d->at_given;
 	o->server_auth = d->purpose != 0;
 	o->aia = !co->no_aia;
+	o->fetch = o->aia ? diagopts_aia_fetch : NULL;
+	o->fetch_arg = NULL;
+	o->seclevel = -1;
+	o->clients = d->clients != 0 ? d->clients : CL_DEFAULT;
 	o->check_revocation = d->check_revocation;
 	o->timeout = co->timeout;
 	o->deadline = time(NULL) + co->timeout;
@@ -218,17 +251,20 @@ struct diagnosis *
 diagopts_diagnose_fetched(const struct fetch_result *r,
     const struct fetch_result *old, const struct diag_opts *o)
 {
+	struct diag_opts lo = *o;
 	struct diagnosis *d;
 
-	diagnose_set_security_level(r->security_level);
+	/* The level the client's own TLS context showed. */
+	if (r->security_level >= 0)
+		lo.seclevel = r->security_level;
 	if (r->chain != NULL)
-		return diagnose_chain(r->chain, o);
+		return diagnose_chain(r->chain, &lo);
 	if (old != NULL && old->chain != NULL && old->old_protocol) {
-		d = diagnose_chain(old->chain, o);
-		diagnose_old_protocol(d, old->protocol, o);
+		d = diagnose_chain(old->chain, &lo);
+		diagnose_old_protocol(d, old->protocol, &lo);
 		return d;
 	}
-	return diagnose_no_certificate(r->error, o);
+	return diagnose_no_certificate(r->error, &lo);
 }
 
 json_t *

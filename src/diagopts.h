@@ -19,6 +19,7 @@ enum {
 	OPT_PURPOSE,
 	OPT_CHECK_REVOCATION,
 	OPT_WARN_DAYS,
+	OPT_CLIENT,
 	OPT_DIAG_LAST		/* commands number their own keys from here */
 };
 
@@ -39,7 +40,9 @@ enum {
 	{ "check-revocation", 0, no_argument, OPT_CHECK_REVOCATION, NULL, \
 	    "ask OCSP responders and CRL servers" }, \
 	{ "warn-days", 0, required_argument, OPT_WARN_DAYS, "N", \
-	    "expiring-soon when under N days are left (default 30)" }
+	    "expiring-soon when under N days are left (default 30)" }, \
+	{ "client", 0, required_argument, OPT_CLIENT, "LIST", \
+	    "the clients the verdict is for (openssl,dotnet; all)" }
 
 struct dopts {
 	const char	*chain;
@@ -53,6 +56,7 @@ struct dopts {
 	int		 purpose;	/* -1 unset, 0 any, 1 server-auth */
 	int		 check_revocation;
 	int		 warn_days;
+	unsigned	 clients;	/* --client, else TRUSTFIX_CLIENTS */
 };
 
 void	diagopts_init(struct dopts *d);
@@ -66,8 +70,12 @@ int	diagopts_handle(struct dopts *d, int key, const char *arg);
  * exit code; on EXIT_OK *st (and *untr, NULL without --untrusted) are
  * the caller's.
  */
-int	diagopts_load(const struct dopts *d, struct common_opts *co,
+int	diagopts_load(struct dopts *d, struct common_opts *co,
 	    X509_STORE **st, int *deflt, struct certlist **untr);
+
+/* An AIA caIssuers download over http, bounded by httpget (chain.h). */
+int	diagopts_aia_fetch(const char *url, int timeout, STACK_OF(X509) **out,
+	    char *err, size_t errlen, void *arg);
 
 /* The diag_opts of one diagnosis; net: the target is a server. */
 void	diagopts_fill(struct diag_opts *o, const struct dopts *d,

@@ -146,11 +146,19 @@ missing_intermediate(struct words *w, struct finding *f)
 	    xasprintf("the CA certificate %s", w->subj);
 	f->summary = xasprintf("The server does not send the intermediate "
 	    "CA certificate (%s) that issued %s", iss ? iss : "?", of);
-	if (got != NULL)
+	if (got != NULL && w->d->chain->anchored)
 		more = xasprintf(" Until then, OpenSSL clients on this host "
 		    "can be given it: download %s and `trustfix import` it "
-		    "(it then acts as an anchor here); .NET clients fetch it "
-		    "themselves.", got->origin ? got->origin : "it");
+		    "beside the root they already trust (OpenSSL and .NET "
+		    "then find it as an intermediate below that root); .NET "
+		    "clients fetch it themselves.", got->origin ?
+		    got->origin : "it");
+	else if (got != NULL)
+		more = xasprintf(" Importing the intermediate (%s) alone does "
+		    "not help: OpenSSL and .NET clients do not take an "
+		    "intermediate as the trust anchor (verify error 2, "
+		    "PartialChain) and still need its root.", got->origin ?
+		    got->origin : "from AIA");
 	else
 		more = aia_words(w->d->chain);
 	f->fix = xasprintf("Configure the server to send the intermediate "
@@ -203,8 +211,8 @@ static void
 other(struct words *w, struct finding *f)
 {
 	const char *n = w->o->name ? w->o->name : "the server's name";
-	const char *sev = f->severity == SEV_ERROR ? "" : " (accepted at this "
-	    "host's security level, but on its way out)";
+	const char *sev = f->severity == SEV_ERROR ? "" :
+	    " (the clients named accept it, others do not)";
 	long left;
 
 	switch (f->id) {
@@ -339,6 +347,12 @@ evidence(struct words *w, struct finding *f)
 		f->fix = xstrdup("Reissue it without the unknown critical "
 		    "extension, or mark it non-critical.");
 		break;
+	case F_CHAIN_LENGTH:
+		f->summary = xstrdup("The chain is longer than some clients "
+		    "accept");
+		f->fix = xstrdup("Issue the server certificate from a CA "
+		    "nearer the root, and send only the path to the root.");
+		break;
 	case F_INVALID_NAME:
 		f->summary = xasprintf("%s is no host name and no IP address",
 		    n);
@@ -372,6 +386,35 @@ network(struct words *w, struct finding *f)
 	    "DEFAULT@SECLEVEL=0) for that service.");
 }
 
+/* Each finding's words, from the findings table. */
+static void (*const words_of[F_COUNT])(struct words *, struct finding *) = {
+#define FINDING(id, name, floor, own, rules, dotnet, words, ...) \
+	[id] = words,
+#include "findings.def"
+#undef FINDING
+};
+
+/* Say who rejects and who accepts, when the clients disagree. */
+static void
+who(struct finding *f)
+{
+	char *rej, *acc, *t;
+	size_t len;
+
+	if (f->rejected_by == 0 || (f->rejected_by & CL_EVERY) == CL_EVERY)
+		return;
+	rej = client_words(f->rejected_by);
+	acc = client_words(CL_EVERY & ~f->rejected_by);
+	len = f->detail != NULL ? strlen(f->detail) : 0;
+	t = xasprintf("%s%sRejected for this by %s; accepted by %s.",
+	    len > 0 ? f->detail : "", len == 0 ? "" :
+	    f->detail[len - 1] == '.' ? " " : ". ", rej, acc);
+	free(f->detail);
+	f->detail = t;
+	free(rej);
+	free(acc);
+}
+
 void
 explain_findings(struct diagnosis *d, const struct diag_opts *o)
 {
@@ -390,27 +433,9 @@ explain_findings(struct diagnosis *d, const struct diag_opts *o)
 			continue;
 		w.subj = x ? facts_subject(x) : xstrdup("");
 		w.what = role(d, f->cert);
-		switch (f->id) {
-		case F_SELF_SIGNED:
-			self_signed(&w, f);
-			break;
-		case F_UNTRUSTED_ROOT:
-			untrusted_root(&w, f);
-			break;
-		case F_MISSING_INTERMEDIATE:
-			missing_intermediate(&w, f);
-			break;
-		case F_NAME_MISMATCH:
-			name_mismatch(&w, f);
-			break;
-		case F_HANDSHAKE_FAILED:
-		case F_OLD_PROTOCOL:
-			network(&w, f);
-			break;
-		default:
-			other(&w, f);
-			break;
-		}
+		if ((unsigned)f->id < F_COUNT)
+			words_of[f->id](&w, f);
+		who(f);
 		if (f->summary == NULL)
 			f->summary = xstrdup(finding_name(f->id));
 		if (f->detail == NULL)

@@ -2,33 +2,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/x509_vfy.h>
+
 #include "findings.h"
 #include "msg.h"
 
-static const char *const names[F_COUNT] = {
-	[F_SELF_SIGNED] = "self-signed",
-	[F_UNTRUSTED_ROOT] = "untrusted-root",
-	[F_MISSING_INTERMEDIATE] = "missing-intermediate",
-	[F_NAME_MISMATCH] = "name-mismatch",
-	[F_CN_ONLY] = "cn-only",
-	[F_EXPIRED] = "expired",
-	[F_NOT_YET_VALID] = "not-yet-valid",
-	[F_EXPIRING_SOON] = "expiring-soon",
-	[F_WEAK_SIGNATURE] = "weak-signature",
-	[F_WEAK_KEY] = "weak-key",
-	[F_NO_SERVER_AUTH] = "no-server-auth",
-	[F_NOT_A_CA] = "not-a-ca",
-	[F_PATH_LENGTH] = "path-length",
-	[F_NAME_CONSTRAINTS] = "name-constraints",
-	[F_REVOKED] = "revoked",
-	[F_CHAIN_ORDER] = "chain-order",
-	[F_HANDSHAKE_FAILED] = "handshake-failed",
-	[F_OLD_PROTOCOL] = "old-protocol",
-	[F_BAD_SIGNATURE] = "bad-signature",
-	[F_PROFILE] = "profile-violation",
-	[F_CRITICAL_EXTENSION] = "unknown-critical-extension",
-	[F_REVOCATION_UNKNOWN] = "revocation-unknown",
-	[F_INVALID_NAME] = "invalid-name",
+struct finding_def {
+	const char	*name;
+	enum severity	 floor;
+	int		 own;
+	unsigned	 rules;
+	unsigned	 dotnet;
+	const char	*native[4];	/* gnutls, nss, java, go */
+	int		 codes[8];	/* 0 ends */
+};
+
+static const struct finding_def defs[F_COUNT] = {
+#define FINDING(id, name, floor, own, rules, dotnet, words, gnutls, nss, \
+    java, go, ...) \
+	[id] = { name, floor, own, rules, dotnet, { gnutls, nss, java, go }, \
+	    { __VA_ARGS__ } },
+#include "findings.def"
+#undef FINDING
 };
 
 const char *
@@ -36,7 +31,69 @@ finding_name(enum finding_id id)
 {
 	if ((unsigned)id >= F_COUNT)
 		return "unknown";
-	return names[id];
+	return defs[id].name;
+}
+
+enum severity
+finding_floor(enum finding_id id)
+{
+	return (unsigned)id < F_COUNT ? defs[id].floor : SEV_INFO;
+}
+
+unsigned
+finding_rules(enum finding_id id)
+{
+	return (unsigned)id < F_COUNT ? defs[id].rules : 0;
+}
+
+unsigned
+finding_dotnet(enum finding_id id)
+{
+	return (unsigned)id < F_COUNT ? defs[id].dotnet : 0;
+}
+
+const char *
+finding_native(enum finding_id id, enum client_id c)
+{
+	if ((unsigned)id >= F_COUNT || c < CL_GNUTLS || c > CL_GO)
+		return NULL;
+	return defs[id].native[c - CL_GNUTLS];
+}
+
+enum finding_id
+finding_of_code(int code)
+{
+	int id;
+	size_t k;
+
+	for (id = 0; code != 0 && id < F_COUNT; id++)
+		for (k = 0; k < 8 && defs[id].codes[k] != 0; k++)
+			if (defs[id].codes[k] == code)
+				return (enum finding_id)id;
+	return F_PROFILE;
+}
+
+int
+finding_judged_here(int code)
+{
+	enum finding_id id = finding_of_code(code);
+
+	return id != F_PROFILE && defs[id].own;
+}
+
+void
+findings_judge(struct findings *fs, unsigned named)
+{
+	struct finding *f;
+	size_t i;
+
+	for (i = 0; i < fs->n; i++) {
+		f = &fs->v[i];
+		f->severity = (f->rejected_by & named) ? SEV_ERROR :
+		    f->rejected_by ? SEV_WARNING : SEV_INFO;
+		if (f->severity < finding_floor(f->id))
+			f->severity = finding_floor(f->id);
+	}
 }
 
 const char *
@@ -53,7 +110,7 @@ severity_name(enum severity s)
 	return "info";
 }
 
-void
+struct finding *
 findings_add(struct findings *fs, enum finding_id id, enum severity sev,
     int cert, char *summary, char *detail, char *fix)
 {
@@ -67,7 +124,7 @@ findings_add(struct findings *fs, enum finding_id id, enum severity sev,
 			free(summary);
 			free(detail);
 			free(fix);
-			return;
+			return &fs->v[i];
 		}
 	}
 	if (fs->n == fs->cap) {
@@ -81,6 +138,9 @@ findings_add(struct findings *fs, enum finding_id id, enum severity sev,
 	f->summary = summary;
 	f->detail = detail;
 	f->fix = fix;
+	f->code = 0;
+	f->rejected_by = 0;
+	return f;
 }
 
 const struct finding *
@@ -108,12 +168,17 @@ findings_errors(const struct findings *fs)
 void
 findings_move(struct findings *dst, struct findings *src)
 {
+	struct finding *f;
 	size_t i;
 
-	for (i = 0; i < src->n; i++)
-		findings_add(dst, src->v[i].id, src->v[i].severity,
+	for (i = 0; i < src->n; i++) {
+		f = findings_add(dst, src->v[i].id, src->v[i].severity,
 		    src->v[i].cert, src->v[i].summary, src->v[i].detail,
 		    src->v[i].fix);
+		if (f->code == 0)
+			f->code = src->v[i].code;
+		f->rejected_by |= src->v[i].rejected_by;
+	}
 	free(src->v);
 	memset(src, 0, sizeof(*src));
 }

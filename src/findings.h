@@ -4,31 +4,13 @@
 
 #include <stddef.h>
 
-/* Spelled as in DESIGN.md; new ids go at the end, none is ever renamed. */
+#include "clientid.h"
+
+/* Spelled as in DESIGN.md; new ids go at the end of findings.def. */
 enum finding_id {
-	F_SELF_SIGNED,
-	F_UNTRUSTED_ROOT,
-	F_MISSING_INTERMEDIATE,
-	F_NAME_MISMATCH,
-	F_CN_ONLY,
-	F_EXPIRED,
-	F_NOT_YET_VALID,
-	F_EXPIRING_SOON,
-	F_WEAK_SIGNATURE,
-	F_WEAK_KEY,
-	F_NO_SERVER_AUTH,
-	F_NOT_A_CA,
-	F_PATH_LENGTH,
-	F_NAME_CONSTRAINTS,
-	F_REVOKED,
-	F_CHAIN_ORDER,
-	F_HANDSHAKE_FAILED,
-	F_OLD_PROTOCOL,
-	F_BAD_SIGNATURE,	/* a signature in the path does not verify */
-	F_PROFILE,		/* RFC 5280 profile violated */
-	F_CRITICAL_EXTENSION,	/* an unknown critical extension */
-	F_REVOCATION_UNKNOWN,	/* --check-revocation found no answer */
-	F_INVALID_NAME,		/* the name asked for is no host name or IP */
+#define FINDING(id, ...) id,
+#include "findings.def"
+#undef FINDING
 	F_COUNT
 };
 
@@ -42,6 +24,8 @@ struct finding {
 	enum finding_id	 id;
 	enum severity	 severity;
 	int		 cert;		/* index into chain[], or -1 */
+	int		 code;		/* X509_V_ERR that says it, or 0 */
+	unsigned	 rejected_by;	/* CL_BIT()s of the clients */
 	char		*summary;	/* one line */
 	char		*detail;	/* evidence */
 	char		*fix;		/* what to do */
@@ -55,14 +39,33 @@ struct findings {
 
 const char *finding_name(enum finding_id);
 const char *severity_name(enum severity);
+/* The least severity it is shown with (expiring-soon: a warning). */
+enum severity finding_floor(enum finding_id);
+/* The rule-judged profiles that reject a chain for it by default. */
+unsigned finding_rules(enum finding_id);
+/* The X509ChainStatusFlags .NET reports for it (enum dotnet_status). */
+unsigned finding_dotnet(enum finding_id);
+/* What client c says when it rejects for it, or NULL. */
+const char *finding_native(enum finding_id, enum client_id c);
+/* The finding an OpenSSL verify error means (F_PROFILE: no other). */
+enum finding_id finding_of_code(int code);
+/* 1 if trustfix judges what code means with its own rules. */
+int	finding_judged_here(int code);
+/*
+ * Severities by the clients' rule: error when a client of named rejects
+ * for the finding, warning when only other profiles do, info when none
+ * does; never below the finding's floor.
+ */
+void	findings_judge(struct findings *, unsigned named);
 
 /*
  * Append a finding; takes ownership of the three strings (any may be
  * NULL).  A second finding with the same id and certificate is dropped
- * (its strings freed), so that one cause is reported once.
+ * (its strings freed), so that one cause is reported once.  Returns
+ * the finding kept.
  */
-void	findings_add(struct findings *, enum finding_id, enum severity,
-	    int cert, char *summary, char *detail, char *fix);
+struct finding *findings_add(struct findings *, enum finding_id,
+	    enum severity, int cert, char *summary, char *detail, char *fix);
 /* The first finding with id, or NULL. */
 const struct finding *findings_get(const struct findings *,
 	    enum finding_id);

@@ -70,6 +70,27 @@ wrapped(const struct pen *p, const char *label, const char *text)
 	free(s);
 }
 
+/* One line per client of set: accepts, or rejects in its own words. */
+static void
+client_lines(const struct pen *p, const struct diagnosis *d, unsigned set)
+{
+	char *s, *e, *label;
+	int c;
+
+	for (c = 0; c < CL_COUNT; c++) {
+		if (!(set & CL_BIT(c)))
+			continue;
+		s = clients_line(d, (enum client_id)c);
+		e = msg_escape(s);
+		label = xasprintf("%s:", client_label((enum client_id)c));
+		fprintf(p->f, "  %-15s %s%s%s\n", label, on(p,
+		    d->view[c].trusted ? "\033[32m" : "\033[31m"), e, off(p));
+		free(label);
+		free(e);
+		free(s);
+	}
+}
+
 static void
 verdict_line(const struct pen *p, const char *what,
     const struct diagnosis *d)
@@ -88,10 +109,10 @@ verdict_line(const struct pen *p, const char *what,
 		    "obtained (%zu error%s", on(p, "\033[1;31m"), off(p),
 		    nerr, nerr == 1 ? "" : "s");
 	else if (d->trusted)
-		fprintf(p->f, "%sTRUSTED%s: a client would accept this "
-		    "certificate", on(p, "\033[1;32m"), off(p));
+		fprintf(p->f, "%sTRUSTED%s: every client named accepts "
+		    "this certificate", on(p, "\033[1;32m"), off(p));
 	else
-		fprintf(p->f, "%sNOT TRUSTED%s: a client would reject this "
+		fprintf(p->f, "%sNOT TRUSTED%s: a client named rejects this "
 		    "certificate (%zu error%s", on(p, "\033[1;31m"), off(p),
 		    nerr, nerr == 1 ? "" : "s");
 	if (nwarn > 0)
@@ -101,6 +122,7 @@ verdict_line(const struct pen *p, const char *what,
 		fputc(')', p->f);
 	fprintf(p->f, "\n  %-8s %s\n", "target:", w);
 	free(w);
+	client_lines(p, d, d->named);
 }
 
 static void
@@ -156,7 +178,11 @@ chain_text(const struct pen *p, const struct diagnosis *d)
 	for (i = 0; i < d->all->n; i++) {
 		const struct cert_entry *e = &d->all->v[i];
 
-		if (i >= npath)
+		if (i >= npath && e->source != SOURCE_SERVER)
+			label = xasprintf("%s, not on trustfix's path (a "
+			    "client's own path uses it)",
+			    cert_source_name(e->source));
+		else if (i >= npath)
 			label = xasprintf("sent by the server, not on the "
 			    "path");
 		else if (i + 1 == npath && d->chain->anchored)
@@ -172,24 +198,15 @@ chain_text(const struct pen *p, const struct diagnosis *d)
 	}
 }
 
+/* The profiles the verdict does not speak for, for comparison. */
 static void
 clients_text(const struct pen *p, const struct diagnosis *d)
 {
-	fprintf(p->f, "\n%sclients%s:\n", on(p, "\033[1m"), off(p));
-	if (d->openssl.trusted)
-		fprintf(p->f, "  OpenSSL  accepts (verify return code 0)\n");
-	else if (d->openssl.code == 0)
-		fprintf(p->f, "  OpenSSL  fails: %s\n", d->openssl.error ?
-		    d->openssl.error : "?");
-	else
-		fprintf(p->f, "  OpenSSL  rejects: verify error %d: %s\n",
-		    d->openssl.code, d->openssl.error ? d->openssl.error :
-		    "?");
-	if (d->dotnet.trusted)
-		fprintf(p->f, "  .NET     accepts (SslPolicyErrors.None)\n");
-	else
-		fprintf(p->f, "  .NET     rejects: %s\n", d->dotnet.message ?
-		    d->dotnet.message : "?");
+	if ((d->named & CL_EVERY) == CL_EVERY)
+		return;
+	fprintf(p->f, "\n%sother clients%s (not in the verdict; "
+	    "--client):\n", on(p, "\033[1m"), off(p));
+	client_lines(p, d, CL_EVERY & ~d->named);
 }
 
 void
@@ -235,20 +252,76 @@ jstr_or_null(const char *s)
 }
 
 static json_t *
-findings_json(const struct diagnosis *d)
+dotnet_flags(const struct client_view *v, int policy)
 {
 	json_t *a = json_array();
+	const char *name;
+	unsigned bit;
 	size_t i;
+
+	for (i = 0; (name = clients_dotnet_flag(policy, i, &bit)) != NULL;
+	    i++)
+		if ((policy ? v->policy : v->status) & bit)
+			json_array_append_new(a, json_string(name));
+	return a;
+}
+
+/* The "clients" object of DESIGN.md: every profile, named or not. */
+static json_t *
+clients_json(const struct diagnosis *d)
+{
+	json_t *all = json_object(), *o;
+	const struct client_view *v;
+	int c;
+
+	for (c = 0; c < CL_COUNT; c++) {
+		v = &d->view[c];
+		o = json_object();
+		json_object_set_new(o, "trusted", json_boolean(v->trusted));
+		json_object_set_new(o, "named",
+		    json_boolean(d->named & CL_BIT(c)));
+		if (c == CL_OPENSSL || c == CL_OPENSSL_STRICT) {
+			json_object_set_new(o, "code", json_integer(v->code));
+			json_object_set_new(o, "error", jstr_or_null(v->error ?
+			    v->error : X509_verify_cert_error_string(
+			    v->code)));
+		} else
+			json_object_set_new(o, "error",
+			    jstr_or_null(v->error));
+		json_object_set_new(o, "message", jstr_or_null(v->message));
+		if (c == CL_DOTNET) {
+			json_object_set_new(o, "ssl_policy_errors",
+			    dotnet_flags(v, 1));
+			json_object_set_new(o, "chain_status",
+			    dotnet_flags(v, 0));
+		}
+		json_object_set_new(all, client_name((enum client_id)c), o);
+	}
+	return all;
+}
+
+static json_t *
+findings_json(const struct diagnosis *d)
+{
+	json_t *a = json_array(), *rej;
+	size_t i;
+	int c;
 
 	for (i = 0; i < d->findings.n; i++) {
 		const struct finding *f = &d->findings.v[i];
 
+		rej = json_array();
+		for (c = 0; c < CL_COUNT; c++)
+			if (f->rejected_by & CL_BIT(c))
+				json_array_append_new(rej, json_string(
+				    client_name((enum client_id)c)));
 		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:o,s:o,"
-		    "s:o}", "id", finding_name(f->id), "severity",
+		    "s:o,s:o}", "id", finding_name(f->id), "severity",
 		    severity_name(f->severity), "certificate",
 		    f->cert >= 0 ? json_integer(f->cert) : json_null(),
 		    "summary", jstr_or_null(f->summary), "detail",
-		    jstr_or_null(f->detail), "fix", jstr_or_null(f->fix)));
+		    jstr_or_null(f->detail), "fix", jstr_or_null(f->fix),
+		    "rejected_by", rej));
 	}
 	return a;
 }
@@ -279,7 +352,6 @@ out_diagnose_json(json_t *target, const struct diagnosis *d)
 	json_object_set_new(doc, "findings", findings_json(d));
 	json_object_set_new(doc, "chain", chain);
 	json_object_set_new(doc, "suggested_names", names);
-	json_object_set_new(doc, "clients", clients_json(&d->openssl,
-	    &d->dotnet));
+	json_object_set_new(doc, "clients", clients_json(d));
 	return doc;
 }

@@ -274,9 +274,11 @@ name_constraints(const struct certlist *p, const char *name,
 			    NID_subject_alt_name, -1) < 0)
 				r = NAME_CONSTRAINTS_check_CN(x, nc);
 			if (r != X509_V_OK)
-				bad(out, F_NAME_CONSTRAINTS, j, xasprintf(
+				findings_add(out, F_NAME_CONSTRAINTS,
+				    SEV_ERROR, (int)j, NULL, xasprintf(
 				    "%s (constraint of certificate %zu)",
-				    X509_verify_cert_error_string(r), i));
+				    X509_verify_cert_error_string(r), i),
+				    NULL)->code = r;
 		}
 		if (name != NULL && strchr(name, ':') == NULL &&
 		    strspn(name, "0123456789.") != strlen(name) &&
@@ -323,7 +325,8 @@ roles(const struct certlist *p, struct findings *out)
 		    !(X509_get_key_usage(x) & KU_KEY_CERT_SIGN))
 			findings_add(out, F_NOT_A_CA, SEV_ERROR, (int)i, NULL,
 			    xstrdup("its keyUsage lacks keyCertSign, yet it "
-			    "issued the certificate below it"), NULL);
+			    "issued the certificate below it"), NULL)->code =
+			    X509_V_ERR_KEYUSAGE_NO_CERTSIGN;
 	}
 	x = p->v[0].x509;
 	if (p->n > 1 && !facts_is_self_issued(x) &&

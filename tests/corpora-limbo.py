@@ -45,7 +45,7 @@ def trustfix_case(trustfix, d, case):
     if case["untrusted"]:
         argv += ["--untrusted", d + "/untrusted.pem"]
     argv += ["--trust", d + "/trusted.pem", "--name",
-             case["name"]["value"]]
+             case["name"]["value"], "--client", "rfc5280"]
     if case["time"]:
         argv += ["--at", case["time"]]
     argv += ["--purpose", "server-auth", "--no-aia", "--json"]

@@ -57,10 +57,22 @@ jq_is '.findings[0].detail | test("fetched it from '"$AIA_BASE"'/issuing\\.crt")
     true "AIA: the detail names where it was fetched"
 jq_is '.findings[0].fix | test("send the intermediate.*download '"$AIA_BASE"'/issuing\\.crt")' \
     true "AIA: the fix: send it; meanwhile give it to OpenSSL clients"
+jq_is '.findings[0].fix | test("beside the root they already trust")' \
+    true "AIA: imported beside the root the clients trust, not instead"
 jq_is .clients.openssl.trusted false "AIA: OpenSSL clients do not fetch it"
 jq_is .clients.openssl.code 20 "AIA: and stop at error 20"
 jq_is .clients.dotnet.trusted true ".NET fetches it: trusted"
 jq_is '.clients.dotnet.chain_status | length' 0 ".NET: no chain status"
+
+# The root is not trusted either: importing the intermediate alone would
+# leave OpenSSL (error 2) and .NET (PartialChain) rejecting.
+d "$P/server.pem" --trust "$P/private-root.pem"
+is "$rc" 1 "AIA, unknown root: untrusted"
+jq_is '[.findings[] | select(.id == "missing-intermediate") | .fix] |
+    first | test("alone does not help.*verify error 2, PartialChain")' \
+    true "AIA, unknown root: importing the intermediate is no fix"
+jq_is '[.findings[].fix] | join(" ") | test("import [^ ]*issuing")' false \
+    "AIA, unknown root: no fix imports the intermediate"
 
 d "$P/server.pem" --trust "$P/root.pem" --untrusted "$P/issuing.pem"
 is "$rc" 0 "the intermediate given with --untrusted: trusted, nothing fetched"

@@ -62,7 +62,7 @@ jq_is '.findings[0].fix | test("trustfix bundle")' true \
 jq_is .clients.openssl.code 20 "openssl view: 20 (no local issuer)"
 jq_is '.clients.dotnet.chain_status | join(",")' PartialChain \
     ".NET: PartialChain"
-jq_is '.clients.dotnet.message | test("^The remote certificate is invalid according to the validation procedure: RemoteCertificateChainErrors$")' \
+jq_is '.clients.dotnet.message | test("^The remote certificate is invalid because of errors in the certificate chain: PartialChain$")' \
     true ".NET: the sentence it logs"
 
 d mail.contoso.test "$P/server-full.pem" --trust "$P/private-root.pem"
@@ -125,11 +125,23 @@ d a.contoso.test "$P/wildcard-chain.pem" --trust "$P/root.pem"
 verdict trusted 0
 d a.b.contoso.test "$P/wildcard-chain.pem" --trust "$P/root.pem"
 has name-mismatch
+# OpenSSL and .NET accept a matching CN: a warning for them; Go refuses.
 d mail.contoso.test "$P/nosan-chain.pem" --trust "$P/root.pem"
-verdict untrusted 1
-has cn-only
+verdict trusted 0
+has cn-only warning
 jq_is .clients.openssl.trusted true "cn-only: OpenSSL accepts the CN"
 jq_is .clients.dotnet.trusted true "cn-only: .NET accepts the CN"
+jq_is .clients.go.trusted false "cn-only: Go refuses it"
+jq_is '[.findings[] | select(.id == "cn-only") | .rejected_by[]] |
+    join(",")' go,rfc5280 "cn-only: rejected by Go and RFC 5280"
+d mail.contoso.test "$P/nosan-chain.pem" --trust "$P/root.pem" \
+    --client openssl,go
+verdict untrusted 1
+has cn-only
+TRUSTFIX_CLIENTS=go d mail.contoso.test "$P/nosan-chain.pem" \
+    --trust "$P/root.pem"
+verdict untrusted 1
+has cn-only
 
 # --- validity -------------------------------------------------------------
 d mail.contoso.test "$P/expired-chain.pem" --trust "$P/root.pem"
@@ -279,16 +291,20 @@ fi
 tf diagnose --chain "$P/server-chain.pem" --name mail.contoso.test --no-aia \
     --trust "$P/private-root.pem"
 is "$rc" 1 "text: exit 1"
-like "$(printf '%s\n' "$out" | head -n 1)" '^NOT TRUSTED: a client would reject' \
+like "$(printf '%s\n' "$out" | head -n 1)" '^NOT TRUSTED: a client named rejects' \
     "text: the verdict first"
 like "$out" 'fix: +This is a Windows enterprise PKI' "text: the fix"
 like "$out" '^deployment: windows-pki' "text: the deployment"
-like "$out" '\.NET +rejects: The remote certificate is invalid' \
-    "text: the .NET view"
+like "$(printf '%s\n' "$out" | sed -n 3,4p)" \
+    '\.NET: +rejects: The remote certificate is invalid' \
+    "text: the .NET view after the verdict"
+like "$(printf '%s\n' "$out" | sed -n 3p)" '^  OpenSSL: +rejects: verify error 2' \
+    "text: the OpenSSL view in its own words"
 unlike "$out" $'\033' "text: no colour when not a terminal"
 NO_COLOR=1 tf diagnose --chain "$P/server-chain.pem" --name \
     mail.contoso.test --no-aia --trust "$P/root.pem"
-like "$(printf '%s\n' "$out" | head -n 1)" '^TRUSTED: a client would accept' "text: trusted"
+like "$(printf '%s\n' "$out" | head -n 1)" '^TRUSTED: every client named accepts' \
+    "text: trusted"
 
 # --- exit codes ---------------------------------------------------------------
 tf diagnose --json

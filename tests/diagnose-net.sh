@@ -94,7 +94,7 @@ if start_postfix "$P/server-chain.pem" "$P/server.key"; then
 	# The router host does not trust the enterprise root.
 	tf diagnose --connect "127.0.0.1:$SMTP_PORT" --store "$T/store" "$U"
 	is "$rc" 1 "router: untrusted, exit 1"
-	like "$(printf '%s\n' "$out" | head -n 1)" '^NOT TRUSTED: a client would reject' \
+	like "$(printf '%s\n' "$out" | head -n 1)" '^NOT TRUSTED: a client named rejects' \
 	    "router: the verdict first"
 	like "$out" 'untrusted-root' "router: the finding"
 	like "$out" 'Windows enterprise PKI' "router: says AD CS"

@@ -1,0 +1,243 @@
+/* clients-rules.c - the views of GnuTLS, NSS, Java, Go and RFC 5280. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "clients.h"
+#include "diagnose.h"
+#include "facts.h"
+#include "msg.h"
+#include "names.h"
+#include "target.h"
+
+#define JAVA_MAX_SENT	10	/* jdk.tls.maxCertificateChainLength */
+#define GNUTLS_MAX_PATH	16	/* DEFAULT_MAX_VERIFY_DEPTH */
+
+#define B(c)	CL_BIT(c)
+#define ONLY_STD	B(CL_RFC5280)
+
+static int
+is_anchor(const struct diagnosis *d, int cert)
+{
+	return d->chain->anchored && cert >= 0 &&
+	    (size_t)cert + 1 == d->chain->path->n;
+}
+
+/* Who rejects for a weak signature: SHA-1 and MD5 differ. */
+static unsigned
+weak_signature(X509 *x)
+{
+	int md = NID_undef;
+
+	if (x != NULL)
+		(void)X509_get_signature_info(x, &md, NULL, NULL, NULL);
+	if (md == NID_sha1)
+		return B(CL_GNUTLS) | B(CL_GO) | ONLY_STD;
+	return CL_RULES;
+}
+
+/* Who rejects for a weak key: only RSA under 1024 bits everywhere. */
+static unsigned
+weak_key(X509 *x)
+{
+	EVP_PKEY *k = x != NULL ? X509_get0_pubkey(x) : NULL;
+	int type;
+
+	if (k == NULL)
+		return ONLY_STD;
+	type = EVP_PKEY_get_base_id(k);
+	if (type == EVP_PKEY_DSA)
+		return B(CL_GO) | ONLY_STD;
+	if ((type == EVP_PKEY_RSA || type == EVP_PKEY_RSA_PSS) &&
+	    EVP_PKEY_get_bits(k) < 1024)
+		return CL_RULES;
+	return ONLY_STD;
+}
+
+/*
+ * The rule profiles that reject the chain for finding f of trustfix's
+ * own path.  The name and usage findings are RFC 5280's: the other
+ * profiles judge those with their own matchers below.
+ */
+static unsigned
+rejecters(const struct diagnosis *d, const struct finding *f)
+{
+	unsigned bits = finding_rules(f->id);
+	X509 *x = f->cert >= 0 && (size_t)f->cert < d->all->n ?
+	    d->all->v[f->cert].x509 : NULL;
+
+	switch (f->id) {
+	case F_NAME_MISMATCH:
+	case F_CN_ONLY:
+	case F_NO_SERVER_AUTH:
+		return bits & ONLY_STD;
+	case F_EXPIRED:
+	case F_NOT_YET_VALID:
+		/* Java does not check a trust anchor's dates. */
+		return is_anchor(d, f->cert) ? bits & ~B(CL_JAVA) : bits;
+	case F_NOT_A_CA:
+		if (is_anchor(d, f->cert))
+			return ONLY_STD;
+		/* Go reads basicConstraints, not keyUsage. */
+		return x != NULL && (X509_get_extension_flags(x) &
+		    EXFLAG_BCONS) && !(X509_get_extension_flags(x) &
+		    EXFLAG_CA) ? bits : bits & ~B(CL_GO);
+	case F_WEAK_SIGNATURE:
+		return weak_signature(x);
+	case F_WEAK_KEY:
+		return weak_key(x);
+	default:
+		return bits;
+	}
+}
+
+/* Mark finding id on cert for client c, adding it with detail if absent. */
+static void
+reject(struct diagnosis *d, enum finding_id id, int cert, enum client_id c,
+    char *detail)
+{
+	size_t i;
+
+	for (i = 0; i < d->findings.n; i++)
+		if (d->findings.v[i].id == id && (cert < 0 ||
+		    d->findings.v[i].cert == cert)) {
+			d->findings.v[i].rejected_by |= B(c);
+			free(detail);
+			return;
+		}
+	findings_add(&d->findings, id, SEV_ERROR, cert, NULL, detail,
+	    NULL)->rejected_by |= B(c);
+}
+
+/* Does the subjectAltName hold a dNSName or an iPAddress? */
+static int
+san_addresses(X509 *leaf)
+{
+	char **dns = facts_dns_names(leaf), **ip = facts_ip_addresses(leaf);
+	int any = (dns != NULL && dns[0] != NULL) ||
+	    (ip != NULL && ip[0] != NULL);
+
+	facts_strv_free(dns);
+	facts_strv_free(ip);
+	return any;
+}
+
+/*
+ * Does client c match the name against the leaf?  The CN is a host
+ * name's last resort: for OpenSSL and Java when the subjectAltName holds
+ * no dNSName, for GnuTLS when it holds no dNSName and no iPAddress, for
+ * NSS when there is no subjectAltName at all, for Go never.
+ */
+static int
+name_ok(enum client_id c, X509 *leaf, const char *name)
+{
+	int san = X509_get_ext_by_NID(leaf, NID_subject_alt_name, -1) >= 0;
+	unsigned flags = 0;
+	char *cn;
+	int ok;
+
+	if (target_is_ip(name)) {
+		ok = X509_check_ip_asc(leaf, name, 0) == 1;
+		/* NSS compares the CN when there is no subjectAltName. */
+		if (!ok && c == CL_NSS && !san &&
+		    (cn = facts_common_name(leaf)) != NULL) {
+			ok = strcmp(cn, name) == 0;
+			free(cn);
+		}
+		return ok;
+	}
+	if (c == CL_GO)
+		flags = X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
+		    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS;
+	else if ((c == CL_NSS && san) ||
+	    (c == CL_GNUTLS && san_addresses(leaf)))
+		flags = X509_CHECK_FLAG_NEVER_CHECK_SUBJECT;
+	return X509_check_host(leaf, name, 0, flags, NULL) == 1;
+}
+
+static void
+names(struct diagnosis *d, const struct diag_opts *o)
+{
+	X509 *leaf = d->chain->path->v[0].x509;
+	int c, san;
+
+	if (o->name == NULL || names_check(leaf, o->name) == NAME_INVALID)
+		return;
+	san = X509_get_ext_by_NID(leaf, NID_subject_alt_name, -1) >= 0;
+	for (c = CL_GNUTLS; c <= CL_GO; c++) {
+		if (name_ok((enum client_id)c, leaf, o->name))
+			continue;
+		if (c == CL_GO && !san && findings_get(&d->findings,
+		    F_CN_ONLY) != NULL)
+			reject(d, F_CN_ONLY, 0, CL_GO, NULL);
+		else
+			reject(d, F_NAME_MISMATCH, 0, (enum client_id)c,
+			    xasprintf("%s: the certificate is not valid for "
+			    "%s", client_label((enum client_id)c), o->name));
+	}
+	ERR_clear_error();
+}
+
+/*
+ * extendedKeyUsage: GnuTLS and NSS read it on every certificate below
+ * the anchor, Go on every one, Java on the server's only; Java and
+ * GnuTLS also want digitalSignature in a server's keyUsage.
+ */
+static void
+usage(struct diagnosis *d)
+{
+	const struct certlist *p = d->chain->path;
+	size_t i, top = d->chain->anchored ? p->n - 1 : p->n, end;
+	X509 *x;
+	int c;
+
+	for (c = CL_GNUTLS; c <= CL_GO; c++) {
+		end = c == CL_JAVA ? 1 : c == CL_GO ? p->n : top;
+		for (i = 0; i < end && i < p->n; i++) {
+			x = p->v[i].x509;
+			if ((X509_get_extension_flags(x) & EXFLAG_XKUSAGE) &&
+			    !(X509_get_extended_key_usage(x) &
+			    (XKU_SSL_SERVER | XKU_ANYEKU)))
+				reject(d, F_NO_SERVER_AUTH, (int)i,
+				    (enum client_id)c, xstrdup("its "
+				    "extendedKeyUsage lacks serverAuth"));
+		}
+	}
+	x = p->v[0].x509;
+	if ((X509_get_extension_flags(x) & EXFLAG_KUSAGE) &&
+	    !(X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE)) {
+		reject(d, F_NO_SERVER_AUTH, 0, CL_JAVA, xstrdup("its keyUsage "
+		    "lacks digitalSignature, which TLS 1.3 and ECDHE need"));
+		reject(d, F_NO_SERVER_AUTH, 0, CL_GNUTLS, NULL);
+	}
+}
+
+static void
+lengths(struct diagnosis *d)
+{
+	if (d->chain->nsent > JAVA_MAX_SENT)
+		reject(d, F_CHAIN_LENGTH, -1, CL_JAVA, xasprintf("the server "
+		    "sends %zu certificates; Java accepts at most %d "
+		    "(jdk.tls.maxCertificateChainLength)", d->chain->nsent,
+		    JAVA_MAX_SENT));
+	if (d->chain->path->n > GNUTLS_MAX_PATH)
+		reject(d, F_CHAIN_LENGTH, -1, CL_GNUTLS, xasprintf("the path "
+		    "has %zu certificates; GnuTLS verifies at most %d",
+		    d->chain->path->n, GNUTLS_MAX_PATH));
+}
+
+void
+clients_rules(struct diagnosis *d, const struct diag_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < d->findings.n; i++)
+		d->findings.v[i].rejected_by |= rejecters(d,
+		    &d->findings.v[i]);
+	names(d, o);
+	if (o->server_auth)
+		usage(d);
+	lengths(d);
+}
