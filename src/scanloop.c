@@ -401,28 +401,18 @@ tls_result(struct loop *l, struct job *j, int st)
 	finish(l, j);
 }
 
-/* STARTTLS is done (or not needed): begin the handshake. */
+/*
+ * STARTTLS is done (or not needed): begin the handshake.  Nothing of the
+ * server is buffered: starttls_step() refuses bytes behind its answer.
+ */
 static void
 tls_begin(struct loop *l, struct job *j)
 {
-	char rest[FETCH_MAX_LINE];
-	size_t n = j->c.len;
-
 	j->state = J_TLS;
 	j->c.phase = "during the TLS handshake";
 	j->ts = tlsstep_new(j->old ? l->ctx_old : l->ctx, j->t, &j->c, j->cur);
 	if (j->ts == NULL) {
 		finish(l, j);
-		return;
-	}
-	/* What the server sent after its last line belongs to TLS. */
-	memcpy(rest, j->c.buf, n);
-	j->c.len = 0;
-	if (n > 0 && tlsstep_feed(j->ts, &j->c, rest, n) != 0) {
-		if (tlsstep_failed(j->ts, &j->c, 1) != TLSSTEP_CERT)
-			attempt_failed(l, j);
-		else
-			tls_result(l, j, TLSSTEP_CERT);
 		return;
 	}
 	tls_result(l, j, tlsstep_step(j->ts, &j->c));

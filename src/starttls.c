@@ -279,17 +279,35 @@ int
 starttls_step(struct starttls *st, struct conn *c, const char *line,
     char *out, size_t outlen)
 {
+	int rc;
+
 	out[0] = '\0';
 	switch (st->proto) {
 	case PROTO_SMTP:
-		return smtp(st, c, line, out, outlen);
+		rc = smtp(st, c, line, out, outlen);
+		break;
 	case PROTO_IMAP:
-		return imap(st, c, line, out, outlen);
+		rc = imap(st, c, line, out, outlen);
+		break;
 	case PROTO_POP3:
-		return pop3(st, c, line, out, outlen);
+		rc = pop3(st, c, line, out, outlen);
+		break;
 	default:
-		return STARTTLS_DONE;
+		rc = STARTTLS_DONE;
+		break;
 	}
+	/*
+	 * Nothing may follow the answer to STARTTLS before our ClientHello:
+	 * bytes sent in the clear behind it would be taken as the start of
+	 * the encrypted session (the response injection of CVE-2011-0411).
+	 */
+	if (rc == STARTTLS_DONE && c->len > 0) {
+		conn_fail(c, "the server sent %zu more bytes after its "
+		    "answer to STARTTLS, before the TLS handshake: refused "
+		    "(bytes sent in the clear, perhaps injected)", c->len);
+		rc = STARTTLS_FAIL;
+	}
+	return rc;
 }
 
 /* Send line with CR LF.  Returns 0, or -1 with c's error set. */

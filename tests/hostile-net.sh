@@ -3,7 +3,7 @@
 . "$TOP_SRCDIR/tests/lib.sh"
 . "$TOP_SRCDIR/tests/peers.sh"
 
-need openssl python3 timeout
+need openssl python3 timeout jq
 TO=3
 PRE=()		# a command to run trustfix under
 
@@ -69,6 +69,22 @@ for p in smtp imap pop3; do
 	    "the server closed the connection during the TLS handshake" \
 	    "starttls-close, $p"
 done
+
+# Bytes behind the answer to STARTTLS, before any TLS, are refused:
+# fed to the handshake they would pass for the server's.
+INJ="the server sent [0-9]+ more bytes after its answer to STARTTLS"
+INJ="$INJ, before the TLS handshake: refused"
+for p in smtp imap pop3; do
+	peer start_hostile starttls-inject $p
+	hostile "$p://127.0.0.1:$HOSTILE_PORT" "$INJ" "starttls-inject, $p"
+done
+run "$TRUSTFIX" diagnose --json --timeout "$TO" \
+    "pop3://127.0.0.1:$HOSTILE_PORT"
+is "$rc" 3 "starttls-inject, diagnose: exit 3"
+like "$(printf '%s' "$out" | jq -r '.findings[0].id + ": " +
+    .findings[0].detail')" "^handshake-failed: $INJ" \
+    "starttls-inject, diagnose: handshake-failed, and why"
+like "$out" "sent 14 more bytes" "starttls-inject, diagnose: how many"
 
 peer start_hostile drip
 hostile "smtp://127.0.0.1:$HOSTILE_PORT" \

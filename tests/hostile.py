@@ -12,6 +12,9 @@ TCP modes:
   pop3-refuse     POP3 without STLS in CAPA; STLS gets -ERR
   starttls-close  agree to STARTTLS (ARG: smtp, imap or pop3; default
                   smtp), then close instead of the TLS handshake
+  starttls-inject agree to STARTTLS (ARG as above) and send, in the same
+                  packet, more bytes in the clear (a forged answer), then
+                  wait for the client to close
   drip            an SMTP banner "220-..." one byte per second, forever
 HTTP modes (any path):
   http-slow            the response one byte per second
@@ -63,6 +66,17 @@ def tcp_banner_reset(sock, arg):
     sock.close()
 
 
+def injected(starttls, data):
+    """What starttls-inject sends behind its answer to STARTTLS."""
+    return data if starttls == "inject" else b""
+
+
+def drain(f, starttls):
+    """starttls-inject: read until the client closes."""
+    while starttls == "inject" and f.read(1):
+        pass
+
+
 def tcp_smtp(sock, arg, starttls):
     f = sock.makefile("rb")
     sock.sendall(b"220 %s ESMTP ready\r\n" % BANNER_HOST.encode())
@@ -73,8 +87,9 @@ def tcp_smtp(sock, arg, starttls):
             sock.sendall(b"250-%s\r\n%s250 PIPELINING\r\n"
                          % (BANNER_HOST.encode(), ext))
         elif verb == b"STARTTLS" and starttls:
-            sock.sendall(b"220 2.0.0 Ready to start TLS\r\n")
-            return
+            sock.sendall(b"220 2.0.0 Ready to start TLS\r\n"
+                         + injected(starttls, b"250 injected\r\n"))
+            return drain(f, starttls)
         elif verb == b"STARTTLS":
             sock.sendall(b"454 4.7.0 TLS not available due to local "
                          b"problem\r\n")
@@ -96,8 +111,9 @@ def tcp_imap(sock, arg, starttls):
         if cmd == b"CAPABILITY":
             sock.sendall(b"* CAPABILITY %s\r\n%s OK done\r\n" % (caps, tag))
         elif cmd == b"STARTTLS" and starttls:
-            sock.sendall(b"%s OK Begin TLS negotiation now\r\n" % tag)
-            return
+            sock.sendall(b"%s OK Begin TLS negotiation now\r\n" % tag
+                         + injected(starttls, b"* OK injected\r\n"))
+            return drain(f, starttls)
         elif cmd == b"STARTTLS":
             sock.sendall(b"%s NO STARTTLS not available\r\n" % tag)
         elif cmd == b"LOGOUT":
@@ -116,8 +132,9 @@ def tcp_pop3(sock, arg, starttls):
             sock.sendall(b"+OK\r\nUSER\r\n%s.\r\n"
                          % (b"STLS\r\n" if starttls else b""))
         elif cmd == b"STLS" and starttls:
-            sock.sendall(b"+OK Begin TLS negotiation\r\n")
-            return
+            sock.sendall(b"+OK Begin TLS negotiation\r\n"
+                         + injected(starttls, b"+OK injected\r\n"))
+            return drain(f, starttls)
         elif cmd == b"STLS":
             sock.sendall(b"-ERR TLS not available\r\n")
         elif cmd == b"QUIT":
@@ -130,6 +147,11 @@ def tcp_pop3(sock, arg, starttls):
 def tcp_starttls_close(sock, arg):
     proto = {"smtp": tcp_smtp, "imap": tcp_imap, "pop3": tcp_pop3}
     proto.get(arg or "smtp", tcp_smtp)(sock, arg, True)
+
+
+def tcp_starttls_inject(sock, arg):
+    proto = {"smtp": tcp_smtp, "imap": tcp_imap, "pop3": tcp_pop3}
+    proto.get(arg or "smtp", tcp_smtp)(sock, arg, "inject")
 
 
 def tcp_drip(sock, arg):
@@ -209,6 +231,7 @@ MODES = {
     "imap-refuse": lambda s, a: tcp_imap(s, a, False),
     "pop3-refuse": lambda s, a: tcp_pop3(s, a, False),
     "starttls-close": tcp_starttls_close,
+    "starttls-inject": tcp_starttls_inject,
     "drip": tcp_drip,
     "http-slow": http_slow,
     "http-huge": http_huge,

@@ -31,6 +31,7 @@
 #                             -> HOSTILE_HTTP_PORT and HTTP_PORT
 #   start_hostile MODE [ARG]  silent | garbage | smtp-refuse | imap-refuse |
 #                             pop3-refuse | starttls-close [smtp|imap|pop3] |
+#                             starttls-inject [smtp|imap|pop3] |
 #                             drip | huge-chain [COUNT (500)] -> HOSTILE_PORT
 #
 # Hostile peers exit by themselves after HOSTILE_LIFETIME seconds (60).

@@ -12,7 +12,8 @@ peer start_nginx "$P/server-chain.pem" "$P/server.key"
 NG=$NGINX_PORT
 peer start_s_server "$P/selfsigned.pem" "$P/selfsigned.key"
 SS=$S_SERVER_PORT
-for m in silent garbage banner-reset drip smtp-refuse huge-chain; do
+for m in silent garbage banner-reset drip smtp-refuse huge-chain \
+    starttls-inject; do
 	peer start_hostile "$m"
 	eval "H_${m//-/_}=$HOSTILE_PORT"
 done
@@ -30,8 +31,9 @@ https://127.0.0.1:$NG/
 smtp://127.0.0.1:$H_smtp_refuse
 127.0.0.1:$H_huge_chain
 127.0.0.1:$REFUSED
+smtp://127.0.0.1:$H_starttls_inject
 LIST
-NT=9
+NT=10
 
 start=$(date +%s)
 tf scan --json --timeout 3 --name mail.contoso.test --trust "$P/root.pem" \
@@ -68,11 +70,14 @@ verdict "smtp://127.0.0.1:$H_smtp_refuse" untrusted "STARTTLS refused" \
     "STARTTLS"
 verdict "127.0.0.1:$H_huge_chain" untrusted "huge chain" "more than"
 verdict "127.0.0.1:$REFUSED" untrusted "refused port" "connection refused"
+verdict "smtp://127.0.0.1:$H_starttls_inject" untrusted \
+    "bytes behind the answer to STARTTLS" "more bytes after its answer to \
+STARTTLS, before the TLS handshake: refused"
 is "$(line_of "127.0.0.1:$SS" | jq -c '.origin')" \
     "[{\"file\":\"$T/targets\",\"line\":4}]" "each line says file and line"
 is "$(tail -n 1 "$T/out.jsonl" | jq -c '.summary |
     [.targets, .scanned, .trusted, .untrusted, .failed, .exit]')" \
-    "[$NT,$NT,1,1,7,3]" "the summary counts each verdict"
+    "[$NT,$NT,1,1,8,3]" "the summary counts each verdict"
 
 # A scan's line is diagnose's document for the same target.
 tf diagnose --json --name mail.contoso.test --trust "$P/root.pem" \
