@@ -135,6 +135,7 @@ name_ok(enum client_id c, X509 *leaf, const char *name)
 {
 	int san = X509_get_ext_by_NID(leaf, NID_subject_alt_name, -1) >= 0;
 	unsigned flags = 0;
+	size_t len;
 	char *cn;
 	int ok;
 
@@ -148,13 +149,17 @@ name_ok(enum client_id c, X509 *leaf, const char *name)
 		}
 		return ok;
 	}
-	if (c == CL_GO)
+	len = strlen(name);
+	if (c == CL_GO) {
 		flags = X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
 		    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS;
-	else if ((c == CL_NSS && san) ||
+		/* Go drops the root's dot: "www.example.com." matches. */
+		if (len > 1 && name[len - 1] == '.')
+			len--;
+	} else if ((c == CL_NSS && san) ||
 	    (c == CL_GNUTLS && san_addresses(leaf)))
 		flags = X509_CHECK_FLAG_NEVER_CHECK_SUBJECT;
-	return X509_check_host(leaf, name, 0, flags, NULL) == 1;
+	return X509_check_host(leaf, name, len, flags, NULL) == 1;
 }
 
 static void
