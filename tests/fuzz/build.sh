@@ -5,8 +5,8 @@
 #   BUILDDIR  a configured build directory (for config.h)
 #   OUTDIR    where the fuzz-* programs go (default BUILDDIR/fuzz)
 #
-# Runs from anywhere; compiles src/*.c but main.c and cmd-*.c into every
-# harness.  CC defaults to clang.
+# Runs from anywhere; compiles src/*/*.c but the command layer (src/cmd)
+# into every harness.  CC defaults to clang.
 set -eu
 
 if [ $# -lt 1 ]; then
@@ -21,15 +21,20 @@ mkdir -p "$out"
 
 [ -f "$build/config.h" ] || { echo "$0: no config.h in $build" >&2; exit 1; }
 
+iquote=
+for d in "$top"/src/*/; do
+	iquote="$iquote -iquote ${d%/}"
+done
+
 cflags="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-	-g -O1 -D_GNU_SOURCE -DPKGDATADIR=\"$top\" -iquote $top/src -I$build
+	-g -O1 -D_GNU_SOURCE -DPKGDATADIR=\"$top\" $iquote -I$build
 	$(pkg-config --cflags openssl p11-kit-1 libarchive jansson libplist-2.0)"
 libs="$(pkg-config --libs openssl p11-kit-1 libarchive jansson libplist-2.0) -ldl"
 
 srcs=
-for f in "$top"/src/*.c; do
-	case $(basename "$f") in
-	main.c|cmd-*.c) ;;
+for f in "$top"/src/*/*.c; do
+	case $f in
+	"$top"/src/cmd/*) ;;
 	*) srcs="$srcs $f" ;;
 	esac
 done

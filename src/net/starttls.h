@@ -5,6 +5,8 @@
 #include "sock.h"
 #include "target.h"
 
+#define STARTTLS_MAX_LINES	100	/* lines of a multi-line reply */
+
 #define STARTTLS_MAX_OUT	300	/* one line we send, without CR LF */
 
 /* What starttls_step() asks of its caller. */
@@ -26,7 +28,7 @@ struct starttls {
 	int		 code;		/* SMTP: the reply's code */
 	int		 offered;	/* STARTTLS was announced */
 	int		 lines;		/* of the current reply */
-	char		 first[FETCH_MAX_LINE + 1]; /* the reply's first line */
+	char		 first[SOCK_MAX_LINE + 1]; /* the reply's first line */
 };
 
 /* 1 if proto speaks plain text before TLS. */

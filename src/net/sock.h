@@ -6,7 +6,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "fetch.h"
+#define SOCK_MAX_LINE		4096	/* one line of a plain-text dialogue */
 
 /*
  * One connection and its deadline.  Failures are written as a sentence
@@ -22,7 +22,7 @@ struct conn {
 	size_t		 errlen;
 	char		 address[64];	/* numeric address that answered */
 	unsigned	 port;
-	char		 buf[FETCH_MAX_LINE];	/* received, not consumed */
+	char		 buf[SOCK_MAX_LINE];	/* received, not consumed */
 	size_t		 len;
 };
 
@@ -43,7 +43,7 @@ int	conn_write(struct conn *c, const void *buf, size_t n);
 /* Read what arrives (buffered bytes first): >0 bytes, 0 at EOF, -1 error. */
 ssize_t	conn_read(struct conn *c, void *buf, size_t n);
 /*
- * One line without its CR LF into line (size FETCH_MAX_LINE + 1).
+ * One line without its CR LF into line (size SOCK_MAX_LINE + 1).
  * Returns its length, or -1 with the error set (EOF, too long, timeout).
  */
 int	conn_getline(struct conn *c, char *line);

@@ -138,10 +138,10 @@ smtp_line(struct starttls *st, struct conn *c, const char *line)
 	    (line[12] == '\0' || line[12] == ' '))
 		st->offered = 1;
 	if (line[3] == '-') {
-		if (st->lines < FETCH_MAX_LINES)
+		if (st->lines < STARTTLS_MAX_LINES)
 			return STARTTLS_READ;
 		conn_fail(c, "the server sent more than %d lines in one "
-		    "SMTP reply", FETCH_MAX_LINES);
+		    "SMTP reply", STARTTLS_MAX_LINES);
 		return STARTTLS_FAIL;
 	}
 	st->lines = 0;
@@ -230,10 +230,10 @@ imap(struct starttls *st, struct conn *c, const char *line, char *out,
 	if (strncasecmp(line, "* CAPABILITY ", 13) == 0)
 		st->offered = has_token(line + 13, "STARTTLS");
 	if (strncmp(line, tag, 3) != 0) {
-		if (++st->lines < FETCH_MAX_LINES)
+		if (++st->lines < STARTTLS_MAX_LINES)
 			return STARTTLS_READ;
 		conn_fail(c, "the server sent more than %d lines in reply to "
-		    "%s", FETCH_MAX_LINES, st->state == ST_CAPABILITY ?
+		    "%s", STARTTLS_MAX_LINES, st->state == ST_CAPABILITY ?
 		    "CAPABILITY" : "STARTTLS");
 		return STARTTLS_FAIL;
 	}
@@ -325,7 +325,7 @@ int
 starttls_run(struct conn *c, enum target_proto proto)
 {
 	struct starttls st;
-	char line[FETCH_MAX_LINE + 1], out[STARTTLS_MAX_OUT];
+	char line[SOCK_MAX_LINE + 1], out[STARTTLS_MAX_OUT];
 	int rc;
 
 	if (!starttls_needed(proto))

@@ -439,7 +439,7 @@ queue_line(struct job *j, const char *line)
 static int
 dialogue_lines(struct loop *l, struct job *j, int *failed)
 {
-	char line[FETCH_MAX_LINE + 1], out[STARTTLS_MAX_OUT];
+	char line[SOCK_MAX_LINE + 1], out[STARTTLS_MAX_OUT];
 	char *nl;
 	size_t n;
 	int rc;
@@ -477,7 +477,7 @@ dialogue_lines(struct loop *l, struct job *j, int *failed)
 	}
 	if (j->c.len == sizeof(j->c.buf)) {
 		conn_fail(&j->c, "the server sent a line longer than %d "
-		    "bytes %s", FETCH_MAX_LINE, j->c.phase);
+		    "bytes %s", SOCK_MAX_LINE, j->c.phase);
 		*failed = 1;
 	}
 	return 0;

@@ -362,7 +362,7 @@ conn_getline(struct conn *c, char *line)
 	while ((nl = memchr(c->buf, '\n', c->len)) == NULL) {
 		if (c->len == sizeof(c->buf)) {
 			conn_fail(c, "the server sent a line longer than %d "
-			    "bytes %s", FETCH_MAX_LINE, c->phase);
+			    "bytes %s", SOCK_MAX_LINE, c->phase);
 			return -1;
 		}
 		for (;;) {

@@ -9,6 +9,7 @@
 #include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 
+#include "diagnose.h"
 #include "facts.h"
 #include "httpcache.h"
 #include "httpget.h"

@@ -5,8 +5,9 @@
 #include <openssl/x509.h>
 
 #include "chain.h"
-#include "diagnose.h"
 #include "findings.h"
+
+struct diag_opts;
 
 #define REVOKE_MAX_FETCHES	4	/* CRL and OCSP requests */
 

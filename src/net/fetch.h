@@ -6,8 +6,6 @@
 #include "target.h"
 
 /* Limits on what a peer may make us read. */
-#define FETCH_MAX_LINE		4096	/* one STARTTLS dialogue line */
-#define FETCH_MAX_LINES		100	/* lines of a multi-line reply */
 #define FETCH_MAX_CHAIN		64	/* certificates kept from a server */
 #define FETCH_MAX_HANDSHAKE	(512 * 1024)	/* bytes read in a handshake */
 
