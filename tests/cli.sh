@@ -5,6 +5,13 @@
 tf --version
 is "$rc" 0 "--version exits 0"
 like "$out" '^trustfix [0-9]+\.[0-9]+' "--version prints the version"
+version=$out
+for v in -v -V; do
+	tf $v
+	is "$rc" 0 "$v exits 0"
+	is "$out" "$version" "$v prints the version, as --version does"
+	is "$err" "" "$v prints nothing on stderr"
+done
 
 COMMANDS="inspect diagnose export-root import remove list bundle stores where
 	scan"

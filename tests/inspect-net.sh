@@ -168,6 +168,7 @@ fi
 
 # --- Dovecot: imaps, pop3s, imap STARTTLS, pop3 STLS ---------------------
 if start_dovecot "$P/server-chain.pem" "$P/server.key"; then
+	DOVECOT_UP=1
 	chain_is "dovecot imaps" "imaps://127.0.0.1:$IMAPS_PORT"
 	chain_is "dovecot pop3s" "pop3s://127.0.0.1:$POP3S_PORT"
 	chain_is "dovecot imap STARTTLS" "imap://127.0.0.1:$IMAP_PORT"
@@ -242,6 +243,19 @@ if [ -n "${SMTP_PORT:-}" ]; then
 	is "$rc" 3 "smtps to a STARTTLS port: exit 3"
 	want='^trustfix: inspect: the server does not speak TLS.*"220 '
 	like "$err" "$want" "smtps to a STARTTLS port: what the server sent"
+	like "$err" "ESMTP Postfix.*\": this is SMTP: use smtp://127\.0\.0\.1:$SMTP_PORT \(STARTTLS\)$" \
+	    "smtps to a STARTTLS port: names the protocol and the URL"
+	tf diagnose --json --timeout 5 "https://127.0.0.1:$SMTP_PORT"
+	jq_is ".findings[0].fix" "Use smtp://127.0.0.1:$SMTP_PORT (STARTTLS) instead of https://127.0.0.1:$SMTP_PORT." \
+	    "diagnose to an SMTP port: the fix is the smtp:// URL"
+fi
+if [ -n "${DOVECOT_UP:-}" ]; then
+	tf inspect --timeout 5 "127.0.0.1:$IMAP_PORT"
+	like "$err" "\"\* OK .*\": this is IMAP: use imap://127\.0\.0\.1:$IMAP_PORT \(STARTTLS\)$" \
+	    "TLS to an IMAP port: names the protocol and the URL"
+	tf inspect --timeout 5 "pop3s://127.0.0.1:$POP3_PORT"
+	like "$err" "\"\+OK .*\": this is POP3: use pop3://127\.0\.0\.1:$POP3_PORT \(STARTTLS\)$" \
+	    "pop3s to a POP3 port: names the protocol and the URL"
 fi
 
 done_testing

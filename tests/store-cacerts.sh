@@ -56,6 +56,11 @@ is "$rc" 5 "a normal user cannot change the system store: exit 5"
 like "$err" "run as root, or use --store DIR" "and is told what to do"
 
 # --- import -------------------------------------------------------------
+tf import --dry-run "$P/root.pem"
+is "$rc" 0 "import --dry-run"
+like "$out" "^would write $L/trustfix-Contoso_Root_CA-${ROOT:0:8}\.crt into the ca-certificates store $L, then run update-ca-certificates \(dry run: nothing changed\)$" \
+    "--dry-run names the file, the store and the refresh command"
+is "$(ours)" 0 "--dry-run wrote nothing"
 upper=$(printf '%s' "$ROOT" | tr a-f A-F | sed 's/../&:/g; s/:$//')
 tf import --yes --expect-sha256 "$upper" --purpose server-auth --json \
     "$P/root.pem"
@@ -70,6 +75,8 @@ is "$(head -n 1 "$f")" "-----BEGIN CERTIFICATE-----" "written as PEM, not DER"
 is "$(stat -c %a "$f")" 644 "mode 644"
 is "$(ossl_sees)/$(p11_sees)" "yes/yes" "after: OpenSSL and p11-kit trust it"
 name=$(basename "$f" .crt)
+is "$name" "trustfix-Contoso_Root_CA-${ROOT:0:8}" \
+    "the file is the one --dry-run named"
 like "$(cat "$T/hook.log")" "^\+/etc/ssl/certs/$name\.pem$" \
     "the hooks were told +$name.pem"
 

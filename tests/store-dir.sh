@@ -146,6 +146,19 @@ tf import --store "$S" --dry-run --json "$P/private-root.pem" </dev/null
 is "$rc" 0 "--dry-run needs no --yes"
 jq_is '.anchors[0].changed' true "--dry-run reports the change"
 is "$(objects)" 1 "--dry-run wrote nothing"
+tf import --store "$S" --dry-run "$P/private-root.pem" </dev/null
+plan="would write $S/trustfix_Example_Private_Root_CA\.p11-kit into the directory store $S; no refresh command: p11-kit reads the directory"
+like "$out" "^$plan \(dry run: nothing changed\)$" \
+    "text --dry-run names the file, the store, and that nothing is run"
+tf import --store "$S" --dry-run --json "$P/private-root.pem" </dev/null
+like "$(printf '%s' "$out" | jq -r '.anchors[0].plan')" "^$plan$" \
+    "--json: the plan too"
+ls "$S" >"$T/before-plan"
+tf import --store "$S" --yes "$P/private-root.pem"
+is "$(ls "$S" | grep -vxFf "$T/before-plan")" \
+    "trustfix_Example_Private_Root_CA.p11-kit" "the import wrote that file"
+tf remove --store "$S" --yes "$(hex "$P/private-root.pem")"
+is "$rc" 0 "and it is removed again"
 
 # --- a stapled purpose --------------------------------------------------
 PRIV=$(hex "$P/private-root.pem")

@@ -59,6 +59,19 @@ is "$rc" 1 "--json: exit 1 too"
 jq_is .root null "root: null"
 jq_is .missing.subject "CN=Contoso Root CA, DC=contoso, DC=test" \
     "missing.subject"
+jq_is .missing.role root "missing.role: root"
+like "$err" "above CN=Contoso Issuing CA 01" \
+    "the message names the top of what was found"
+# The server sends its own certificate alone: the missing one is its
+# issuing CA, which is not called the root.
+tf export-root --no-aia "$P/server.pem"
+is "$rc" 1 "leaf alone, no AIA: exit 1"
+like "$err" "above CN=mail\.contoso\.test" "names the server certificate"
+like "$err" "issuing CA: +CN=Contoso Issuing CA 01" "asks for its issuing CA"
+unlike "$err" "root subject: +CN=Contoso Issuing CA" \
+    "does not call the issuing CA the root"
+tf export-root --no-aia --json "$P/server.pem"
+jq_is .missing.role issuing-ca "missing.role: issuing-ca"
 
 # From a server on loopback.
 start_s_server "$P/server-chain.pem" "$P/server.key" ||

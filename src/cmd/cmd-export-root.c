@@ -127,22 +127,33 @@ anchors_for(const struct common_opts *co, int *owned)
 	return s;
 }
 
-/* Nothing above the top: say whom to ask for what. */
+/*
+ * Nothing above the top: say whom to ask for what.  Above a CA the
+ * missing issuer is the root; above the server's own certificate it is
+ * the CA that issued it, and the root is further up.
+ */
 static void
 name_missing(X509 *top, const struct chain *c, json_t *doc, int json)
 {
 	char *issuer = facts_issuer(top), *aki = facts_aki(top);
+	char *subject = facts_subject(top);
 	char *si = msg_escape(issuer ? issuer : "?");
+	char *st = msg_escape(subject ? subject : "?");
+	int leaf = c->path->n == 1;
 	json_t *urls = json_array();
 	char **u;
 
-	msg_error("no root could be reached above %s", si);
-	if (!json) {
+	msg_error("no root could be reached above %s", st);
+	if (!json && leaf)
+		fprintf(stderr, "The server does not send the CA certificate "
+		    "that issued its own, and it could not be fetched.\n"
+		    "Ask the PKI administrator for that CA's certificate and "
+		    "the root above it:\n  issuing CA:     %s\n", si);
+	else if (!json)
 		fprintf(stderr, "Ask the PKI administrator for the root "
-		    "certificate:\n  subject:        %s\n", si);
-		if (aki != NULL)
-			fprintf(stderr, "  key identifier: %s\n", aki);
-	}
+		    "certificate:\n  root subject:   %s\n", si);
+	if (!json && aki != NULL)
+		fprintf(stderr, "  key identifier: %s\n", aki);
 	for (u = c->aia_other; u != NULL && *u != NULL; u++) {
 		char *s = msg_escape(*u);
 
@@ -155,12 +166,14 @@ name_missing(X509 *top, const struct chain *c, json_t *doc, int json)
 		if (!json)
 			fprintf(stderr, "  tried:          %s\n", *u);
 	json_object_set_new(doc, "root", json_null());
-	json_object_set_new(doc, "missing", json_pack("{s:s, s:s?, s:o}",
-	    "subject", issuer ? issuer : "", "key_identifier", aki,
-	    "aia", urls));
+	json_object_set_new(doc, "missing", json_pack("{s:s, s:s, s:s?, s:o}",
+	    "subject", issuer ? issuer : "", "role", leaf ? "issuing-ca" :
+	    "root", "key_identifier", aki, "aia", urls));
 	free(si);
+	free(st);
 	free(aki);
 	free(issuer);
+	free(subject);
 }
 
 static int

@@ -206,7 +206,7 @@ import_one(struct store *st, struct cert_entry *e, const char *label,
     json_t *anchors)
 {
 	char *name = label ? xstrdup(label) : store_default_label(e->x509);
-	char *advice = NULL;
+	char *advice = NULL, *plan = NULL;
 	json_t *j;
 	int r, code = EXIT_OK;
 
@@ -222,10 +222,12 @@ import_one(struct store *st, struct cert_entry *e, const char *label,
 		    advice);
 		code = EXIT_STORE;
 	}
-	if (!co->json)
+	if (r == 1 && co->dry_run)
+		plan = store_import_plan(st, e->x509, name);
+	if (!co->json && plan != NULL)
+		printf("%s (dry run: nothing changed)\n", plan);
+	else if (!co->json)
 		printf("%s\n", r == 0 ? "already trusted, nothing changed" :
-		    co->dry_run ?
-		    "would import it (dry run: nothing changed)" :
 		    code == EXIT_OK ? "imported and verified" :
 		    "imported, not verified");
 	j = facts_json(e->x509, SOURCE_FILE);
@@ -233,6 +235,8 @@ import_one(struct store *st, struct cert_entry *e, const char *label,
 	    e->origin : ""));
 	json_object_set_new(j, "label", json_sprintf("trustfix:%s", name));
 	json_object_set_new(j, "changed", json_boolean(r == 1));
+	if (plan != NULL)
+		json_object_set_new(j, "plan", json_string(plan));
 	json_object_set_new(j, "verified", json_boolean(r == 0 ||
 	    (!co->dry_run && code == EXIT_OK)));
 	if (code == EXIT_OK && o->host.also != 0 && hostopts_apply(&o->host,
@@ -240,6 +244,7 @@ import_one(struct store *st, struct cert_entry *e, const char *label,
 		code = EXIT_STORE;
 	json_array_append_new(anchors, j);
 out:
+	free(plan);
 	free(advice);
 	free(name);
 	return code;

@@ -103,7 +103,8 @@ main(int argc, char **argv)
 		usage(stdout);
 		return finish(EXIT_OK);
 	}
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0 ||
+	    strcmp(argv[1], "-v") == 0) {
 		printf("trustfix %s\n", PACKAGE_VERSION);
 		return finish(EXIT_OK);
 	}

@@ -366,14 +366,22 @@ evidence(struct words *w, struct finding *f)
 static void
 network(struct words *w, struct finding *f)
 {
+	const char *use = f->detail ? strstr(f->detail, ": use ") : NULL;
+
 	if (f->id == F_HANDSHAKE_FAILED) {
 		f->summary = xstrdup("No certificate could be obtained from "
 		    "the server");
-		f->fix = xasprintf("Check that %s names the right host and "
-		    "port and that the service speaks TLS there (smtp://, "
-		    "imap:// and pop3:// ask for STARTTLS first; smtps://, "
-		    "imaps://, https:// speak TLS at once); try a longer "
-		    "--timeout on slow links.", w->target);
+		/* The handshake recognised another protocol's greeting. */
+		if (use != NULL)
+			f->fix = xasprintf("Use %s instead of %s.", use + 6,
+			    w->target);
+		else
+			f->fix = xasprintf("Check that %s names the right "
+			    "host and port and that the service speaks TLS "
+			    "there (smtp://, imap:// and pop3:// ask for "
+			    "STARTTLS first; smtps://, imaps://, https:// "
+			    "speak TLS at once); try a longer --timeout on "
+			    "slow links.", w->target);
 		return;
 	}
 	f->summary = xstrdup("The server speaks only TLS 1.0/1.1, which "

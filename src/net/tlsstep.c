@@ -19,8 +19,9 @@ struct tlsstep {
 	BIO		*rbio, *wbio;	/* owned by ssl */
 	char		 alert[64];	/* alert the server sent, if any */
 	size_t		 received;	/* bytes read from the server */
-	char		 first[32];	/* the first of them */
+	char		 first[128];	/* the first of them */
 	size_t		 nfirst;
+	const struct target *t;
 };
 
 static int hs_index = -1;
@@ -95,6 +96,7 @@ tlsstep_new(SSL_CTX *ctx, const struct target *t, struct conn *c,
 	struct tlsstep *h = xcalloc(1, sizeof(*h));
 
 	h->r = r;
+	h->t = t;
 	if ((h->rbio = BIO_new(BIO_s_mem())) == NULL ||
 	    (h->wbio = BIO_new(BIO_s_mem())) == NULL ||
 	    (h->ssl = SSL_new(ctx)) == NULL) {
@@ -179,18 +181,60 @@ tlsstep_feed(struct tlsstep *h, struct conn *c, const char *buf, size_t n)
 	return 0;
 }
 
+/* Greetings of the protocols that talk first, and the URL that fits. */
+static const struct greeting {
+	const char	*starts;
+	const char	*protocol;
+	const char	*scheme;	/* NULL: no TLS to be had here */
+	enum target_proto proto;
+} greetings[] = {
+	{ "220 ", "SMTP", "smtp", PROTO_SMTP },
+	{ "220-", "SMTP", "smtp", PROTO_SMTP },
+	{ "* OK", "IMAP", "imap", PROTO_IMAP },
+	{ "+OK", "POP3", "pop3", PROTO_POP3 },
+	{ "SSH-", "SSH", NULL, PROTO_FILE },
+	{ "HTTP/", "plain HTTP", NULL, PROTO_FILE },
+};
+
+/* ": this is SMTP: use smtp://HOST:PORT", or "" for an unknown line. */
+static char *
+advice(const struct tlsstep *h, const struct conn *c, const char *line,
+    size_t n)
+{
+	const struct greeting *g;
+	const char *host = h->t != NULL && h->t->host != NULL ? h->t->host :
+	    c->address;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(greetings) / sizeof(greetings[0]); i++) {
+		g = &greetings[i];
+		len = strlen(g->starts);
+		if (n < len || strncmp(line, g->starts, len) != 0)
+			continue;
+		if (g->scheme == NULL)
+			return xasprintf(": this is %s, not TLS",
+			    g->protocol);
+		if (h->t != NULL && h->t->proto == g->proto)
+			break;
+		return xasprintf(": this is %s: use %s://%s%s%s:%u (STARTTLS)",
+		    g->protocol, g->scheme, strchr(host, ':') ? "[" : "",
+		    host, strchr(host, ':') ? "]" : "", c->port);
+	}
+	return xstrdup("");
+}
+
 /*
  * When the server's first bytes are not a TLS record, say so (and what it
- * said, when that is a line of text) and return 1.  TLS records start with
- * a content type from 20 to 24, then version 3.x; random bytes rarely pass
- * both.
+ * said, when that is a line of text, and which protocol that line is) and
+ * return 1.  TLS records start with a content type from 20 to 24, then
+ * version 3.x; random bytes rarely pass both.
  */
 static int
 not_tls(struct conn *c, const struct tlsstep *h)
 {
 	unsigned char type = (unsigned char)h->first[0];
 	size_t n;
-	char *e;
+	char *e, *a;
 
 	if (h->nfirst == 0 || (type >= 20 && type <= 24 && (h->nfirst < 3 ||
 	    ((unsigned char)h->first[1] == 3 &&
@@ -203,8 +247,10 @@ not_tls(struct conn *c, const struct tlsstep *h)
 	if (n > 0 && (n == h->nfirst || h->first[n] == '\r' ||
 	    h->first[n] == '\n')) {
 		e = msg_escape_len(h->first, n);
+		a = advice(h, c, h->first, n);
 		conn_fail(c, "the server does not speak TLS here; it sent "
-		    "\"%s\"", e);
+		    "\"%s%s\"%s", e, n == sizeof(h->first) ? "..." : "", a);
+		free(a);
 		free(e);
 	} else
 		conn_fail(c, "the server does not speak TLS here; its first "

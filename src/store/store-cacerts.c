@@ -361,13 +361,25 @@ pem_of(X509 *x)
 	return s;
 }
 
+char *
+store_cacerts_file(const struct store *st, X509 *x, const char *label)
+{
+	char sha[65], *safe = store_safe_name(label), *path;
+
+	facts_sha256(x, sha);
+	path = xasprintf("%s/%s%s-%.8s.crt", st->location, STORE_FILE_PREFIX,
+	    safe, sha);
+	free(safe);
+	return path;
+}
+
 static int
 cacerts_import(struct store *st, X509 *x, const char *label,
     unsigned purposes, int dry_run)
 {
 	struct local_files l;
 	char sha[65];
-	char *safe = NULL, *path = NULL, *pem = NULL;
+	char *path = NULL, *pem = NULL;
 	int rc = -1;
 
 	(void)purposes;
@@ -383,9 +395,7 @@ cacerts_import(struct store *st, X509 *x, const char *label,
 		goto out;
 	}
 	if (local_find(&l, sha, 0) == NULL) {
-		safe = store_safe_name(label);
-		path = xasprintf("%s/%s%s-%.8s.crt", st->location,
-		    STORE_FILE_PREFIX, safe, sha);
+		path = store_cacerts_file(st, x, label);
 		pem = pem_of(x);
 		if (fu_write_atomic(path, pem, strlen(pem), 0644) == -1)
 			goto out;
@@ -398,7 +408,6 @@ out:
 	locals_clear(&l);
 	free(pem);
 	free(path);
-	free(safe);
 	return rc;
 }
 

@@ -95,6 +95,11 @@ extern const struct store_ops store_cacerts_ops;
 int	store_dir_open(struct store *st, const char *dir);
 int	store_p11kit_open(struct store *st, struct p11_view *v);
 int	store_cacerts_open(struct store *st, struct p11_view *v);
+/* The anchor file the ca-certificates backend writes for x. */
+char	*store_cacerts_file(const struct store *st, X509 *x,
+	    const char *label);
+/* The refresh command of the p11-kit backend on this host. */
+const char *store_p11kit_refresh_name(void);
 
 /* Shared helpers (store.c). */
 int	store_take_lock(struct store *st, const char *dir);

@@ -107,6 +107,16 @@ store_p11_sees(struct store *st, X509 *x)
 
 /* The p11-kit backend: the trust module's writable token. */
 
+const char *
+store_p11kit_refresh_name(void)
+{
+	char *prog = spawn_find("update-ca-trust");
+
+	free(prog);
+	return prog != NULL ? "update-ca-trust extract" :
+	    "trust extract-compat";
+}
+
 static int
 p11kit_refresh(struct store *st)
 {

@@ -455,6 +455,35 @@ store_import(struct store *st, X509 *x, const char *label,
 	return st->ops->import(st, x, label, purposes, dry_run);
 }
 
+char *
+store_import_plan(const struct store *st, X509 *x, const char *label)
+{
+	char *full, *file, *s;
+	const char *run;
+
+	if (st->ops->kind == STORE_CACERTS) {
+		file = store_cacerts_file(st, x, label);
+		run = "update-ca-certificates";
+	} else {
+		/* p11-kit names the file after the label, as p11_path_canon
+		 * does (and adds a number if that name is taken). */
+		full = xasprintf("%s%s", STORE_LABEL_PREFIX, label);
+		for (s = full; *s != '\0'; s++)
+			if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
+			    "OPQRSTUVWXYZ0123456789.-_", *s) == NULL)
+				*s = '_';
+		file = xasprintf("%s/%s.p11-kit", st->location, full);
+		free(full);
+		run = st->ops->kind == STORE_P11KIT ?
+		    store_p11kit_refresh_name() : NULL;
+	}
+	s = xasprintf("would write %s into the %s store %s%s%s", file,
+	    st->ops->name, st->location, run ? ", then run " : "; no "
+	    "refresh command: p11-kit reads the directory", run ? run : "");
+	free(file);
+	return s;
+}
+
 int
 store_remove(struct store *st, const struct store_anchor *a, int force,
     int dry_run)

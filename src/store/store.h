@@ -85,6 +85,13 @@ int	store_import(struct store *st, X509 *x, const char *label,
 	    unsigned purposes, int dry_run);
 
 /*
+ * What store_import would change for x, for --dry-run: "would write
+ * FILE into the BACKEND store LOCATION, then run COMMAND".  Caller frees.
+ */
+char	*store_import_plan(const struct store *st, X509 *x,
+	    const char *label);
+
+/*
  * Remove the anchor a (from store_list).  Refuses anchors trustfix did
  * not import unless force.  Returns 1 when the store changed (or would),
  * 0 when there was nothing to remove, -1 after reporting.
