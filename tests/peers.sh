@@ -24,6 +24,11 @@
 #   start_postfix CHAIN KEY   a private Postfix instance (root only) ->
 #                             SMTP_PORT (STARTTLS), SUBMISSION_PORT
 #                             (STARTTLS required), SMTPS_PORT (implicit TLS)
+#   start_slapd SUFFIX LDIF   OpenLDAP's slapd with its own configuration
+#                             and database (core schema, anonymous read),
+#                             loaded from LDIF -> LDAP_PORT, LDAP_URL,
+#                             SLAPD_LOG (connections and operations);
+#                             on PEER_ADDR, port SLAPD_PORT when set
 #   start_http DIR            static files of DIR over http -> HTTP_PORT
 #   start_hostile_http MODE [ARG]
 #                             slow | huge | huge-length | wrong |
@@ -381,6 +386,36 @@ EOF
 	pid=$!
 	t_own $pid
 	peer_wait $pid "$d/maillog" $SMTP_PORT $SUBMISSION_PORT $SMTPS_PORT
+}
+
+start_slapd() {
+	local suffix=$1 ldif=$2 pid d sbin=/usr/sbin
+	local addr=${PEER_ADDR:-127.0.0.1}
+	peer_need "$sbin/slapd" "$sbin/slapadd" || return
+	peer_dir slapd
+	d=$PEER_DIR
+	mkdir -p "$d/db"
+	cat >"$d/slapd.conf" <<EOF
+include /etc/ldap/schema/core.schema
+modulepath /usr/lib/ldap
+moduleload back_mdb
+pidfile $d/slapd.pid
+database mdb
+suffix "$suffix"
+directory $d/db
+maxsize 67108864
+EOF
+	"$sbin/slapadd" -f "$d/slapd.conf" -l "$ldif" >"$d/slapadd.log" 2>&1 ||
+	    { peer_fail 1 "slapadd refused the LDIF" "$d/slapadd.log"; return; }
+	LDAP_PORT=${SLAPD_PORT:-$(peer_ports 1)}
+	LDAP_URL=ldap://$addr:$LDAP_PORT
+	SLAPD_LOG=$d/slapd.log
+	# -d stats: stay in the foreground (our PID), log each operation.
+	"$sbin/slapd" -f "$d/slapd.conf" -h "$LDAP_URL/" -d stats \
+	    >"$SLAPD_LOG" 2>&1 &
+	pid=$!
+	t_own $pid
+	PEER_WAIT_ADDR=$addr peer_wait $pid "$SLAPD_LOG" "$LDAP_PORT"
 }
 
 start_http() {

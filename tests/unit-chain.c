@@ -70,7 +70,7 @@ test_backtracking(void)
 	X509 *l = mk("leaf", lk, i2, ik, -1, 30, 0);
 	X509_STORE *st = X509_STORE_new(), *empty;
 	struct certlist *sent = certlist_new();
-	struct chain_opts o = { 0, 0, 1 };
+	struct chain_opts o = { .fetch = NULL, .deadline = 0, .timeout = 1 };
 	struct chain *c;
 
 	X509_STORE_add_cert(st, r);

@@ -61,6 +61,7 @@ static const struct opt_spec specs[] = {
 	OPT_ROW_PASSWORD_FILE,
 	OPT_ROW_TIMEOUT,
 	OPT_ROW_NO_AIA,
+	OPT_ROW_LDAP_HOST,
 	OPT_ROW_JSON,
 	OPT_ROW_HELP,
 	OPT_ROW_END
@@ -500,10 +501,12 @@ target_root(const char *input, const struct common_opts *co,
 	if ((anchors = X509_STORE_new()) == NULL ||
 	    !X509_STORE_set_default_paths(anchors))
 		ERR_clear_error();
+	memset(&copts, 0, sizeof(copts));
 	copts.fetch = co->no_aia ? NULL : diagopts_aia_fetch;
 	copts.fetch_arg = NULL;
 	copts.timeout = co->timeout;
 	copts.deadline = time(NULL) + co->timeout;
+	copts.ldap_host = co->ldap_host ? co->ldap_host : t.host;
 	c = chain_build(r.chain, NULL, anchors, &copts, NULL, NULL);
 	top = c->path->v[c->path->n - 1].x509;
 	s = facts_issuer(top);

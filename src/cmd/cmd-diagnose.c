@@ -30,6 +30,7 @@ static const struct opt_spec specs[] = {
 	{ "chain", 0, required_argument, OPT_CHAIN, "FILE",
 	    "offline: the certificates of FILE, leaf first" },
 	DIAGOPTS_ROWS,
+	OPT_ROW_LDAP_HOST,
 	OPT_ROW_JSON,
 	{ "nagios", 0, no_argument, OPT_NAGIOS, NULL,
 	    "one Nagios/Icinga status line; exit 0 OK, 1 WARNING, "
@@ -218,6 +219,8 @@ cmd_diagnose(const struct cmd_info *cmd, int argc, char **argv,
 	    EXIT_OK)
 		goto out;
 	diagopts_fill(&o, d, co, net);
+	if (o.ldap_host == NULL && net)
+		o.ldap_host = t.host;
 	o.anchors = st;
 	o.untrusted = untr;
 	o.target = d->chain ? d->chain : argv[i];

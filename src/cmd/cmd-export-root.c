@@ -34,6 +34,7 @@ static const struct opt_spec specs[] = {
 	    "pem (default) or der" },
 	OPT_ROW_STORE,
 	OPT_ROW_NO_AIA,
+	OPT_ROW_LDAP_HOST,
 	OPT_ROW_TIMEOUT,
 	OPT_ROW_SNI,
 	OPT_ROW_CONNECT,
@@ -223,6 +224,8 @@ export(struct chain *c, const struct export_opts *o,
     const struct common_opts *co, json_t *doc)
 {
 	X509 *root = c->path->v[c->path->n - 1].x509;
+	const char *url = c->path->v[c->path->n - 1].source == SOURCE_AIA ?
+	    c->path->v[c->path->n - 1].origin : NULL;
 	char fp[65], sha1[41], *subject, *safe;
 	FILE *f = co->json || o->output == NULL ? stderr : stdout;
 	json_t *j;
@@ -239,9 +242,15 @@ export(struct chain *c, const struct export_opts *o,
 		fprintf(f, "root:    %s\nsha256:  %s\nsha1:    %s\n"
 		    "from:    %s\n", safe, fp, sha1, how_found(c, root));
 	free(safe);
+	safe = url != NULL ? msg_escape(url) : NULL;
+	if (!co->json && safe != NULL)
+		fprintf(f, "url:     %s\n", safe);
+	free(safe);
 	free(subject);
 	j = facts_json(root, c->path->v[c->path->n - 1].source);
 	json_object_set_new(j, "found", json_string(how_found(c, root)));
+	if (url != NULL)
+		json_object_set_new(j, "url", json_string(url));
 	json_object_set_new(doc, "root", j);
 	json_object_set_new(doc, "output", o->output ?
 	    json_string(o->output) : json_null());
@@ -285,6 +294,7 @@ run_export(const char *input, const struct export_opts *o,
 	copts.fetch_arg = NULL;
 	copts.timeout = co->timeout > 0 ? co->timeout : 10;
 	copts.deadline = time(NULL) + copts.timeout;
+	copts.ldap_host = co->ldap_host ? co->ldap_host : t.host;
 	c = chain_build(sent, NULL, anchors, &copts, NULL, NULL);
 	json_object_set_new(doc, "target", json_pack("{s:s}", "input",
 	    input));

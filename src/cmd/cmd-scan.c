@@ -278,6 +278,8 @@ cmd_scan(const struct cmd_info *cmd, int argc, char **argv,
 	    EXIT_OK)
 		goto out;
 	diagopts_fill(&o, &s.d, co, 1);
+	/* libldap reads block: they would stall every other target. */
+	o.no_ldap = 1;
 	o.anchors = st;
 	o.untrusted = untr;
 	sc.base = &o;

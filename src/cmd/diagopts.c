@@ -238,6 +238,7 @@ diagopts_fill(struct diag_opts *o, const struct dopts *d,
 	o->fetch_arg = NULL;
 	o->seclevel = -1;
 	o->clients = d->clients != 0 ? d->clients : CL_DEFAULT;
+	o->ldap_host = co->ldap_host;
 	o->check_revocation = d->check_revocation;
 	o->timeout = co->timeout;
 	o->deadline = time(NULL) + co->timeout;

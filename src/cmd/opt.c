@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "ldapget.h"
 #include "msg.h"
 #include "opt.h"
 
@@ -28,6 +29,8 @@ opt_positive(const char *name, const char *arg, int max)
 static int
 handle_common(int key, const char *arg, struct common_opts *co)
 {
+	char *e;
+
 	switch (key) {
 	case OPT_JSON:
 		co->json = 1;
@@ -62,6 +65,16 @@ handle_common(int key, const char *arg, struct common_opts *co)
 		return 0;
 	case OPT_NO_AIA:
 		co->no_aia = 1;
+		return 0;
+	case OPT_LDAP_HOST:
+		if (!ldapget_host_ok(arg)) {
+			e = msg_escape(arg);
+			msg_error("--ldap-host %s: expected HOST or HOST:PORT",
+			    e);
+			free(e);
+			return -1;
+		}
+		co->ldap_host = arg;
 		return 0;
 	}
 	return 1;	/* not a shared option */

@@ -17,6 +17,7 @@ enum opt_common_key {
 	OPT_FORCE,
 	OPT_DRY_RUN,
 	OPT_NO_AIA,
+	OPT_LDAP_HOST,
 	OPT_COMMON_LAST		/* commands number their own keys from here */
 };
 
@@ -50,6 +51,9 @@ struct opt_spec {
 	"say what would change, change nothing" }
 #define OPT_ROW_NO_AIA	{ "no-aia", 0, no_argument, OPT_NO_AIA, NULL, \
 	"do not fetch missing issuers from AIA URLs" }
+#define OPT_ROW_LDAP_HOST { "ldap-host", 0, required_argument, \
+	OPT_LDAP_HOST, "HOST[:PORT]", \
+	"LDAP server for ldap:/// URLs (default: target)" }
 #define OPT_ROW_HELP	{ "help", 'h', no_argument, OPT_HELP, NULL, \
 	"show this help and exit" }
 #define OPT_ROW_END	{ NULL, 0, 0, 0, NULL, NULL }
@@ -66,6 +70,7 @@ struct common_opts {
 	int		 force;
 	int		 dry_run;
 	int		 no_aia;
+	const char	*ldap_host;	/* --ldap-host, or NULL */
 };
 
 struct cmd_info;

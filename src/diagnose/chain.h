@@ -22,6 +22,8 @@ struct chain_opts {
 	void		*fetch_arg;
 	time_t		 deadline;	/* give up on the network then */
 	int		 timeout;	/* seconds, for one download at most */
+	const char	*ldap_host;	/* HOST[:PORT] for ldap:///, or NULL */
+	int		 no_ldap;	/* fetch no ldap URL (scan) */
 };
 
 /*

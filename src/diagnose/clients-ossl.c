@@ -149,7 +149,8 @@ dotnet_status(int code)
 /*
  * .NET on Linux: self-issued anchors are roots, any other anchor an
  * intermediate (OpenSslCachedSystemStoreProvider); the issuers AIA
- * gave are there too, since .NET fetches http caIssuers itself.
+ * gave over http are there too, since .NET fetches http caIssuers itself
+ * (not ldap ones).
  */
 static X509_STORE *
 dotnet_store(X509_STORE *anchors, STACK_OF(X509) *untr,
@@ -162,7 +163,7 @@ dotnet_store(X509_STORE *anchors, STACK_OF(X509) *untr,
 	int i, other = 0;
 
 	for (k = 0; d->all != NULL && k < d->all->n; k++)
-		if (d->all->v[k].source == SOURCE_AIA)
+		if (diagnose_fetched_by_dotnet(&d->all->v[k]))
 			sk_X509_push(untr, d->all->v[k].x509);
 	for (i = 0; i < sk_X509_OBJECT_num(objs); i++) {
 		x = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <openssl/err.h>
@@ -311,9 +312,10 @@ eval_weak(struct eval *e)
 
 /*
  * Intermediates the path needs but the server did not send: fetched over
- * AIA.  .NET and browsers fetch them too, OpenSSL clients do not, so a
- * mail router still fails: the same finding as an issuer not found at
- * all, on the certificate whose issuer is missing.
+ * AIA.  .NET and browsers fetch http ones too, OpenSSL clients do not, so
+ * a mail router still fails: the same finding as an issuer not found at
+ * all, on the certificate whose issuer is missing.  Over LDAP only
+ * Windows fetches them.
  */
 static void
 eval_fetched(struct eval *e)
@@ -327,12 +329,23 @@ eval_fetched(struct eval *e)
 		    chain_self_signed(p->v[i].x509))
 			continue;
 		s = facts_subject(p->v[i].x509);
-		add(e, F_MISSING_INTERMEDIATE, SEV_ERROR, (int)i - 1,
-		    xasprintf("the server does not send %s; trustfix fetched "
-		    "it from %s (AIA caIssuers). .NET and browsers fetch it "
-		    "too, OpenSSL clients do not: they stop with \"unable to "
-		    "get local issuer certificate\"", s ? s : "?",
-		    p->v[i].origin ? p->v[i].origin : "its AIA URL"));
+		if (diagnose_fetched_by_dotnet(&p->v[i]))
+			add(e, F_MISSING_INTERMEDIATE, SEV_ERROR, (int)i - 1,
+			    xasprintf("the server does not send %s; trustfix "
+			    "fetched it from %s (AIA caIssuers). .NET and "
+			    "browsers fetch it too, OpenSSL clients do not: "
+			    "they stop with \"unable to get local issuer "
+			    "certificate\"", s ? s : "?", p->v[i].origin ?
+			    p->v[i].origin : "its AIA URL"));
+		else
+			add(e, F_MISSING_INTERMEDIATE, SEV_ERROR, (int)i - 1,
+			    xasprintf("the server does not send %s; trustfix "
+			    "fetched it over LDAP from %s (AIA caIssuers), as "
+			    "Windows domain members do. OpenSSL clients and "
+			    ".NET on Linux (http AIA only) do not: they stop "
+			    "with \"unable to get local issuer certificate\"",
+			    s ? s : "?", p->v[i].origin ? p->v[i].origin :
+			    "its AIA URL"));
 		free(s);
 	}
 }
@@ -505,6 +518,8 @@ diagnose_chain(const struct certlist *sent, const struct diag_opts *o)
 	copts.fetch_arg = o->fetch_arg;
 	copts.deadline = o->deadline;
 	copts.timeout = o->timeout;
+	copts.ldap_host = o->ldap_host;
+	copts.no_ldap = o->no_ldap;
 	d->chain = chain_build(sent, o->untrusted, o->anchors, &copts, judge,
 	    &e);
 	e.path = d->chain->path;
@@ -560,6 +575,13 @@ diagnose_old_protocol(struct diagnosis *d, const char *protocol,
 	    CL_EVERY;
 	clients_fail(d, 0);
 	verdict(d, NULL, o);
+}
+
+int
+diagnose_fetched_by_dotnet(const struct cert_entry *e)
+{
+	return e->source == SOURCE_AIA && e->origin != NULL &&
+	    strncasecmp(e->origin, "http://", 7) == 0;
 }
 
 const struct cert_entry *

@@ -25,6 +25,8 @@ struct diag_opts {
 	int		 seclevel;	/* the clients' OpenSSL security level;
 					   -1: ask OpenSSL's configuration */
 	unsigned	 clients;	/* CL_BIT()s the verdict speaks for */
+	const char	*ldap_host;	/* for ldap:/// AIA and CRL URLs */
+	int		 no_ldap;	/* read no ldap URL (scan's loop) */
 	int		 check_revocation;
 	int		 timeout;	/* seconds, per download */
 	time_t		 deadline;	/* for all downloads */
@@ -71,9 +73,11 @@ void	diagnosis_free(struct diagnosis *);
 
 /*
  * The issuer of the path's certificate i when the server did not send it
- * and AIA supplied it (a missing-intermediate that .NET fetches itself);
- * NULL otherwise.
+ * and AIA supplied it (a missing-intermediate that .NET fetches itself
+ * when it came over http); NULL otherwise.
  */
+/* 1 if e came from an http AIA URL, which .NET on Linux fetches too. */
+int	diagnose_fetched_by_dotnet(const struct cert_entry *e);
 const struct cert_entry *diagnose_fetched_issuer(const struct diagnosis *,
 	    int i);
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "diagnose.h"
 #include "facts.h"
@@ -79,9 +80,12 @@ aia_words(const struct chain *c)
 		s = t;
 	}
 	for (u = c->aia_other; u != NULL && *u != NULL; u++) {
-		t = xasprintf("%s AIA offers it at %s (not fetched: only http "
-		    "is followed; on a domain member `certutil -ca.cert` or "
-		    "the CA console exports it).", s, *u);
+		t = xasprintf("%s AIA offers it at %s (%s; on a domain member "
+		    "`certutil -ca.cert` or the CA console exports it).", s,
+		    *u, strncasecmp(*u, "ldap:///", 8) == 0 ? "a URL without "
+		    "a server: trustfix asks --ldap-host, else the target's "
+		    "host" : strncasecmp(*u, "ldap://", 7) == 0 ? "over LDAP" :
+		    "not fetched: only http and ldap are followed");
 		free(s);
 		s = t;
 	}
@@ -150,9 +154,11 @@ missing_intermediate(struct words *w, struct finding *f)
 		more = xasprintf(" Until then, OpenSSL clients on this host "
 		    "can be given it: download %s and `trustfix import` it "
 		    "beside the root they already trust (OpenSSL and .NET "
-		    "then find it as an intermediate below that root); .NET "
-		    "clients fetch it themselves.", got->origin ?
-		    got->origin : "it");
+		    "then find it as an intermediate below that root); %s.",
+		    got->origin ? got->origin : "it",
+		    diagnose_fetched_by_dotnet(got) ? ".NET clients fetch it "
+		    "themselves" : ".NET on Linux does not read LDAP AIA "
+		    "either");
 	else if (got != NULL)
 		more = xasprintf(" Importing the intermediate (%s) alone does "
 		    "not help: OpenSSL and .NET clients do not take an "

@@ -1,4 +1,4 @@
-/* revoke.c - revocation evidence: CRLs over http, OCSP. */
+/* revoke.c - revocation evidence: CRLs over http and ldap, OCSP. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 #include "facts.h"
 #include "httpcache.h"
 #include "httpget.h"
+#include "ldapget.h"
 #include "msg.h"
 #include "revoke.h"
 
@@ -41,15 +42,36 @@ note(struct rctx *r, const char *url, const char *what)
 	free(u);
 }
 
+/* A CRL from an ldap URL: the first value.  0 with *buf, or -1. */
+static int
+ldap_crl(struct rctx *r, const char *url, int left, unsigned char **buf,
+    size_t *len, char *err, size_t errlen)
+{
+	struct ldapget_values v;
+	size_t i;
+
+	if (ldapget(url, "certificateRevocationList", r->o->ldap_host, left,
+	    &v, err, errlen) != 0)
+		return -1;
+	*buf = v.v[0];
+	*len = v.len[0];
+	for (i = 1; i < v.n; i++)
+		free(v.v[i]);
+	free(v.v);
+	free(v.len);
+	return 0;
+}
+
 /* One download within the limits; 0 with *buf, or -1 (noted). */
 static int
 get(struct rctx *r, const char *url, const char *ctype,
     const unsigned char *body, size_t blen, unsigned char **buf, size_t *len)
 {
 	char err[512];
-	int left = (int)(r->o->deadline - time(NULL));
+	int left = (int)(r->o->deadline - time(NULL)), ldap;
 
-	if (strncasecmp(url, "http://", 7) != 0)
+	ldap = body == NULL && ldapget_is_ldap(url) && !r->o->no_ldap;
+	if (strncasecmp(url, "http://", 7) != 0 && !ldap)
 		return -1;
 	if (r->fetches >= REVOKE_MAX_FETCHES) {
 		note(r, url, "not asked: at most 4 requests");
@@ -63,7 +85,8 @@ get(struct rctx *r, const char *url, const char *ctype,
 	}
 	r->fetches++;
 	/* A CRL is the same for many servers: from the cache, if on. */
-	if ((body == NULL ? httpcache_get(url, left, buf, len, err,
+	if ((ldap ? ldap_crl(r, url, left, buf, len, err, sizeof(err)) :
+	    body == NULL ? httpcache_get(url, left, buf, len, err,
 	    sizeof(err)) : httpget(url, ctype, body, blen, left, buf, len,
 	    err, sizeof(err))) != 0) {
 		note(r, url, err);

@@ -1,4 +1,4 @@
-/* revoke.h - revocation evidence: CRLs over http, OCSP. */
+/* revoke.h - revocation evidence: CRLs over http and ldap, OCSP. */
 #ifndef TRUSTFIX_REVOKE_H
 #define TRUSTFIX_REVOKE_H
 
@@ -13,8 +13,9 @@ struct diag_opts;
 
 /*
  * For each certificate of the path below its top, ask its OCSP
- * responders, then its http CRL distribution points, within the limits;
- * add revoked (error) or revocation-unknown (warning) findings.
+ * responders, then its http and ldap CRL distribution points, within
+ * the limits; add revoked (error) or revocation-unknown (warning)
+ * findings.
  */
 void	revoke_check(const struct chain *c, const struct diag_opts *o,
 	    struct findings *out);
