@@ -112,10 +112,41 @@ load_default(X509_STORE *store, const char *path)
 }
 
 /*
+ * 1 if dir is an OpenSSL hashed directory: it holds a HHHHHHHH.N link,
+ * so that a lookup by subject opens only the files of that hash.
+ */
+static int
+hashed_dir(const char *dir)
+{
+	struct dirent *de;
+	DIR *d;
+	size_t n;
+	int found = 0;
+
+	if (dir == NULL || (d = opendir(dir)) == NULL)
+		return 0;
+	while (!found && (de = readdir(d)) != NULL) {
+		n = strspn(de->d_name, "0123456789abcdef");
+		found = n == 8 && de->d_name[8] == '.' &&
+		    de->d_name[9] >= '0' && de->d_name[9] <= '9';
+	}
+	closedir(d);
+	return found;
+}
+
+/*
  * TRUSTFIX_DEFAULT_ANCHORS=FILE|DIR stands in for the distribution's
  * anchors, so that tests can name a "public" root without touching the
  * machine's store.  SSL_CERT_FILE/SSL_CERT_DIR are deliberately ignored:
  * they say what one client trusts, not what the distribution ships.
+ */
+static int distribution_whole;	/* the bundle file was read too */
+
+/*
+ * Where the distribution keeps a hashed directory (Debian's
+ * /etc/ssl/certs), only that is opened, and only the files of the
+ * subject asked for: parsing the whole bundle (some 150 certificates) to
+ * learn whether one root is among them costs more than the diagnosis.
  */
 X509_STORE *
 anchors_distribution(const char **where)
@@ -124,6 +155,7 @@ anchors_distribution(const char **where)
 	static char *store_where;
 	static int tried;
 	const char *over = getenv("TRUSTFIX_DEFAULT_ANCHORS");
+	const char *dir = X509_get_default_cert_dir();
 	int n = 0;
 
 	if (!tried) {
@@ -133,10 +165,15 @@ anchors_distribution(const char **where)
 		if (over != NULL && *over != '\0') {
 			n = load_default(store, over);
 			store_where = xstrdup(over);
+			distribution_whole = 1;
+		} else if (hashed_dir(dir)) {
+			n = load_default(store, dir);
+			store_where = xstrdup(dir);
 		} else {
 			n += load_default(store, X509_get_default_cert_file());
-			n += load_default(store, X509_get_default_cert_dir());
+			n += load_default(store, dir);
 			store_where = xstrdup(X509_get_default_cert_file());
+			distribution_whole = 1;
 		}
 		if (n == 0) {
 			X509_STORE_free(store);
@@ -163,11 +200,12 @@ anchors_default(void)
 
 	/* Nothing overrides the defaults: share the distribution's store,
 	 * which the deployment classification loads anyway, rather than
-	 * parse the system bundle twice. */
+	 * parse the system bundle twice; when that store is the hashed
+	 * directory alone, verify as OpenSSL clients do, with both. */
 	if (!env_set("SSL_CERT_FILE") && !env_set("SSL_CERT_DIR") &&
 	    !env_set("TRUSTFIX_DEFAULT_ANCHORS") &&
 	    (st = anchors_distribution(NULL)) != NULL &&
-	    X509_STORE_up_ref(st))
+	    distribution_whole && X509_STORE_up_ref(st))
 		return st;
 	if ((st = X509_STORE_new()) == NULL)
 		return NULL;
