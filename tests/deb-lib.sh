@@ -100,7 +100,8 @@ deb_build_locked() {
 	# would carry its TESTS into the package's own test run).
 	(cd "$src/trustfix" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 	    -u TESTS -u TRUSTFIX_DEB_TESTS \
-	    DEB_BUILD_OPTIONS="parallel=$(nproc)" dpkg-buildpackage -us -uc -b) >>"$DEB_CACHE/build.log" 2>&1 ||
+	    DEB_BUILD_OPTIONS="parallel=$(nproc)" dpkg-buildpackage -us -uc -b) \
+	    >>"$DEB_CACHE/build.log" 2>&1 ||
 	    return 1
 	mv "$src"/trustfix_*.deb "$DEB_CACHE"/ && rm -rf "$src"
 }
@@ -156,7 +157,9 @@ deb_installed_locked() {
 	{ in_root "$r" apt-get update &&
 	    in_root "$r" apt-get install -y --no-install-recommends \
 	    "/tmp/${DEB##*/}"; } >"$DEB_CACHE/apt.log" 2>&1 || return 1
-	rm -f "$r/tmp/${DEB##*/}"
+	# The fleet test copies this root many times: without apt's caches.
+	rm -rf "$r/tmp/${DEB##*/}" "$r"/var/cache/apt/*.bin \
+	    "$r"/var/cache/apt/archives/*.deb "$r"/var/lib/apt/lists/*_*
 	tar -C "$r" -cf "$DEB_CACHE/installed.tmp.tar" . &&
 	    mv "$DEB_CACHE/installed.tmp.tar" "$DEB_CACHE/installed.tar" &&
 	    rm -rf "$r"
