@@ -22,7 +22,8 @@ import re
 import subprocess
 import sys
 
-CELL = {"agree": "", "known": "k", "disagree": "!", "noview": "?"}
+CELL = {"agree": "", "stale": "~", "known": "k", "disagree": "!",
+    "noview": "?"}
 
 
 def load_known(top):
@@ -146,7 +147,7 @@ def compare(c, s, doc, known):
 		d += " (error %s)" % ("agrees" if same else "differs")
 	if same:
 		if (s, c) in known:
-			return "agree", "# %s; listed in " \
+			return "stale", "ok\t%s # listed in " \
 			    "known-disagreements: remove it" % d, got, tf
 		return "agree", "ok\t%s" % d, got, tf
 	if (s, c) in known:
@@ -217,8 +218,8 @@ def write_matrix(matrix, scen, clients, table, count):
 	    (len(scen), len(clients)),
 	    "cell: real client / trustfix view, A accept, R reject; "
 	    "! disagreement,",
-	    "k known disagreement (known-disagreements, BUGS), ? no view "
-	    "yet, - client not run", ""]
+	    "k known disagreement (known-disagreements, BUGS), ~ agrees "
+	    "though listed there,", "? no view yet, - client not run", ""]
 	w = max(len(s) for s in scen)
 	cw = max(len(c) for c in clients)
 	lines.append("%-*s  %s" % (w, "scenario", " ".join("%-*s" % (cw, c)
@@ -226,14 +227,14 @@ def write_matrix(matrix, scen, clients, table, count):
 	for s in scen:
 		lines.append("%-*s  %s" % (w, s, " ".join("%-*s" % (cw,
 		    table.get((s, c), "-")) for c in clients)))
-	lines += ["", "%-14s %6s %6s %9s %8s" % ("client", "agree", "known",
-	    "disagree", "no view")]
+	lines += ["", "%-14s %6s %6s %6s %9s %8s" % ("client", "agree",
+	    "stale", "known", "disagree", "no view")]
 	for c in clients:
 		k = count[c]
-		lines.append("%-14s %6d %6d %9d %8d" % (c, k["agree"],
-		    k["known"], k["disagree"], k["noview"]))
+		lines.append("%-14s %6d %6d %6d %9d %8d" % (c, k["agree"],
+		    k["stale"], k["known"], k["disagree"], k["noview"]))
 	with open(matrix, "w") as f:
-		f.write("\n".join(lines) + "\n")
+		f.write("\n".join(l.rstrip() for l in lines) + "\n")
 	for l in lines[-len(clients) - 1:]:
 		print("# " + l)
 	print("# matrix: %s" % matrix)

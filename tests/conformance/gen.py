@@ -131,6 +131,9 @@ scen("selfsigned-ca-trusted", "self-signed server certificate with CA:TRUE "
     [leaf(issuer="self", set={"basicConstraints": "critical,CA:TRUE",
         "keyUsage": "critical,digitalSignature,keyCertSign"})],
     sent=("leaf",), anchors=("leaf",))
+scen("selfsigned-untrusted", "self-signed server certificate, not "
+    "trusted", [leaf(issuer="self", set={"authorityKeyIdentifier":
+        "keyid"}), root()], sent=("leaf",))
 scen("untrusted-root", "chain to a root the client does not trust",
     std() + [cert("other", "self", root()["ext"], -YEAR, YEAR,
         cn="Other Root")], anchors=("other",))
@@ -281,6 +284,9 @@ scen("ku-rsa-digsig-only", "RSA leaf keyUsage digitalSignature only",
         "critical,digitalSignature"}}))
 scen("ku-leaf-certsign", "leaf keyUsage keyCertSign only",
     std(l={"set": {"keyUsage": "critical,keyCertSign"}}))
+scen("ku-ec-keyagreement", "EC leaf keyUsage keyAgreement only (no "
+    "digitalSignature)", std(l={"set": {"keyUsage":
+        "critical,keyAgreement"}}))
 scen("ku-leaf-none", "leaf without keyUsage",
     std(l={"unset": ["keyUsage"]}))
 scen("ku-inter-no-certsign", "intermediate keyUsage without keyCertSign",
