@@ -13,8 +13,8 @@ for v in -v -V; do
 	is "$err" "" "$v prints nothing on stderr"
 done
 
-COMMANDS="inspect diagnose export-root import remove list bundle stores where
-	scan"
+COMMANDS="inspect diagnose export-root export-chain import remove list bundle
+	stores where scan"
 
 tf --help
 is "$rc" 0 "--help exits 0"

@@ -37,7 +37,7 @@ commands=$("$TRUSTFIX" --help | sed -nE '/^commands:/,/^$/s/^  ([a-z-]+) .*/\1/p
 like "$commands" '^inspect$' "trustfix --help lists commands"
 is "$(comp '')" "$(printf '%s\n' $commands | sort)" \
     "every command of --help is offered, and nothing else"
-is "$(comp 'ex')" "export-root" "a command completes from its prefix"
+is "$(comp 'export-r')" "export-root" "a command completes from its prefix"
 is "$(comp '-')" "$(printf '%s\n' --help --version)" \
     "before the command: --help and --version"
 

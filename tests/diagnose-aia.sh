@@ -55,10 +55,14 @@ jq_is '[.findings[].id] | join(",")' missing-intermediate \
 jq_is '.findings[0].certificate' 0 "AIA: on the server certificate"
 jq_is '.findings[0].detail | test("fetched it from '"$AIA_BASE"'/issuing\\.crt")' \
     true "AIA: the detail names where it was fetched"
-jq_is '.findings[0].fix | test("send the intermediate.*download '"$AIA_BASE"'/issuing\\.crt")' \
-    true "AIA: the fix: send it; meanwhile give it to OpenSSL clients"
-jq_is '.findings[0].fix | test("beside the root they already trust")' \
-    true "AIA: imported beside the root the clients trust, not instead"
+jq_is '.findings[0].fix | test("send the intermediate.*published at '"$AIA_BASE"'/issuing\\.crt")' \
+    true "AIA: the fix: send it; it names where it is published"
+jq_is '.findings[0].fix | test("trustfix export-chain --with-leaf .* -o fullchain.pem")' \
+    true "AIA: the fix names export-chain"
+jq_is '.findings[0].fix | test("ssl_certificate fullchain.pem.*smtpd_tls_chain_files = server.key, fullchain.pem.*ssl_cert = <fullchain.pem")' \
+    true "AIA: and the nginx, Postfix and Dovecot directives"
+jq_is '.findings[0].fix | test("trustfix import")' false \
+    "AIA: no client-side import of the intermediate is offered"
 jq_is .clients.openssl.trusted false "AIA: OpenSSL clients do not fetch it"
 jq_is .clients.openssl.code 20 "AIA: and stop at error 20"
 jq_is .clients.dotnet.trusted true ".NET fetches it: trusted"
@@ -69,8 +73,8 @@ jq_is '.clients.dotnet.chain_status | length' 0 ".NET: no chain status"
 d "$P/server.pem" --trust "$P/private-root.pem"
 is "$rc" 1 "AIA, unknown root: untrusted"
 jq_is '[.findings[] | select(.id == "missing-intermediate") | .fix] |
-    first | test("alone does not help.*verify error 2, PartialChain")' \
-    true "AIA, unknown root: importing the intermediate is no fix"
+    first | test("export-chain")' \
+    true "AIA, unknown root: the server's fix, export-chain"
 jq_is '[.findings[].fix] | join(" ") | test("import [^ ]*issuing")' false \
     "AIA, unknown root: no fix imports the intermediate"
 

@@ -23,7 +23,9 @@
 #                             POP3_PORT (STLS), POP3S_PORT
 #   start_postfix CHAIN KEY   a private Postfix instance (root only) ->
 #                             SMTP_PORT (STARTTLS), SUBMISSION_PORT
-#                             (STARTTLS required), SMTPS_PORT (implicit TLS)
+#                             (STARTTLS required), SMTPS_PORT (implicit TLS);
+#                             with POSTFIX_CHAIN_FILES=1 the key and CHAIN
+#                             go to smtpd_tls_chain_files
 #   start_slapd SUFFIX LDIF   OpenLDAP's slapd with its own configuration
 #                             and database (core schema, anonymous read),
 #                             loaded from LDIF -> LDAP_PORT, LDAP_URL,
@@ -311,7 +313,7 @@ EOF
 }
 
 start_postfix() {
-	local chain=$1 key=$2 pid d sbin=/usr/lib/postfix/sbin
+	local chain=$1 key=$2 pid d sbin=/usr/lib/postfix/sbin tls
 	peer_need postconf "$sbin/master" || return
 	if [ "$(id -u)" != 0 ]; then
 		peer_fail 2 "postfix runs only as root"
@@ -326,6 +328,12 @@ start_postfix() {
 	chgrp postdrop "$d/queue/public"
 	chmod 700 "$d/queue/private"
 	chmod 710 "$d/queue/public"
+	if [ -n "${POSTFIX_CHAIN_FILES:-}" ]; then
+		tls="smtpd_tls_chain_files = $key, $chain"
+	else
+		tls="smtpd_tls_cert_file = $chain
+smtpd_tls_key_file = $key"
+	fi
 	set -- $(peer_ports 3)
 	SMTP_PORT=$1
 	SUBMISSION_PORT=$2
@@ -357,8 +365,7 @@ local_recipient_maps =
 relay_recipient_maps =
 smtpd_relay_restrictions = reject
 smtpd_recipient_restrictions = reject
-smtpd_tls_cert_file = $chain
-smtpd_tls_key_file = $key
+$tls
 smtpd_tls_security_level = may
 smtpd_tls_session_cache_database =
 smtp_tls_session_cache_database =

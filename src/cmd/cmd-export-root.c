@@ -16,6 +16,7 @@
 #include "facts.h"
 #include "fetch.h"
 #include "fileutil.h"
+#include "getchain.h"
 #include "load.h"
 #include "msg.h"
 #include "out.h"
@@ -71,61 +72,6 @@ handle(int key, const char *arg, void *ctx)
 		return 0;
 	}
 	return -1;
-}
-
-/* The certificates the target presents, as sent. Returns an exit code. */
-static int
-get_sent(const struct target *t, const struct common_opts *co,
-    struct certlist **sent)
-{
-	struct fetch_result r;
-	struct load_opts lo = { NULL };
-	int code = EXIT_OK;
-
-	if (!target_is_network(t)) {
-		*sent = certlist_new();
-		if (co->password_file != NULL && (lo.password =
-		    load_password_file(co->password_file)) == NULL)
-			return EXIT_INPUT;
-		if (load_file(t->path, &lo, *sent) == -1)
-			code = EXIT_INPUT;
-		if (lo.password != NULL)
-			OPENSSL_clear_free((char *)lo.password,
-			    strlen(lo.password));
-		return code;
-	}
-	memset(&r, 0, sizeof(r));
-	if (fetch_chain(t, co->timeout * 1000, 0, &r) == -1) {
-		fetch_result_clear(&r);
-		memset(&r, 0, sizeof(r));
-		/* An old server may speak only TLS 1.0/1.1. */
-		if (fetch_chain(t, co->timeout * 1000, FETCH_ALLOW_OLD,
-		    &r) == -1) {
-			msg_error("%s: %s", t->input, r.error);
-			fetch_result_clear(&r);
-			return EXIT_NETWORK;
-		}
-	}
-	*sent = r.chain;
-	r.chain = NULL;
-	fetch_result_clear(&r);
-	return EXIT_OK;
-}
-
-static X509_STORE *
-anchors_for(const struct common_opts *co, int *owned)
-{
-	struct store *st = NULL;
-	X509_STORE *s = NULL;
-
-	*owned = 0;
-	if (co->store == NULL)
-		return anchors_distribution(NULL);
-	if (store_open(co->store, 0, &st) == 0)
-		s = store_get1_x509_store(st);
-	store_close(st);
-	*owned = s != NULL;
-	return s;
 }
 
 /*
@@ -278,14 +224,14 @@ run_export(const char *input, const struct export_opts *o,
 		code = EXIT_USAGE;
 		goto out;
 	}
-	if ((code = get_sent(&t, co, &sent)) != EXIT_OK)
+	if ((code = getchain_sent(&t, co, &sent)) != EXIT_OK)
 		goto out;
 	if (sent->n == 0) {
 		msg_error("%s: no certificate", input);
 		code = EXIT_INPUT;
 		goto out;
 	}
-	if ((anchors = anchors_for(co, &owned)) == NULL) {
+	if ((anchors = getchain_anchors(co, &owned)) == NULL) {
 		code = EXIT_STORE;
 		goto out;
 	}

@@ -25,6 +25,8 @@ int	cmd_diagnose(const struct cmd_info *, int, char **,
 	    struct common_opts *);
 int	cmd_export_root(const struct cmd_info *, int, char **,
 	    struct common_opts *);
+int	cmd_export_chain(const struct cmd_info *, int, char **,
+	    struct common_opts *);
 int	cmd_import(const struct cmd_info *, int, char **,
 	    struct common_opts *);
 int	cmd_remove(const struct cmd_info *, int, char **,

@@ -150,29 +150,28 @@ missing_intermediate(struct words *w, struct finding *f)
 	    xasprintf("the CA certificate %s", w->subj);
 	f->summary = xasprintf("The server does not send the intermediate "
 	    "CA certificate (%s) that issued %s", iss ? iss : "?", of);
-	if (got != NULL && w->d->chain->anchored)
-		more = xasprintf(" Until then, OpenSSL clients on this host "
-		    "can be given it: download %s and `trustfix import` it "
-		    "beside the root they already trust (OpenSSL and .NET "
-		    "then find it as an intermediate below that root); %s.",
-		    got->origin ? got->origin : "it",
+	/*
+	 * Only the server's fix satisfies OpenSSL and .NET clients alike:
+	 * no client-side import of the intermediate is offered.
+	 */
+	if (got != NULL)
+		more = xasprintf(" It is published at %s (%s; OpenSSL clients "
+		    "such as Postfix, curl and fetchmail do not).",
+		    got->origin ? got->origin : "its AIA URL",
 		    diagnose_fetched_by_dotnet(got) ? ".NET clients fetch it "
-		    "themselves" : ".NET on Linux does not read LDAP AIA "
-		    "either");
-	else if (got != NULL)
-		more = xasprintf(" Importing the intermediate (%s) alone does "
-		    "not help: OpenSSL and .NET clients do not take an "
-		    "intermediate as the trust anchor (verify error 2, "
-		    "PartialChain) and still need its root.", got->origin ?
-		    got->origin : "from AIA");
+		    "from there" : ".NET on Linux does not read LDAP AIA");
 	else
 		more = aia_words(w->d->chain);
 	f->fix = xasprintf("Configure the server to send the intermediate "
-	    "%s after its own certificate (Exchange/IIS: import it into the "
-	    "computer's Intermediate Certification Authorities store and "
-	    "re-bind the certificate; nginx: append it to the "
-	    "ssl_certificate file; Postfix: append it to smtpd_tls_chain_"
-	    "files).%s", iss ? iss : "?", more);
+	    "%s after its own certificate. On the server, `trustfix "
+	    "export-chain --with-leaf %s -o fullchain.pem` writes its "
+	    "certificate and the intermediates as PEM (AIA's DER "
+	    "converted); then nginx: ssl_certificate fullchain.pem; "
+	    "Postfix: smtpd_tls_chain_files = server.key, fullchain.pem; "
+	    "Dovecot: ssl_cert = <fullchain.pem; and reload it. "
+	    "Exchange/IIS: import the intermediate into the computer's "
+	    "Intermediate Certification Authorities store and re-bind the "
+	    "certificate.%s", iss ? iss : "?", w->target, more);
 	free(iss);
 	free(of);
 	free(more);

@@ -1,0 +1,337 @@
+/* cmd-export-chain.c - the export-chain command: what a server should send. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <jansson.h>
+#include <openssl/pem.h>
+
+#include "chain.h"
+#include "cmd.h"
+#include "diagopts.h"
+#include "exitcode.h"
+#include "facts.h"
+#include "fileutil.h"
+#include "getchain.h"
+#include "load.h"
+#include "msg.h"
+#include "out.h"
+#include "target.h"
+
+enum {
+	OPT_OUTPUT = OPT_COMMON_LAST,
+	OPT_WITH_LEAF,
+	OPT_CHAIN_UNTRUSTED
+};
+
+static const struct opt_spec specs[] = {
+	{ "output", 'o', required_argument, OPT_OUTPUT, "FILE",
+	    "write the PEM to FILE (default: standard output)" },
+	{ "with-leaf", 0, no_argument, OPT_WITH_LEAF, NULL,
+	    "start with the server's own certificate" },
+	{ "untrusted", 0, required_argument, OPT_CHAIN_UNTRUSTED, "FILE",
+	    "intermediates to build the chain from, besides AIA" },
+	OPT_ROW_STORE,
+	OPT_ROW_NO_AIA,
+	OPT_ROW_TIMEOUT,
+	OPT_ROW_SNI,
+	OPT_ROW_CONNECT,
+	OPT_ROW_PASSWORD_FILE,
+	OPT_ROW_JSON,
+	OPT_ROW_HELP,
+	OPT_ROW_END
+};
+
+struct xchain_opts {
+	const char	*output;
+	const char	*untrusted;
+	int		 with_leaf;
+};
+
+static int
+handle(int key, const char *arg, void *ctx)
+{
+	struct xchain_opts *o = ctx;
+
+	switch (key) {
+	case OPT_OUTPUT:
+		o->output = arg;
+		return 0;
+	case OPT_WITH_LEAF:
+		o->with_leaf = 1;
+		return 0;
+	case OPT_CHAIN_UNTRUSTED:
+		o->untrusted = arg;
+		return 0;
+	}
+	return -1;
+}
+
+/* Prefer a path to an anchor, then one whose certificates are valid now. */
+static int
+judge(const struct certlist *p, int anchored, void *arg)
+{
+	time_t now = *(time_t *)arg;
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < p->n; i++)
+		if (X509_cmp_time(X509_get0_notAfter(p->v[i].x509), &now) <
+		    0 || X509_cmp_time(X509_get0_notBefore(p->v[i].x509),
+		    &now) > 0)
+			bad++;
+	return (anchored ? 0 : 1000) + bad;
+}
+
+/* The certificates to send: the leaf with --with-leaf, then no root. */
+static struct certlist *
+to_send(const struct chain *c, int with_leaf)
+{
+	struct certlist *l = certlist_new();
+	size_t i;
+
+	for (i = with_leaf ? 0 : 1; i < c->path->n; i++)
+		if (i == 0 || !chain_self_signed(c->path->v[i].x509))
+			certlist_add1(l, c->path->v[i].x509,
+			    c->path->v[i].origin, c->path->v[i].source);
+	return l;
+}
+
+static const char *
+source_words(const struct cert_entry *e)
+{
+	switch (e->source) {
+	case SOURCE_SERVER:
+		return "sent by the server";
+	case SOURCE_AIA:
+		return "fetched from";
+	case SOURCE_GIVEN:
+		return "from --untrusted";
+	case SOURCE_STORE:
+		return "a trust anchor here";
+	case SOURCE_FILE:
+		break;
+	}
+	return "read from";
+}
+
+static char *
+pem_of(const struct certlist *l)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *data, *s;
+	long len;
+	size_t i;
+
+	for (i = 0; b != NULL && i < l->n; i++)
+		PEM_write_bio_X509(b, l->v[i].x509);
+	len = b != NULL ? BIO_get_mem_data(b, &data) : 0;
+	s = xmalloc((size_t)len + 1);
+	if (len > 0)
+		memcpy(s, data, (size_t)len);
+	s[len] = '\0';
+	BIO_free(b);
+	return s;
+}
+
+/* One line per certificate, and the directives that take the file. */
+static void
+describe(FILE *f, const struct certlist *l, const struct xchain_opts *o)
+{
+	const char *file = o->output ? o->output : "chain.pem";
+	char sha[65], sha1[41], *s, *e, *u;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		s = facts_subject(l->v[i].x509);
+		e = msg_escape(s ? s : "?");
+		u = msg_escape(l->v[i].origin ? l->v[i].origin : "");
+		facts_sha256(l->v[i].x509, sha);
+		facts_sha1(l->v[i].x509, sha1);
+		fprintf(f, "%zu. %s\n   %s%s%s\n   sha256: %s\n   sha1:   "
+		    "%s\n", i + 1, e, source_words(&l->v[i]),
+		    *u != '\0' ? " " : "", u, sha, sha1);
+		free(s);
+		free(e);
+		free(u);
+	}
+	if (o->with_leaf)
+		fprintf(f, "Use it as the server's certificate file:\n"
+		    "  nginx:   ssl_certificate %s;\n"
+		    "  Postfix: smtpd_tls_chain_files = KEY.pem, %s\n"
+		    "  Dovecot: ssl_cert = <%s\n"
+		    "then reload the server (nginx -s reload, postfix reload, "
+		    "doveadm reload).\n", file, file, file);
+	else
+		fprintf(f, "Put these after the server's own certificate in "
+		    "its certificate file (or use --with-leaf to write the "
+		    "whole file).\n");
+}
+
+/* The top's issuer is unknown: the chain may stop short of the root. */
+static int
+incomplete(const struct chain *c, json_t *doc)
+{
+	X509 *top = c->path->v[c->path->n - 1].x509;
+	char *iss, *e, **u;
+
+	if (c->anchored || chain_self_signed(top))
+		return 0;
+	iss = facts_issuer(top);
+	e = msg_escape(iss ? iss : "?");
+	json_object_set_new(doc, "missing", json_string(iss ? iss : ""));
+	if (c->path->n == 1) {
+		msg_error("the CA that issued the server's certificate, %s, is "
+		    "neither sent, nor given with --untrusted, nor available "
+		    "over AIA; get its certificate from the PKI administrator "
+		    "and give it with --untrusted FILE", e);
+		for (u = c->aia_log; u != NULL && *u != NULL; u++)
+			fprintf(stderr, "  tried: %s\n", *u);
+		free(e);
+		free(iss);
+		return -1;
+	}
+	msg_warn("the issuer of the last certificate, %s, was not found: "
+	    "if it is not the root the clients trust, the chain is "
+	    "incomplete", e);
+	free(e);
+	free(iss);
+	return 0;
+}
+
+static int
+write_out(const struct certlist *l, const struct xchain_opts *o,
+    const struct common_opts *co, json_t *doc)
+{
+	char *pem = pem_of(l);
+	json_t *arr = json_array();
+	size_t i;
+	int rc = EXIT_OK;
+
+	for (i = 0; i < l->n; i++) {
+		json_t *j = facts_json(l->v[i].x509, l->v[i].source);
+
+		if (l->v[i].origin != NULL)
+			json_object_set_new(j, "from",
+			    json_string(l->v[i].origin));
+		json_array_append_new(arr, j);
+	}
+	json_object_set_new(doc, "chain", arr);
+	json_object_set_new(doc, "output", o->output ?
+	    json_string(o->output) : json_null());
+	if (co->json && o->output == NULL)
+		json_object_set_new(doc, "pem", json_string(pem));
+	else if (o->output != NULL) {
+		if (fu_write_atomic(o->output, pem, strlen(pem), 0644) == -1)
+			rc = EXIT_FAILED;
+	} else if (fputs(pem, stdout) == EOF)
+		rc = EXIT_FAILED;
+	if (rc == EXIT_OK && !co->json)
+		describe(o->output ? stdout : stderr, l, o);
+	free(pem);
+	return rc;
+}
+
+static int
+load_untrusted(const char *path, const struct common_opts *co,
+    struct certlist **out)
+{
+	struct load_opts lo = { NULL };
+	size_t i;
+
+	*out = NULL;
+	if (path == NULL)
+		return EXIT_OK;
+	*out = certlist_new();
+	(void)co;
+	if (load_file(path, &lo, *out) == -1)
+		return EXIT_INPUT;
+	for (i = 0; i < (*out)->n; i++)
+		(*out)->v[i].source = SOURCE_GIVEN;
+	return EXIT_OK;
+}
+
+static int
+run(const char *input, const struct xchain_opts *o, struct common_opts *co)
+{
+	struct target t;
+	struct certlist *sent = NULL, *untr = NULL, *l = NULL;
+	struct chain *c = NULL;
+	struct chain_opts copts;
+	X509_STORE *anchors = NULL;
+	json_t *doc = json_object();
+	time_t now = time(NULL);
+	int code, owned = 0;
+
+	memset(&t, 0, sizeof(t));
+	if (target_parse(input, co->sni, co->connect, &t) == -1) {
+		code = EXIT_USAGE;
+		goto out;
+	}
+	if ((code = load_untrusted(o->untrusted, co, &untr)) != EXIT_OK ||
+	    (code = getchain_sent(&t, co, &sent)) != EXIT_OK)
+		goto out;
+	if (sent->n == 0) {
+		msg_error("%s: no certificate", input);
+		code = EXIT_INPUT;
+		goto out;
+	}
+	if ((anchors = getchain_anchors(co, &owned)) == NULL) {
+		code = EXIT_STORE;
+		goto out;
+	}
+	memset(&copts, 0, sizeof(copts));
+	copts.fetch = co->no_aia ? NULL : diagopts_aia_fetch;
+	copts.timeout = co->timeout > 0 ? co->timeout : 10;
+	copts.deadline = now + copts.timeout;
+	c = chain_build(sent, untr, anchors, &copts, judge, &now);
+	json_object_set_new(doc, "target", json_pack("{s:s}", "input",
+	    input));
+	if (incomplete(c, doc) == -1) {
+		code = EXIT_FAILED;
+		goto print;
+	}
+	l = to_send(c, o->with_leaf);
+	code = write_out(l, o, co, doc);
+	if (code != EXIT_OK)
+		msg_error("cannot write the chain%s%s", o->output ? " to " :
+		    "", o->output ? o->output : "");
+print:
+	if (co->json) {
+		out_json_print(stdout, doc);
+		doc = NULL;
+	}
+out:
+	json_decref(doc);
+	certlist_free(l);
+	chain_free(c);
+	if (owned)
+		X509_STORE_free(anchors);
+	certlist_free(sent);
+	certlist_free(untr);
+	target_clear(&t);
+	return code;
+}
+
+int
+cmd_export_chain(const struct cmd_info *cmd, int argc, char **argv,
+    struct common_opts *co)
+{
+	struct xchain_opts o;
+	int first;
+
+	memset(&o, 0, sizeof(o));
+	switch ((first = opt_parse(cmd, argc, argv, specs, handle, &o, co))) {
+	case -2:
+		return EXIT_OK;
+	case -1:
+		return EXIT_USAGE;
+	}
+	if (argc - first != 1) {
+		msg_error("expected one TARGET");
+		return EXIT_USAGE;
+	}
+	return run(argv[first], &o, co);
+}
