@@ -40,6 +40,9 @@
 #   notca-leaf      mail.contoso.test <- notca-issuer; chain: leaf,
 #                   notca-issuer, issuing
 #   nosan           CN=mail.contoso.test, no subjectAltName <- issuing
+#   issuing-old     the issuing CA before its renewal: same subject and key
+#                   as issuing <- root, expired 10 days ago
+#                   (server-oldca-chain.pem: server, issuing-old)
 #   private-root    CN=Example Private Root CA,O=Example; self-signed, EC,
 #                   no Microsoft markers, no AIA
 #   private-server  mail.example.test <- private-root; chain: the leaf only
@@ -318,6 +321,10 @@ prev=$(openssl x509 -in "$O/root.pem" -outform DER | openssl dgst -sha1 -r |
 sed -i "s/PREVHASH/$prev/" "$W/ext.cnf"
 sign issuing root issuing "-2 years" "+8 years"
 sign server issuing server "-1 day" "+397 days"
+# The issuing CA before its renewal: same subject and key, expired.
+cp "$W/issuing.csr" "$W/issuing-old.csr"
+cp "$O/issuing.key" "$O/issuing-old.key"
+sign issuing-old root issuing "-6 years" "-10 days"
 sign selfsigned self selfsigned "-1 day" "+397 days"
 sign wrongname issuing wrongname "-1 day" "+397 days"
 sign wildcard issuing wildcard "-1 day" "+397 days"
@@ -356,6 +363,7 @@ cat "$O/notca-leaf.pem" "$O/notca-issuer.pem" "$O/issuing.pem" \
     >"$O/notca-leaf-chain.pem"
 cp "$O/private-server.pem" "$O/private-server-chain.pem"
 cat "$O/server-chain.pem" "$O/root.pem" >"$O/server-full.pem"
+cat "$O/server.pem" "$O/issuing-old.pem" >"$O/server-oldca-chain.pem"
 
 openssl x509 -in "$O/server.pem" -outform DER -out "$O/server.der"
 openssl crl2pkcs7 -nocrl -certfile "$O/server-chain.pem" -outform DER \

@@ -286,6 +286,7 @@ run(const char *input, const struct xchain_opts *o, struct common_opts *co)
 	copts.fetch = co->no_aia ? NULL : diagopts_aia_fetch;
 	copts.timeout = co->timeout > 0 ? co->timeout : 10;
 	copts.deadline = now + copts.timeout;
+	copts.at = now;
 	c = chain_build(sent, untr, anchors, &copts, judge, &now);
 	json_object_set_new(doc, "target", json_pack("{s:s}", "input",
 	    input));

@@ -373,6 +373,23 @@ pop(struct certlist *l)
 	free(l->v[l->n].origin);
 }
 
+/* 1 if some candidate with a verifying signature is valid at opts->at. */
+static int
+any_current(const struct build *b, const struct cand *cv, size_t n)
+{
+	time_t at = b->opts->at;
+	size_t i;
+
+	if (at == 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (cv[i].rank / 1000 < 2 &&
+		    X509_cmp_time(X509_get0_notAfter(cv[i].x), &at) >= 0 &&
+		    X509_cmp_time(X509_get0_notBefore(cv[i].x), &at) <= 0)
+			return 1;
+	return 0;
+}
+
 static void
 dfs(struct build *b)
 {
@@ -393,7 +410,8 @@ dfs(struct build *b)
 		return;
 	}
 	n = candidates(b, x, &cv, &store_sk, &nsig);
-	if (nsig == 0 && b->opts->fetch != NULL && fetch_issuers(b, x) > 0) {
+	if ((nsig == 0 || !any_current(b, cv, n)) && b->opts->fetch != NULL &&
+	    fetch_issuers(b, x) > 0) {
 		free(cv);
 		sk_X509_pop_free(store_sk, X509_free);
 		n = candidates(b, x, &cv, &store_sk, &nsig);
@@ -513,7 +531,7 @@ chain_build(const struct certlist *sent, const struct certlist *untrusted,
 	check_sent(c, sent);
 	top_urls(c);
 	X509_STORE_CTX_free(b.lookup);
-	certlist_free(b.aia);
+	c->fetched = b.aia;
 	certlist_free(b.cur);
 	facts_strv_free(b.fetched);
 	return c;
@@ -526,6 +544,7 @@ chain_free(struct chain *c)
 		return;
 	certlist_free(c->path);
 	certlist_free(c->offpath);
+	certlist_free(c->fetched);
 	free(c->sent_in_path);
 	free(c->order);
 	facts_strv_free(c->aia_http);

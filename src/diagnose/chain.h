@@ -24,6 +24,9 @@ struct chain_opts {
 	int		 timeout;	/* seconds, for one download at most */
 	const char	*ldap_host;	/* HOST[:PORT] for ldap:///, or NULL */
 	int		 no_ldap;	/* fetch no ldap URL (scan) */
+	time_t		 at;		/* validity time; 0: not judged.  When
+					   every issuer at hand is out of date
+					   then, AIA is asked for a renewed one */
 };
 
 /*
@@ -39,6 +42,7 @@ struct chain {
 	int		 anchored;	/* the last one is a trust anchor */
 	int		 score;		/* the judge's score of path */
 	struct certlist	*offpath;	/* sent, not on the path */
+	struct certlist	*fetched;	/* every issuer AIA supplied */
 	int		*sent_in_path;	/* per sent certificate */
 	size_t		 nsent;
 	char		*order;		/* why the order sent is wrong; NULL */

@@ -518,6 +518,7 @@ diagnose_chain(const struct certlist *sent, const struct diag_opts *o)
 	copts.fetch_arg = o->fetch_arg;
 	copts.deadline = o->deadline;
 	copts.timeout = o->timeout;
+	copts.at = o->at;
 	copts.ldap_host = o->ldap_host;
 	copts.no_ldap = o->no_ldap;
 	d->chain = chain_build(sent, o->untrusted, o->anchors, &copts, judge,

@@ -208,6 +208,63 @@ name_mismatch(struct words *w, struct finding *f)
 	free(names);
 }
 
+/* A valid certificate of the same CA (subject and key) in list, or NULL. */
+static const struct cert_entry *
+same_ca(const struct certlist *l, X509 *x, time_t at)
+{
+	size_t i;
+
+	for (i = 0; l != NULL && i < l->n; i++) {
+		X509 *y = l->v[i].x509;
+
+		if (X509_cmp(x, y) != 0 && X509_NAME_cmp(
+		    X509_get_subject_name(x), X509_get_subject_name(y)) == 0 &&
+		    EVP_PKEY_eq(X509_get0_pubkey(x), X509_get0_pubkey(y)) == 1 &&
+		    X509_cmp_time(X509_get0_notAfter(y), &at) >= 0 &&
+		    X509_cmp_time(X509_get0_notBefore(y), &at) <= 0)
+			return &l->v[i];
+	}
+	return NULL;
+}
+
+/*
+ * A CA certificate out of date, while a renewed or cross-certified one
+ * (same subject and key, valid) is published at AIA or was given: the
+ * fix is to send that one, not to renew.  Returns 1 when it said so.
+ */
+static int
+renewed_fix(struct words *w, struct finding *f)
+{
+	const struct diagnosis *d = w->d;
+	X509 *x = cert_of(d, f->cert);
+	const struct cert_entry *r = NULL;
+	char sha[65], sha1[41], *until, *t;
+
+	if (x == NULL || f->cert <= 0 || d->chain == NULL)
+		return 0;
+	if ((r = same_ca(d->chain->fetched, x, w->o->at)) == NULL &&
+	    (r = same_ca(w->o->untrusted, x, w->o->at)) == NULL &&
+	    (r = same_ca(d->chain->offpath, x, w->o->at)) == NULL)
+		return 0;
+	facts_sha256(r->x509, sha);
+	facts_sha1(r->x509, sha1);
+	until = facts_time(X509_get0_notAfter(r->x509));
+	t = f->detail;
+	f->detail = xasprintf("%s; a renewed certificate of the same CA (same "
+	    "subject and key, valid until %s) is %s %s", t ? t : "",
+	    until ? until : "?", r->source == SOURCE_AIA ? "published at" :
+	    r->source == SOURCE_SERVER ? "sent by the server too:" :
+	    "given in", r->origin ? r->origin : "?");
+	free(t);
+	f->fix = xasprintf("Do not renew the CA: it has been renewed. "
+	    "Install its renewed certificate on the server in place of the "
+	    "one it sends (%s, SHA-256 %s, SHA-1 %s): `trustfix export-chain "
+	    "--with-leaf %s -o fullchain.pem` writes the chain with it.",
+	    r->origin ? r->origin : "?", sha, sha1, w->target);
+	free(until);
+	return 1;
+}
+
 static void rules(struct words *, struct finding *);
 static void evidence(struct words *, struct finding *);
 
@@ -233,6 +290,8 @@ other(struct words *w, struct finding *f)
 	case F_EXPIRED:
 		f->summary = xasprintf("The %s %s has expired", w->what,
 		    w->subj);
+		if (renewed_fix(w, f))
+			break;
 		f->fix = xasprintf("Renew the %s and install the new one on "
 		    "the server%s.", w->what, f->cert > 0 ? " (and on the "
 		    "clients, for a CA)" : "");
@@ -240,6 +299,8 @@ other(struct words *w, struct finding *f)
 	case F_NOT_YET_VALID:
 		f->summary = xasprintf("The %s %s is not valid yet", w->what,
 		    w->subj);
+		if (renewed_fix(w, f))
+			break;
 		f->fix = xstrdup("Check the clocks of this host and of the "
 		    "server (NTP), or wait until the certificate's start.");
 		break;
