@@ -233,6 +233,36 @@ lengths(struct diagnosis *d)
 		    d->chain->path->n, GNUTLS_MAX_PATH));
 }
 
+/*
+ * The CA/Browser Forum's rules for a TLS server's chain, which only the
+ * standards' profile enforces: the server's extendedKeyUsage is not
+ * critical and has no anyExtendedKeyUsage (7.1.2.7.6, 7.1.2.7.10); a
+ * root has none (7.1.2.1.2).
+ */
+static void
+baseline(struct diagnosis *d)
+{
+	const struct certlist *p = d->chain->path;
+	X509 *leaf = p->v[0].x509, *top = p->v[p->n - 1].x509;
+	int i;
+
+	i = X509_get_ext_by_NID(leaf, NID_ext_key_usage, -1);
+	if (i >= 0 && X509_EXTENSION_get_critical(X509_get_ext(leaf, i)))
+		reject(d, F_PROFILE, 0, CL_RFC5280, xstrdup("its "
+		    "extendedKeyUsage is critical (CA/Browser Forum baseline "
+		    "7.1.2.7.6)"));
+	if ((X509_get_extension_flags(leaf) & EXFLAG_XKUSAGE) &&
+	    (X509_get_extended_key_usage(leaf) & XKU_ANYEKU))
+		reject(d, F_PROFILE, 0, CL_RFC5280, xstrdup("its "
+		    "extendedKeyUsage has anyExtendedKeyUsage (CA/Browser "
+		    "Forum baseline 7.1.2.7.10)"));
+	if (p->n > 1 && d->chain->anchored && facts_is_self_issued(top) &&
+	    (X509_get_extension_flags(top) & EXFLAG_XKUSAGE))
+		reject(d, F_PROFILE, (int)p->n - 1, CL_RFC5280, xstrdup("the "
+		    "root has an extendedKeyUsage (CA/Browser Forum baseline "
+		    "7.1.2.1.2)"));
+}
+
 void
 clients_rules(struct diagnosis *d, const struct diag_opts *o)
 {
@@ -242,7 +272,9 @@ clients_rules(struct diagnosis *d, const struct diag_opts *o)
 		d->findings.v[i].rejected_by |= rejecters(d,
 		    &d->findings.v[i]);
 	names(d, o);
-	if (o->server_auth)
+	if (o->server_auth) {
 		usage(d);
+		baseline(d);
+	}
 	lengths(d);
 }
