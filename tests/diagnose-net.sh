@@ -91,7 +91,8 @@ if start_postfix "$P/server-chain.pem" "$P/server.key"; then
 	jq_is .target.protocol smtp "smtp: protocol"
 	trusted "postfix smtps" "smtps://mail.contoso.test:$SMTPS_PORT" \
 	    "$SMTPS_PORT"
-	# The router host does not trust the enterprise root.
+	# The router host does not trust the enterprise root (an empty store).
+	mkdir -p "$T/store"
 	tf diagnose --connect "127.0.0.1:$SMTP_PORT" --store "$T/store" "$U"
 	is "$rc" 1 "router: untrusted, exit 1"
 	like "$(printf '%s\n' "$out" | head -n 1)" '^NOT TRUSTED: a client named rejects' \

@@ -65,7 +65,11 @@ truncate -s 100M huge.pem
 SECONDS=0
 refused "100 MB file" "huge.pem: larger than 16 MB: refused$" huge.pem
 ok $((SECONDS > 5)) "100 MB file: refused by its size, quickly"
-refused "endless device" "/dev/zero: larger than 16 MB: refused$" /dev/zero
+refused "endless device" "cannot read /dev/zero: a device, not a regular file$" \
+    /dev/zero
+mkfifo fifo.pem
+refused "FIFO without a writer" "cannot read fifo.pem: a FIFO, not a regular file$" \
+    fifo.pem
 
 refused "missing file" "cannot read \./nope.pem: No such file or directory$" \
     ./nope.pem

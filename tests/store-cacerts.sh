@@ -62,11 +62,13 @@ like "$out" "^would write $L/trustfix-Contoso_Root_CA-${ROOT:0:8}\.crt into the 
     "--dry-run names the file, the store and the refresh command"
 is "$(ours)" 0 "--dry-run wrote nothing"
 upper=$(printf '%s' "$ROOT" | tr a-f A-F | sed 's/../&:/g; s/:$//')
-tf import --yes --expect-sha256 "$upper" --purpose server-auth --json \
-    "$P/root.pem"
+tf import --yes --purpose server-auth "$P/root.pem"
+is "$rc" 1 "--purpose: refused (this backend cannot carry it), even with --yes"
+like "$err" "cannot restrict an anchor to a purpose.*every purpose" \
+    "--purpose: says why"
+is "$(ours)/$(ossl_sees)" 0/no "--purpose: nothing was written"
+tf import --yes --expect-sha256 "$upper" --json "$P/root.pem"
 is "$rc" 0 "import with the expected fingerprint (upper case, colons)"
-like "$err" "cannot restrict an anchor to a purpose" \
-    "--purpose: warns that this backend cannot carry it"
 jq_is '.anchors[0].changed' true "changed: true"
 jq_is '.anchors[0].verified' true "verified by p11-kit and OpenSSL"
 is "$(ours)" 1 "one trustfix-*.crt in the local anchor directory"

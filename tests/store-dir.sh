@@ -81,6 +81,8 @@ tf import --store "$S" --yes "$P/ca-nokcs.pem"
 is "$rc" 1 "CA:TRUE without keyCertSign: refused"
 like "$err" "lacks keyCertSign" "and says why"
 is "$(objects)" 0 "and nothing was written"
+# A dry run reads the store: it must exist (a typo makes no directory).
+mkdir -p "$S"
 tf import --store "$S" --yes "$P/selfsigned.pem" --dry-run
 is "$rc" 0 "a self-signed CA:FALSE server certificate may be imported"
 like "$err" "trusts that one server only" "with the one-server warning"
@@ -210,6 +212,10 @@ SELF=$(hex "$P/selfsigned.pem")
 tf list --store "$S" --json
 jq_is '.anchors[] | select(.sha256 == "'"$SELF"'") | .trustfix' false \
     "an anchor placed by someone else is not trustfix's"
+tf import --store "$S" --yes --purpose server-auth "$P/selfsigned.pem"
+is "$rc" 1 "--purpose on an anchor someone else added: refused, exit 1"
+like "$err" "already trusts this certificate for every purpose" \
+    "and says why, not \"already trusted\""
 tf remove --store "$S" --yes "$SELF"
 is "$rc" 1 "removing it without --force: refused"
 like "$err" "not one trustfix imported; use --force" "and says why"
@@ -309,5 +315,58 @@ else
 	jq_is '.anchors | length' 0 "the anchor is gone (after)"
 	is "$(ls "$F" | grep -c .)" 0 "no file is left behind"
 fi
+
+# --- --store: names that escape the module's quoting; typos --------------
+tf list --store "$T/typo-store"
+is "$rc" 5 "list --store on a directory that does not exist: exit 5"
+like "$err" "cannot open the store $T/typo-store: No such file" "and says so"
+[ ! -e "$T/typo-store" ]
+ok $? "list made no directory"
+tf diagnose --store "$T/typo-store" --chain "$P/server-chain.pem" \
+    --name mail.contoso.test
+is "$rc" 5 "diagnose --store on a typo: exit 5"
+[ ! -e "$T/typo-store" ]
+ok $? "diagnose made no directory"
+tf import --dry-run --yes --store "$T/typo-store" "$P/root.pem"
+is "$rc" 5 "import --dry-run --store on a typo: exit 5"
+[ ! -e "$T/typo-store" ]
+ok $? "the dry run made no directory"
+for bad in "$T/q\\" "$T/q'x" "$T/a:b" "$T/nl$(printf '\nx')"; do
+	tf import --yes --store "$bad" "$P/root.pem"
+	is "$rc" 5 "--store with ' \\ : or a newline in its name: exit 5"
+	like "$err" "may not contain" "and says why"
+	[ ! -e "$bad" ]
+	ok $? "and makes nothing"
+done
+ls "$T" | grep -c '^q\|^a:\|^nl' | grep -qx 0
+ok $? "no store landed beside the one named"
+
+# --- FIFOs: a clear error at once, never a hang -------------------------
+mkfifo "$T/fifo.pem"
+# timeout: before the fix these waited for a writer forever.
+run timeout 20 "$TRUSTFIX" import --yes --store "$S" "$T/fifo.pem"
+is "$rc" 4 "import FIFO: unreadable input, exit 4 (not a hang)"
+like "$err" "cannot read $T/fifo.pem: a FIFO, not a regular file" \
+    "import FIFO: says what it is"
+run timeout 20 "$TRUSTFIX" inspect "$T/fifo.pem"
+is "$rc" 4 "inspect FIFO (TARGET): exit 4"
+like "$err" "a FIFO, not a regular file" "inspect FIFO: says so"
+run timeout 20 "$TRUSTFIX" diagnose --chain "$T/fifo.pem" \
+    --name mail.contoso.test
+is "$rc" 4 "diagnose --chain FIFO: exit 4"
+like "$err" "a FIFO, not a regular file" "diagnose --chain FIFO: says so"
+run timeout 20 "$TRUSTFIX" diagnose "$T/fifo.pem" --name mail.contoso.test
+is "$rc" 4 "diagnose FIFO (TARGET): exit 4"
+mkdir -p "$T/planted"
+mkfifo "$T/planted/evil.p11-kit"
+run timeout 20 "$TRUSTFIX" list --store "$T/planted"
+is "$rc" 5 "list --store DIR with a FIFO planted in it: exit 5"
+like "$err" "the store holds $T/planted/evil.p11-kit, which is not a file \\(a FIFO\\)" \
+    "and names it"
+run timeout 20 "$TRUSTFIX" import --yes --store "$T/planted" "$P/root.pem"
+is "$rc" 5 "import into it: exit 5, nothing written"
+is "$(ls "$T/planted" | grep -c '\.p11-kit$')" 1 "only the FIFO is there"
+cat "$P/root.pem" | "$TRUSTFIX" inspect - >/dev/null 2>&1
+is "$?" 0 "standard input through a pipe still reads (inspect -)"
 
 done_testing

@@ -50,6 +50,8 @@ loop() {
 	is "$rc" 1 "$label: diagnose says untrusted again"
 }
 
+# An empty store: only a change makes a missing one.
+mkdir -p "$T/store"
 loop "directory store" --store "$T/store"
 loop "system store"
 

@@ -49,7 +49,8 @@ ns_debian() {
 # second holds the distribution's anchors, a copy of this machine's), and
 # $T/bin/update-ca-trust, which extracts the bundles with the real p11-kit
 # 'trust extract' as Fedora's does; OpenSSL's default file points at the
-# extracted server-auth bundle.
+# extracted server-auth bundle.  While $T/refresh-fails exists,
+# update-ca-trust fails.
 ns_fedora() {
 	local w=$T/sandbox e=/etc/pki/ca-trust/extracted
 	mkdir -p "$w/etc" "$T/bin" || return 1
@@ -70,6 +71,7 @@ ns_fedora() {
 	cat >"$T/bin/update-ca-trust" <<-EOM
 	#!/bin/sh
 	[ "\$1" = extract ] || exit 2
+	[ ! -e $T/refresh-fails ] || { echo "no space left" >&2; exit 1; }
 	trust extract --overwrite --format=pem-bundle --filter=ca-anchors \\
 	    --purpose=server-auth $e/pem/tls-ca-bundle.pem &&
 	trust extract --overwrite --format=pem-bundle --filter=ca-anchors \\
@@ -97,4 +99,76 @@ concurrent_roots() {
 		    -subj "/CN=Concurrent Root $i" \
 		    -addext basicConstraints=critical,CA:TRUE 2>/dev/null
 	done
+}
+
+# crash_wrap COMMAND...: bind a counting wrapper over each command, for the
+# crash tests.  While $T/kill-at holds a step number, each run of a wrapped command is two
+# steps (before it, after it), numbered in $T/step and logged in
+# $T/steps.log ("N before|after COMMAND ARGS"); at step number $T/kill-at
+# the wrapper kills its whole process group with SIGKILL, as a power cut
+# or an OOM kill of the session would.  Run the command under test with
+# "setsid -w" so that its group is its own.
+crash_wrap() {
+	local c real
+	mkdir -p "$T/real" "$T/wrap" || return 1
+	echo 0 >"$T/kill-at"
+	cp "$(command -v flock)" "$T/real/flock" || return 1
+	for c in "$@"; do
+		real=$(readlink -f "$(command -v "$c")") || return 1
+		cp "$real" "$T/real/$c" || return 1
+		cat >"$T/wrap/$c" <<-EOW
+		#!/bin/sh
+		read k <$T/kill-at
+		[ "\$k" != 0 ] || exec $T/real/$c "\$@"
+		step() {
+			exec 9>>$T/step.lock
+			$T/real/flock 9
+			read n <$T/step
+			n=\$((n + 1))
+			echo \$n >$T/step
+			echo "\$n \$1 $c \$2" >>$T/steps.log
+			[ "\$n" = "\$k" ] && kill -KILL 0
+			exec 9>&-
+		}
+		step before "\$*"
+		$T/real/$c "\$@"
+		rc=\$?
+		step after "\$*"
+		exit \$rc
+		EOW
+		chmod 755 "$T/wrap/$c"
+		mount --bind "$T/wrap/$c" "$real" || return 1
+	done
+}
+
+# crash_run K COMMAND...: run COMMAND in a process group of its own, killed
+# at step K (-1: never); sets $rc (137 when killed) and $steps (how many
+# steps it ran).  Only builtins here: the wrappers count while armed.
+crash_run() {
+	echo 0 >"$T/step"
+	: >"$T/steps.log"
+	echo "$1" >"$T/kill-at"
+	shift
+	{ setsid -w "$@" >"$T/.out" 2>"$T/.err" </dev/null; } 2>/dev/null
+	rc=$?
+	echo 0 >"$T/kill-at"
+	read -r steps <"$T/step"
+}
+
+# crash_points: the steps of the run just made (crash_run -1) to kill at:
+# those around the commands that change the store (links, rehash, the
+# bundle's rename, the hooks), first and last; every one with
+# TRUSTFIX_CRASH_ALL=1.
+crash_points() {
+	if [ "${TRUSTFIX_CRASH_ALL:-0}" != 1 ]; then
+		local cmds='ln|openssl|mv|run-parts|trust|cat'
+		{
+			echo 1
+			grep -E "^[0-9]+ (before|after) ($cmds) " \
+			    "$T/steps.log" | cut -d' ' -f1
+			echo "$steps"
+		} | sort -n -u
+	else
+		seq 1 "$steps"
+	fi
 }

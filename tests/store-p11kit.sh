@@ -91,6 +91,37 @@ is "$(in_bundle $E/pem/tls-ca-bundle.pem 'Example Private Root CA')" 0 \
 trust list --filter=ca-anchors | grep -q 'trustfix:'
 ok $((!$?)) "'trust list' no longer shows it"
 
+# --- a refresh that fails: no anchor left that only p11-kit trusts ----
+tls_has() { in_bundle $E/pem/tls-ca-bundle.pem "$1"; }
+: >"$T/refresh-fails"
+tf import --yes "$P/private-root.pem"
+is "$rc" 5 "an import whose refresh fails: exit 5"
+like "$err" "update-ca-trust extract' failed: no space left" "says why"
+like "$err" "taken out of $S again" "and that the anchor was taken out"
+trust list --filter=ca-anchors | grep -q 'trustfix:Example Private Root CA'
+ok $((!$?)) "the token has no anchor that only p11-kit clients would trust"
+rm -f "$T/refresh-fails"
+tf import --yes "$P/private-root.pem"
+is "$rc" 0 "the refresh works again: import"
+: >"$T/refresh-fails"
+tf remove --yes "$ROOT"
+is "$rc" 5 "a removal whose refresh fails: exit 5"
+trust list --filter=ca-anchors | grep -q 'trustfix:Example Private Root CA'
+ok $((!$?)) "but the anchor is out of the token (trusting less, not more)"
+tf import --yes "$P/root.pem"
+is "$rc" 5 "the next write still meets the failing refresh"
+unlike "$err" "another trustfix|cannot open" "but is not blocked before it"
+like "$err" "may not match $S until a refresh succeeds" \
+    "and warns that the bundles lag"
+rm -f "$T/refresh-fails"
+tf import --yes "$P/root.pem"
+is "$rc" 0 "once the refresh works, the next write"
+is "$(tls_has 'Example Private Root CA')/$(tls_has 'Contoso Root CA')" 0/1 \
+    "brings the bundle in line with the token"
+ls /etc/pki/ca-trust/.trustfix-refresh >/dev/null 2>&1
+ok $((!$?)) "and leaves no refresh journal"
+tf remove --yes "$P/root.pem"
+
 # --- a crash between the change and the refresh ------------------------
 TRUSTFIX_FAULT=after-create "$TRUSTFIX" import --yes "$P/private-root.pem" \
     >/dev/null 2>&1

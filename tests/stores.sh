@@ -29,6 +29,8 @@ DN=$H/.dotnet/corefx/cryptography/x509stores/root
 mkdir -p "$DN"
 openssl pkcs12 -export -nokeys -in "$P/issuing.pem" -passout pass: \
     -out "$DN/ISSUING.pfx"
+# An empty private store (reading one that does not exist is an error).
+mkdir -p "$T/sys"
 S=(--store "$T/sys" --home "$H" --java-keystore "$KS")
 q() { printf '%s' "$out" | jq -r "$1"; }
 

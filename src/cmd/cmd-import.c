@@ -212,8 +212,8 @@ import_one(struct store *st, struct cert_entry *e, const char *label,
 
 	r = store_import(st, e->x509, name, (unsigned)o->purposes,
 	    co->dry_run);
-	if (r == -1) {
-		code = EXIT_STORE;
+	if (r == STORE_REFUSED || r == -1) {
+		code = r == -1 ? EXIT_STORE : EXIT_FAILED;
 		goto out;
 	}
 	if (r == 1 && !co->dry_run &&
@@ -283,10 +283,14 @@ run_import(struct certlist *list, const struct import_opts *o,
 		code = EXIT_STORE;
 		goto out;
 	}
-	if (o->purposes != 0 && !store_has_purposes(st))
-		msg_warn("the %s store cannot restrict an anchor to a "
-		    "purpose: it will be trusted for every purpose",
-		    store_backend_name(st));
+	if (o->purposes != 0 && !store_has_purposes(st)) {
+		msg_error("refused: the %s store cannot restrict an anchor to "
+		    "a purpose, so it would be trusted for every purpose; "
+		    "import without --purpose to trust it for all, or into "
+		    "a p11-kit store (--store DIR)", store_backend_name(st));
+		code = EXIT_FAILED;
+		goto out;
+	}
 	for (i = 0; i < list->n; i++) {
 		if (!co->json && list->n > 1)
 			printf("%s", i ? "\n" : "");

@@ -627,6 +627,49 @@ read_all(int fd, const char *path, size_t max, size_t hint,
 }
 
 int
+load_open_regular(const char *path)
+{
+	struct stat st;
+	int fd, fl, err;
+
+	/* O_NONBLOCK: opening a FIFO with no writer would wait forever. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0)
+		err = errno;
+	else if (S_ISDIR(st.st_mode))
+		err = EISDIR;
+	else if (!S_ISREG(st.st_mode))
+		err = EINVAL;
+	else if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
+		err = errno;
+	else
+		return fd;
+	close(fd);
+	errno = err;
+	return -1;
+}
+
+/* What kind of file path is, for the refusal of one not regular. */
+static const char *
+kind_of(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return "not a regular file";
+	if (S_ISFIFO(st.st_mode))
+		return "a FIFO";
+	if (S_ISSOCK(st.st_mode))
+		return "a socket";
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return "a device";
+	return "something else";
+}
+
+int
 load_read_file(const char *path, size_t max, unsigned char **buf,
     size_t *len)
 {
@@ -634,8 +677,19 @@ load_read_file(const char *path, size_t max, unsigned char **buf,
 	char *e;
 	int fd, rc = -1;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0 ||
-	    fstat(fd, &st) != 0) {
+	/* stdin may be a pipe: the one place where that is what we want. */
+	if (strcmp(path, "/dev/stdin") == 0)
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	else
+		fd = load_open_regular(path);
+	if (fd < 0 && errno == EINVAL) {
+		e = msg_escape(path);
+		msg_error("cannot read %s: %s, not a regular file", e,
+		    kind_of(path));
+		free(e);
+		goto out;
+	}
+	if (fd < 0 || fstat(fd, &st) != 0) {
 		e = msg_escape(path);
 		msg_error("cannot read %s: %s", e, strerror(errno));
 		free(e);

@@ -30,8 +30,16 @@ int	load_buffer(const unsigned char *buf, size_t len, const char *name,
 	    const struct load_opts *opts, struct certlist *list);
 
 /*
+ * Open path for reading if it is a regular file, without blocking on a
+ * FIFO or a device on the way.  Returns a descriptor, or -1 with errno
+ * set (EINVAL: not a regular file); reports nothing.
+ */
+int	load_open_regular(const char *path);
+
+/*
  * Read a whole file (at most max bytes) into a NUL-terminated buffer
- * the caller frees.  Returns 0, or -1 after reporting.
+ * the caller frees; only a regular file, or /dev/stdin.  Returns 0, or
+ * -1 after reporting.
  */
 int	load_read_file(const char *path, size_t max, unsigned char **buf,
 	    size_t *len);

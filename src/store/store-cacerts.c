@@ -24,6 +24,9 @@
 #define DIST_CERTS	"/usr/share/ca-certificates"
 #define CERTS_CONF	"/etc/ca-certificates.conf"
 #define PENDING		".removing"
+#define BUNDLE_NEW	ETC_CERTS "/ca-certificates.crt.new"
+/* In the local anchor directory while a refresh of ours runs. */
+#define JOURNAL		".trustfix-refresh"
 
 /* A certificate file in the local anchor directory. */
 struct local_file {
@@ -122,24 +125,61 @@ is_ours(const char *name)
 	    strlen(STORE_FILE_PREFIX)) == 0;
 }
 
+/*
+ * update-ca-certificates rehashes only when it adds or removes a link:
+ * after a crash between its "ln" and its "openssl rehash" it never would.
+ */
+static void
+rehash(void)
+{
+	const char *argv[] = { "openssl", "rehash", ETC_CERTS, NULL };
+	struct spawn_result res;
+	char *said;
+
+	if (spawn_run(argv, NULL, &res) == -1)
+		return;
+	if (!spawn_ok(&res)) {
+		said = spawn_message(&res);
+		msg_warn("openssl rehash %s failed: %s", ETC_CERTS, said);
+		free(said);
+	}
+	spawn_result_clear(&res);
+}
+
+/*
+ * Run update-ca-certificates under a journal naming the hook line of our
+ * change (line: "+/etc/ssl/certs/NAME.pem\n", or NULL), so that the next
+ * run can repair what a crash in the middle left (see repair()).
+ */
 static int
-refresh(struct store *st)
+refresh(struct store *st, const char *line)
 {
 	const char *argv[] = { "update-ca-certificates", NULL };
+	char *journal = xasprintf("%s/%s", st->location, JOURNAL);
+	int rc = -1;
 
-	(void)st;
-	return store_refresh_run(argv, "update-ca-certificates");
+	if (line == NULL)
+		line = "";
+	if (fu_write_atomic(journal, line, strlen(line), 0644) == -1)
+		goto out;
+	fault_point("after-journal");
+	if (store_refresh_run(argv, "update-ca-certificates") == -1)
+		goto out;
+	rehash();
+	fault_point("after-rehash");
+	rc = fu_unlink(journal);
+out:
+	free(journal);
+	return rc;
 }
 
 /* Our links in /etc/ssl/certs: NAME.pem and the hash links to it. */
 static int
 remove_links(const char *crt_name)
 {
-	const char *argv[] = { "openssl", "rehash", ETC_CERTS, NULL };
-	struct spawn_result res;
 	struct dirent *e;
 	struct stat sb;
-	char *pem_name, *pem, *path, *said, target[4096];
+	char *pem_name, *pem, *path, target[4096];
 	ssize_t len;
 	DIR *d;
 	int hashed = 0;
@@ -165,15 +205,8 @@ remove_links(const char *crt_name)
 	if (lstat(pem, &sb) == 0 && S_ISLNK(sb.st_mode))
 		fu_unlink(pem);
 	/* Other certificates' HASH.1 must not hide behind a gap at .0. */
-	if (hashed > 0 && spawn_run(argv, NULL, &res) == 0) {
-		if (!spawn_ok(&res)) {
-			said = spawn_message(&res);
-			msg_warn("openssl rehash %s failed: %s", ETC_CERTS,
-			    said);
-			free(said);
-		}
-		spawn_result_clear(&res);
-	}
+	if (hashed > 0)
+		rehash();
 	free(pem);
 	free(pem_name);
 	return 0;
@@ -189,18 +222,16 @@ hook_name_ok(const char *s)
 	return 1;
 }
 
-/* What update-ca-certificates never does: tell its hooks "-NAME.pem". */
+/* Tell the hooks line ("-/etc/ssl/certs/NAME.pem\n" or "+..."). */
 static void
-run_hooks(const char *crt_name)
+run_hooks(const char *line)
 {
 	struct dirent **names = NULL;
 	struct spawn_result res;
-	char *line, *hook, *said;
+	char *hook, *said;
 	const char *argv[2] = { NULL, NULL };
 	int n, i;
 
-	line = xasprintf("-%s/%.*s.pem\n", ETC_CERTS,
-	    (int)(strlen(crt_name) - 4), crt_name);
 	n = scandir(HOOKS_DIR, &names, NULL, alphasort);
 	for (i = 0; i < n; i++) {
 		hook = xasprintf("%s/%s", HOOKS_DIR, names[i]->d_name);
@@ -220,7 +251,14 @@ run_hooks(const char *crt_name)
 		free(names[i]);
 	}
 	free(names);
-	free(line);
+}
+
+/* The hook line of a local anchor file: sign, then its link's path. */
+static char *
+hook_line(char sign, const char *crt_name)
+{
+	return xasprintf("%c%s/%.*s.pem\n", sign, ETC_CERTS,
+	    (int)(strlen(crt_name) - 4), crt_name);
 }
 
 /* After the rename to ".NAME.removing": links, bundle, hooks, journal. */
@@ -231,25 +269,78 @@ finish_removal(struct store *st, const char *pending_name)
 	    (int)(strlen(pending_name) - 1 - strlen(PENDING)),
 	    pending_name + 1);
 	char *path = xasprintf("%s/%s", st->location, pending_name);
+	char *line = hook_line('-', crt);
 	int rc = -1;
 
 	remove_links(crt);
 	fault_point("after-links");
-	if (refresh(st) == -1)
+	if (refresh(st, NULL) == -1)
 		goto out;
 	fault_point("after-refresh");
-	run_hooks(crt);
+	run_hooks(line);
 	fault_point("after-hooks");
 	rc = fu_unlink(path);
 out:
+	free(line);
 	free(path);
 	free(crt);
 	return rc;
 }
 
 /*
- * Complete what a crashed run left: pending removals, and anchor files
- * newer than the bundle (written, but the refresh did not run).
+ * A refresh of ours was cut short (its journal is there): the bundle's
+ * ".new" it left would be appended to (every anchor of the last run twice
+ * in the bundle), the hashed directory may lack the new links, and the
+ * hooks may not have been told.  Start the bundle afresh, refresh,
+ * rehash, and tell the hooks the journal's line again (they take a "+"
+ * twice: it replaces).
+ */
+static int
+repair(struct store *st)
+{
+	unsigned char *text = NULL;
+	char *journal = xasprintf("%s/%s", st->location, JOURNAL);
+	char *line, *save = NULL, *crt, *nl;
+	const char *argv[] = { "update-ca-certificates", NULL };
+	size_t len = 0;
+	struct stat sb;
+	int rc = -1;
+
+	if (lstat(journal, &sb) == -1) {
+		rc = 0;
+		goto out;
+	}
+	if (load_read_file(journal, 64 * 1024, &text, &len) == -1 ||
+	    fu_unlink(BUNDLE_NEW) == -1 ||
+	    store_refresh_run(argv, "update-ca-certificates") == -1)
+		goto out;
+	rehash();
+	for (line = strtok_r((char *)text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] != '+' || strncmp(line + 1, ETC_CERTS "/",
+		    strlen(ETC_CERTS) + 1) != 0 || !ends_with(line, ".pem"))
+			continue;
+		nl = xasprintf("%s\n", line);
+		crt = xasprintf("%s/%.*s.crt", st->location,
+		    (int)(strlen(line) - strlen(ETC_CERTS) - 6),
+		    line + strlen(ETC_CERTS) + 2);
+		if (access(crt, F_OK) == 0)
+			run_hooks(nl);
+		free(crt);
+		free(nl);
+	}
+	fault_point("after-repair");
+	rc = fu_unlink(journal);
+out:
+	free(text);
+	free(journal);
+	return rc;
+}
+
+/*
+ * Complete what a crashed run left: a refresh cut short, pending
+ * removals, and anchor files newer than the bundle (written, but the
+ * refresh did not run).
  */
 static int
 roll_forward(struct store *st)
@@ -260,6 +351,8 @@ roll_forward(struct store *st)
 	size_t i;
 	int stale = 0, rc = 0;
 
+	if (repair(st) == -1)
+		return -1;
 	scan_local(st->location, &l);
 	for (i = 0; i < l.n && rc == 0; i++)
 		if (l.v[i].pending)
@@ -275,7 +368,7 @@ roll_forward(struct store *st)
 		free(path);
 	}
 	if (rc == 0 && stale && l.n > 0)
-		rc = refresh(st);
+		rc = refresh(st, NULL);
 	locals_clear(&l);
 	return rc;
 }
@@ -379,14 +472,16 @@ cacerts_import(struct store *st, X509 *x, const char *label,
 {
 	struct local_files l;
 	char sha[65];
-	char *path = NULL, *pem = NULL;
+	const struct local_file *f;
+	char *path = NULL, *pem = NULL, *name = NULL, *line = NULL;
 	int rc = -1;
 
 	(void)purposes;
 	facts_sha256(x, sha);
 	scan_local(st->location, &l);
 	/* The cheap look first: a new anchor is not in the bundle. */
-	if (store_openssl_sees(x) && store_p11_sees(st, x) == 1) {
+	if (store_openssl_sees(x) == (OSSL_IN_FILE | OSSL_IN_DIR) &&
+	    store_p11_sees(st, x) == 1) {
 		rc = 0;
 		goto out;
 	}
@@ -394,18 +489,23 @@ cacerts_import(struct store *st, X509 *x, const char *label,
 		rc = 1;
 		goto out;
 	}
-	if (local_find(&l, sha, 0) == NULL) {
+	if ((f = local_find(&l, sha, 0)) == NULL) {
 		path = store_cacerts_file(st, x, label);
+		name = xstrdup(strrchr(path, '/') + 1);
 		pem = pem_of(x);
 		if (fu_write_atomic(path, pem, strlen(pem), 0644) == -1)
 			goto out;
 		fault_point("after-rename");
-	}
-	if (refresh(st) == -1)
+	} else
+		name = xstrdup(f->name);
+	line = hook_line('+', name);
+	if (refresh(st, line) == -1)
 		goto out;
 	rc = 1;
 out:
 	locals_clear(&l);
+	free(line);
+	free(name);
 	free(pem);
 	free(path);
 	return rc;
@@ -451,7 +551,7 @@ deselect(struct store *st, const struct store_anchor *a, int dry_run)
 		goto out;
 	}
 	if (fu_write_atomic(CERTS_CONF, out, (size_t)(p - out), 0644) == -1 ||
-	    refresh(st) == -1)
+	    refresh(st, NULL) == -1)
 		goto out;
 	rc = 1;
 out:
@@ -504,16 +604,19 @@ out:
 static int
 cacerts_verify(struct store *st, X509 *x, int present, char **advice)
 {
-	int p11 = store_p11_sees(st, x), ossl = store_openssl_sees(x);
+	int p11 = store_p11_sees(st, x), seen = store_openssl_sees(x);
+	int want = present ? OSSL_IN_FILE | OSSL_IN_DIR : 0;
+	int off = seen ^ want;
 
-	if (p11 == present && ossl == present)
+	if (p11 == present && off == 0)
 		return 0;
-	if (ossl != present)
-		*advice = xasprintf("OpenSSL's default store (%s, %s) %s it: "
-		    "run 'update-ca-certificates --fresh' as root and check "
-		    "%s", X509_get_default_cert_file(),
-		    X509_get_default_cert_dir(), present ? "does not have" :
-		    "still has", st->location);
+	if (off != 0)
+		*advice = xasprintf("OpenSSL's %s (%s) %s it: run "
+		    "'update-ca-certificates --fresh' as root and check %s",
+		    (off & OSSL_IN_FILE) ? "default bundle" :
+		    "hashed directory", (off & OSSL_IN_FILE) ?
+		    X509_get_default_cert_file() : X509_get_default_cert_dir(),
+		    present ? "does not have" : "still has", st->location);
 	else
 		*advice = xasprintf("p11-kit's trust module %s it: run "
 		    "'update-ca-certificates --fresh' as root, then 'trust "

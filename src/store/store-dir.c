@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fileutil.h"
 #include "msg.h"
@@ -79,22 +80,92 @@ const struct store_ops store_dir_ops = {
 	store_p11_list, dir_import, dir_remove, dir_verify
 };
 
+/*
+ * A name that p11-kit's paths='...' option would read otherwise than we
+ * do: a quote or a backslash ends or escapes the quoting, ':' separates
+ * paths, and control characters are no one's directory.
+ */
+static int
+name_ok(const char *dir)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)dir; *p != '\0'; p++)
+		if (*p == '\'' || *p == '\\' || *p == ':' || *p < 0x20 ||
+		    *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * p11-kit's trust module opens every file of its directory and would wait
+ * forever on a FIFO planted there: refuse anything but files and
+ * directories first.
+ */
+static int
+only_files(const char *dir)
+{
+	struct dirent *e;
+	struct stat sb;
+	DIR *d;
+	char *path, *shown;
+	int rc = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) &&
+		    !S_ISDIR(sb.st_mode)) {
+			shown = msg_escape(path);
+			msg_error("the store holds %s, which is not a file "
+			    "(%s): p11-kit's trust module would wait on it; "
+			    "remove it", shown, S_ISFIFO(sb.st_mode) ?
+			    "a FIFO" : "a socket or device");
+			free(shown);
+			rc = -1;
+		}
+		free(path);
+	}
+	closedir(d);
+	return rc;
+}
+
 int
 store_dir_open(struct store *st, const char *dir)
 {
-	char real[PATH_MAX];
+	char real[PATH_MAX], *shown;
 
 	st->ops = &store_dir_ops;
-	if (fu_mkdir_p(dir, 0755) == -1)
+	if (!name_ok(dir)) {
+		shown = msg_escape(dir);
+		msg_error("--store %s: a directory name may not contain ', "
+		    "\\, : or control characters", shown);
+		free(shown);
+		return -1;
+	}
+	/* Only a change makes the store: a typo must not make one. */
+	if ((st->flags & STORE_WRITE) && fu_mkdir_p(dir, 0755) == -1)
 		return -1;
 	if (realpath(dir, real) == NULL) {
-		msg_error("cannot open the store %s: %s", dir,
+		shown = msg_escape(dir);
+		msg_error("cannot open the store %s: %s", shown,
 		    strerror(errno));
+		free(shown);
+		return -1;
+	}
+	if (!name_ok(real)) {
+		shown = msg_escape(real);
+		msg_error("--store: the directory's real name %s may not "
+		    "contain ', \\, : or control characters", shown);
+		free(shown);
 		return -1;
 	}
 	st->location = xstrdup(real);
 	if ((st->flags & STORE_WRITE) &&
 	    store_take_lock(st, st->location) == -1)
+		return -1;
+	if (only_files(st->location) == -1)
 		return -1;
 	if (p11v_open_dir(st->location, &st->p11) == -1)
 		return -1;

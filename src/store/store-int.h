@@ -11,6 +11,8 @@
 #define STORE_FILE_PREFIX	"trustfix-"
 #define STORE_LOCK_NAME		".trustfix.lock"
 #define STORE_LOCK_TIMEOUT	300	/* seconds to wait for another run */
+#define P11KIT_JOURNAL		".trustfix-refresh"
+#define STORE_REFRESH_LIMIT	600	/* seconds a refresh command may run */
 
 /* The PKCS#11 view of p11-kit's trust module (store-p11.c). */
 struct p11_view;
@@ -110,7 +112,9 @@ int	store_take_lock(struct store *st, const char *dir);
 int	store_refresh_run(const char *const argv[], const char *what);
 /* 1 if a was modified after b (to the nanosecond). */
 int	store_mtime_after(const struct stat *a, const struct stat *b);
-/* 1 if OpenSSL's default verify locations hold x, 0 if not. */
+/* Where OpenSSL's default verify locations hold x: a mask, 0 if nowhere. */
+#define OSSL_IN_FILE	1	/* the bundle file */
+#define OSSL_IN_DIR	2	/* the hashed directory */
 int	store_openssl_sees(X509 *x);
 /* Find x in a list by fingerprint; NULL if absent. */
 const struct store_anchor *store_anchors_find(const struct store_anchors *a,

@@ -29,7 +29,21 @@ store_p11_import(struct store *st, X509 *x, const char *label,
 		    "distrust there first", found->where);
 		goto out;
 	}
-	/* Never restrict an anchor someone else added by stapling to it. */
+	/*
+	 * Never restrict an anchor someone else added by stapling to it,
+	 * and never say "already trusted" for a purpose it is trusted
+	 * beyond.
+	 */
+	if (found != NULL && !found->trustfix && purposes != 0 &&
+	    found->purposes != purposes) {
+		msg_error("refused: %s already trusts this certificate for "
+		    "%s, and trustfix does not restrict an anchor it did not "
+		    "add; remove it there first, or import without --purpose",
+		    found->where, found->purposes == 0 ? "every purpose" :
+		    "other purposes");
+		rc = STORE_REFUSED;
+		goto out;
+	}
 	if (found != NULL && (purposes == 0 || !found->trustfix ||
 	    found->purposes == purposes)) {
 		rc = 0;
@@ -45,8 +59,13 @@ store_p11_import(struct store *st, X509 *x, const char *label,
 	} else if (p11v_create(st->p11, x, full, purposes) == -1)
 		goto out;
 	fault_point("after-create");
-	if (refresh != NULL && refresh(st) == -1)
+	if (refresh != NULL && refresh(st) == -1) {
+		/* p11-kit clients would trust it, OpenSSL's not: undo. */
+		if (found == NULL && p11v_destroy(st->p11, x, 1) > 0)
+			msg_error("the anchor was taken out of %s again",
+			    st->location);
 		goto out;
+	}
 	rc = 1;
 out:
 	store_anchors_clear(&a);
@@ -131,28 +150,79 @@ p11kit_refresh(struct store *st)
 	return store_refresh_run(extract, "'update-ca-trust extract'");
 }
 
+/*
+ * The journal beside the token: there from before a change until its
+ * refresh succeeded, so that the next run refreshes what a crash or a
+ * failing refresh left behind.
+ */
+static char *
+journal_path(const struct store *st)
+{
+	char *parent = xstrdup(st->location), *slash, *path;
+
+	if ((slash = strrchr(parent, '/')) != NULL && slash != parent)
+		*slash = '\0';
+	path = xasprintf("%s/%s", parent, P11KIT_JOURNAL);
+	free(parent);
+	return path;
+}
+
+static int
+journal_begin(const struct store *st)
+{
+	char *j = journal_path(st);
+	int rc = fu_write_atomic(j, "", 0, 0644);
+
+	free(j);
+	return rc;
+}
+
+static void
+journal_end(const struct store *st)
+{
+	char *j = journal_path(st);
+
+	fu_unlink(j);
+	free(j);
+}
+
 static int
 p11kit_import(struct store *st, X509 *x, const char *label,
     unsigned purposes, int dry_run)
 {
-	return store_p11_import(st, x, label, purposes, dry_run,
+	int rc;
+
+	if (!dry_run && journal_begin(st) == -1)
+		return -1;
+	rc = store_p11_import(st, x, label, purposes, dry_run,
 	    p11kit_refresh);
+	if (!dry_run && rc != -1)
+		journal_end(st);
+	return rc;
 }
 
 static int
 p11kit_remove(struct store *st, const struct store_anchor *a, int force,
     int dry_run)
 {
-	return store_p11_remove(st, a, force, dry_run, p11kit_refresh);
+	int rc;
+
+	if (!dry_run && journal_begin(st) == -1)
+		return -1;
+	rc = store_p11_remove(st, a, force, dry_run, p11kit_refresh);
+	if (!dry_run && rc != -1)
+		journal_end(st);
+	return rc;
 }
 
 static int
 p11kit_verify(struct store *st, X509 *x, int present, char **advice)
 {
-	int p11 = store_p11_sees(st, x), ossl = store_openssl_sees(x);
+	int p11 = store_p11_sees(st, x), seen = store_openssl_sees(x);
 	char *tool = spawn_find("update-ca-trust");
 	const char *fix = tool ? "update-ca-trust extract" :
 	    "trust extract-compat";
+	int ossl = present ? (seen & OSSL_IN_FILE) != 0 : seen != 0;
 
 	free(tool);
 	if (p11 == present && ossl == present)
@@ -170,20 +240,28 @@ p11kit_verify(struct store *st, X509 *x, int present, char **advice)
 }
 
 /*
- * A run that crashed between the change and the refresh left the token
- * newer than the extracted bundle: refresh before anything else.
+ * A run that crashed, or whose refresh failed, left its journal, or the
+ * token newer than the extracted bundle: refresh before anything else.
+ * If that fails again, say so and go on: the change this run makes
+ * (a removal, say) must not be blocked by it.
  */
-static int
+static void
 p11kit_roll_forward(struct store *st)
 {
-	struct stat tok, bundle;
+	struct stat tok, bundle, sb;
+	char *j = journal_path(st);
+	int pending = lstat(j, &sb) == 0;
 
-	if (stat(st->location, &tok) == -1)
-		return 0;
-	if (stat(X509_get_default_cert_file(), &bundle) == 0 &&
-	    !store_mtime_after(&tok, &bundle))
-		return 0;
-	return p11kit_refresh(st);
+	if (!pending && stat(st->location, &tok) == 0 &&
+	    (stat(X509_get_default_cert_file(), &bundle) == -1 ||
+	    store_mtime_after(&tok, &bundle)))
+		pending = 1;
+	if (pending && p11kit_refresh(st) == 0)
+		journal_end(st);
+	else if (pending)
+		msg_warn("the extracted bundles may not match %s until a "
+		    "refresh succeeds", st->location);
+	free(j);
 }
 
 const struct store_ops store_p11kit_ops = {
@@ -215,8 +293,8 @@ store_p11kit_open(struct store *st, struct p11_view *v)
 		*slash = '\0';
 	rc = store_take_lock(st, parent);
 	free(parent);
-	if (rc == -1 || p11kit_roll_forward(st) == -1 ||
-	    p11v_reload(st->p11) == -1)
+	if (rc == -1)
 		return -1;
-	return 0;
+	p11kit_roll_forward(st);
+	return p11v_reload(st->p11);
 }

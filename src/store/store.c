@@ -16,6 +16,7 @@
 
 #include "facts.h"
 #include "fileutil.h"
+#include "load.h"
 #include "msg.h"
 #include "spawn.h"
 #include "store-int.h"
@@ -221,10 +222,14 @@ store_read_pems(const char *path, STACK_OF(X509) *sk)
 {
 	FILE *f;
 	X509 *x;
-	int n = 0;
+	int n = 0, fd;
 
-	if ((f = fopen(path, "r")) == NULL)
+	if ((fd = load_open_regular(path)) == -1)
 		return -1;
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return -1;
+	}
 	while ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
 		sk_X509_push(sk, x);
 		n++;
@@ -238,7 +243,8 @@ store_read_pems(const char *path, STACK_OF(X509) *sk)
 static int
 pem_file_has(const char *path, const unsigned char *der, long len)
 {
-	BIO *b = BIO_new_file(path, "r");
+	int fd = load_open_regular(path);
+	BIO *b = fd == -1 ? NULL : BIO_new_fd(fd, BIO_CLOSE);
 	char *name = NULL, *header = NULL;
 	unsigned char *data = NULL;
 	long dlen;
@@ -255,15 +261,18 @@ pem_file_has(const char *path, const unsigned char *der, long len)
 		OPENSSL_free(header);
 		OPENSSL_free(data);
 	}
+	if (b == NULL && fd != -1)
+		close(fd);
 	BIO_free(b);
 	ERR_clear_error();
 	return found;
 }
 
 /*
- * 1 if OpenSSL's compiled-in default locations hold x: the bundle file,
- * or a HASH.N file of the hashed directory.  Read byte-wise rather than
- * through an X509_STORE, which would decode every certificate.
+ * Where OpenSSL's compiled-in default locations hold x: OSSL_IN_FILE for
+ * the bundle file, OSSL_IN_DIR for a HASH.N file of the hashed directory
+ * (what -CApath and Postfix's smtp_tls_CApath read).  Read byte-wise
+ * rather than through an X509_STORE, which would decode every certificate.
  */
 int
 store_openssl_sees(X509 *x)
@@ -275,16 +284,18 @@ store_openssl_sees(X509 *x)
 
 	if ((len = i2d_X509(x, &der)) <= 0)
 		return 0;
-	seen = pem_file_has(X509_get_default_cert_file(), der, len);
+	if (pem_file_has(X509_get_default_cert_file(), der, len))
+		seen |= OSSL_IN_FILE;
 	hash = X509_NAME_hash_ex(X509_get_subject_name(x), NULL, NULL, &ok);
-	for (i = 0; ok && !seen && i < 100; i++) {
+	for (i = 0; ok && !(seen & OSSL_IN_DIR) && i < 100; i++) {
 		path = xasprintf("%s/%08lx.%d", X509_get_default_cert_dir(),
 		    hash, i);
 		if (access(path, F_OK) != 0) {
 			free(path);
 			break;
 		}
-		seen = pem_file_has(path, der, len);
+		if (pem_file_has(path, der, len))
+			seen |= OSSL_IN_DIR;
 		free(path);
 	}
 	OPENSSL_free(der);
@@ -299,8 +310,13 @@ store_refresh_run(const char *const argv[], const char *what)
 	char *said;
 	int rc = -1;
 
-	if (spawn_run(argv, NULL, &res) == -1)
+	/* The lock is held meanwhile: a hung refresh must not keep it. */
+	spawn_set_time_limit(STORE_REFRESH_LIMIT);
+	rc = spawn_run(argv, NULL, &res);
+	spawn_set_time_limit(0);
+	if (rc == -1)
 		return -1;
+	rc = -1;
 	if (spawn_ok(&res))
 		rc = 0;
 	else {
@@ -392,10 +408,7 @@ store_open(const char *spec, unsigned flags, struct store **out)
 	if (strcmp(spec, "auto") == 0 || strcmp(spec, "p11-kit") == 0 ||
 	    strcmp(spec, "ca-certificates") == 0)
 		rc = open_system(st, spec);
-	else if (strchr(spec, '\'') != NULL || strchr(spec, ':') != NULL) {
-		msg_error("--store: a directory name may not contain ' or :");
-		rc = -1;
-	} else
+	else
 		rc = store_dir_open(st, spec);
 	if (rc == -1) {
 		store_close(st);

@@ -79,8 +79,10 @@ void	store_anchors_clear(struct store_anchors *a);
 /*
  * Make x a trust anchor labelled "trustfix:label", restricted to
  * purposes (0: any).  Returns 1 when the store changed (or would, with
- * dry_run), 0 when x was already trusted that way, -1 after reporting.
+ * dry_run), 0 when x was already trusted that way, STORE_REFUSED when it
+ * refused to change anything (reported), -1 after reporting a failure.
  */
+#define STORE_REFUSED	(-2)
 int	store_import(struct store *st, X509 *x, const char *label,
 	    unsigned purposes, int dry_run);
 
