@@ -23,9 +23,12 @@
 #                             POP3_PORT (STLS), POP3S_PORT
 #   start_postfix CHAIN KEY   a private Postfix instance (root only) ->
 #                             SMTP_PORT (STARTTLS), SUBMISSION_PORT
-#                             (STARTTLS required), SMTPS_PORT (implicit TLS);
-#                             with POSTFIX_CHAIN_FILES=1 the key and CHAIN
-#                             go to smtpd_tls_chain_files
+#                             (STARTTLS required), SMTPS_PORT (implicit TLS),
+#                             POSTFIX_DIR (etc/, queue/, maillog),
+#                             POSTFIX_PID; with POSTFIX_CHAIN_FILES=1 the
+#                             key and CHAIN go to smtpd_tls_chain_files;
+#                             POSTFIX_MAIN_EXTRA and POSTFIX_MASTER_EXTRA
+#                             are appended to its main.cf and master.cf
 #   start_slapd SUFFIX LDIF   OpenLDAP's slapd with its own configuration
 #                             and database (core schema, anonymous read),
 #                             loaded from LDIF -> LDAP_PORT, LDAP_URL,
@@ -313,7 +316,7 @@ EOF
 }
 
 start_postfix() {
-	local chain=$1 key=$2 pid d sbin=/usr/lib/postfix/sbin tls
+	local chain=$1 key=$2 pid d q sbin=/usr/lib/postfix/sbin tls
 	peer_need postconf "$sbin/master" || return
 	if [ "$(id -u)" != 0 ]; then
 		peer_fail 2 "postfix runs only as root"
@@ -325,6 +328,16 @@ start_postfix() {
 	mkdir -p "$d/etc" "$d/queue/pid" "$d/queue/private" \
 	    "$d/queue/public" "$d/data"
 	chown postfix "$d/queue/private" "$d/queue/public" "$d/data"
+	# The queue itself, for instances that take mail (POSTFIX_*_EXTRA).
+	for q in incoming active deferred defer bounce flush hold corrupt \
+	    trace saved; do
+		mkdir -p "$d/queue/$q"
+		chown postfix "$d/queue/$q"
+		chmod 700 "$d/queue/$q"
+	done
+	mkdir -p "$d/queue/maildrop"
+	chown postfix:postdrop "$d/queue/maildrop"
+	chmod 730 "$d/queue/maildrop"
 	chgrp postdrop "$d/queue/public"
 	chmod 700 "$d/queue/private"
 	chmod 710 "$d/queue/public"
@@ -385,6 +398,8 @@ cleanup unix n - n - 0 cleanup
 proxymap unix - - n - - proxymap
 postlog unix-dgram n - n - 1 postlogd
 EOF
+	printf '%s\n' "${POSTFIX_MAIN_EXTRA:-}" >>"$d/etc/main.cf"
+	printf '%s\n' "${POSTFIX_MASTER_EXTRA:-}" >>"$d/etc/master.cf"
 	# Postfix waits until a configuration file is a second old.
 	touch -d '-1 minute' "$d/etc/main.cf" "$d/etc/master.cf"
 	# -d: stay in the foreground, so that our PID is the master's; -s:
@@ -392,6 +407,8 @@ EOF
 	MAIL_CONFIG=$d/etc "$sbin/master" -c "$d/etc" -d -s >"$d/maillog" 2>&1 &
 	pid=$!
 	t_own $pid
+	POSTFIX_DIR=$d
+	POSTFIX_PID=$pid
 	peer_wait $pid "$d/maillog" $SMTP_PORT $SUBMISSION_PORT $SMTPS_PORT
 }
 

@@ -40,6 +40,8 @@ static const struct opt_spec specs[] = {
 	OPT_ROW_JAVA_KEYSTORE,
 	OPT_ROW_JAVA_PASSWORD_FILE,
 	OPT_ROW_NSSDB,
+	OPT_ROW_RELOAD,
+	OPT_ROW_SERVICE,
 	OPT_ROW_PASSWORD_FILE,
 	OPT_ROW_YES,
 	OPT_ROW_FORCE,
@@ -300,11 +302,15 @@ run_import(struct certlist *list, const struct import_opts *o,
 			break;
 		}
 	}
-	if (co->json) {
-		doc = json_pack("{s:o, s:O}", "store", out_json_store(st),
-		    "anchors", anchors);
+	doc = json_pack("{s:o, s:O}", "store", out_json_store(st),
+	    "anchors", anchors);
+	if (hostopts_services(&o->host, co, anchors, doc) != 0 &&
+	    code == EXIT_OK)
+		code = EXIT_FAILED;
+	if (co->json)
 		out_json_print(stdout, doc);
-	}
+	else
+		json_decref(doc);
 out:
 	json_decref(anchors);
 	store_close(st);

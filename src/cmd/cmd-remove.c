@@ -25,6 +25,8 @@ static const struct opt_spec specs[] = {
 	OPT_ROW_JAVA_KEYSTORE,
 	OPT_ROW_JAVA_PASSWORD_FILE,
 	OPT_ROW_NSSDB,
+	OPT_ROW_RELOAD,
+	OPT_ROW_SERVICE,
 	OPT_ROW_YES,
 	OPT_ROW_FORCE,
 	OPT_ROW_DRY_RUN,
@@ -209,11 +211,14 @@ run_remove(int argc, char **argv, const struct hostopts *h,
 	code = EXIT_OK;
 	for (i = 0; i < n && code == EXIT_OK; i++)
 		code = remove_one(st, &v[i], h, co, arr);
-	if (co->json) {
-		doc = json_pack("{s:o, s:O}", "store", out_json_store(st),
-		    "anchors", arr);
+	doc = json_pack("{s:o, s:O}", "store", out_json_store(st),
+	    "anchors", arr);
+	if (hostopts_services(h, co, arr, doc) != 0 && code == EXIT_OK)
+		code = EXIT_FAILED;
+	if (co->json)
 		out_json_print(stdout, doc);
-	}
+	else
+		json_decref(doc);
 out:
 	json_decref(arr);
 	for (i = 0; i < n; i++)

@@ -45,6 +45,17 @@ hostopts_handle(struct hostopts *h, int key, const char *arg)
 		}
 		h->also = (unsigned)bits;
 		return 0;
+	case OPT_RELOAD:
+		h->reload = 1;
+		return 0;
+	case OPT_SERVICE:
+		if (h->nonly >= HOSTOPTS_MAX_SERVICES || *arg == '\0') {
+			msg_error("--service: expected a configuration path, "
+			    "at most %d times", HOSTOPTS_MAX_SERVICES);
+			return -1;
+		}
+		h->only[h->nonly++] = arg;
+		return 0;
 	}
 	return 1;
 }

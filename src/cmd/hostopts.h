@@ -13,8 +13,12 @@ enum hostopt_key {
 	OPT_JAVA_PASSWORD_FILE,
 	OPT_NSSDB,
 	OPT_ALL_USERS,
-	OPT_ALSO
+	OPT_ALSO,
+	OPT_RELOAD,
+	OPT_SERVICE
 };
+
+#define HOSTOPTS_MAX_SERVICES	16	/* --service given */
 
 #define OPT_ROW_HOME	{ "home", 0, required_argument, OPT_HOME, "DIR", \
 	"the user's stores under DIR (default: $HOME)" }
@@ -30,6 +34,11 @@ enum hostopt_key {
 #define OPT_ROW_ALSO	{ "also", 0, required_argument, OPT_ALSO, \
 	"KINDS", "also java, nss, dotnet, or all (comma-separated)" }
 
+#define OPT_ROW_RELOAD	{ "reload", 0, no_argument, OPT_RELOAD, NULL, \
+	"reload the services that keep the old anchors" }
+#define OPT_ROW_SERVICE	{ "service", 0, required_argument, OPT_SERVICE, \
+	"CONFIG", "only the service configured by CONFIG (repeatable)" }
+
 /* The rows of the options that name the stores (stores, where, ...). */
 #define OPT_ROW_TOOL_TIMEOUT { "timeout", 0, required_argument, OPT_TIMEOUT, \
 	"SECONDS", "stop a store's tool after SECONDS (default 30)" }
@@ -40,6 +49,9 @@ struct hostopts {
 	struct hoststore_opts	 hs;
 	unsigned		 also;
 	char			*password;	/* owned */
+	int			 reload;	/* --reload */
+	const char		*only[HOSTOPTS_MAX_SERVICES + 1];
+	int			 nonly;		/* --service given */
 };
 
 /*
@@ -61,6 +73,16 @@ struct common_opts;
 int	hostopts_apply(const struct hostopts *h, struct store *st, X509 *x,
 	    const char *label, int add, const struct common_opts *co,
 	    json_t *j);
+
+/*
+ * After import/remove: when an anchor changed (anchors: the --json
+ * array, each with "changed"), name the running services that keep the
+ * old anchors and how to reload them (on stdout, or as "services" in
+ * doc); with --reload run those commands.  Returns 0, or -1 when a
+ * reload failed (reported).
+ */
+int	hostopts_services(const struct hostopts *h, const struct common_opts *co,
+	    json_t *anchors, json_t *doc);
 
 /* A store as --json shows it (stores, where). */
 json_t	*hostopts_json(const struct hoststore *hs);
