@@ -20,7 +20,8 @@ ROOT=$(sha256 "$P/root.pem")
 cat "$P/server-chain.pem" "$P/root.pem" >full.pem
 start_s_server full.pem "$P/server.key" ||
     skip_all "cannot start openssl s_server"
-tf bundle "https://127.0.0.1:$S_SERVER_PORT/" --no-aia --device java \
+tf bundle --aia-allow-private \
+    "https://127.0.0.1:$S_SERVER_PORT/" --no-aia --device java \
     -o sent.tar.gz --timeout 10
 is "$rc" 0 "a URL whose server sends the root: exit 0"
 like "$out" "1 certificate for java" "one certificate"
@@ -30,7 +31,8 @@ like "$out" "SHA-256 $ROOT" "the root"
 # root is only reachable through the issuing CA's AIA URL.
 start_s_server "$P/server-chain.pem" "$P/server.key" ||
     skip_all "cannot start openssl s_server"
-tf bundle "https://127.0.0.1:$S_SERVER_PORT/" --device linux,windows \
+tf bundle --aia-allow-private \
+    "https://127.0.0.1:$S_SERVER_PORT/" --device linux,windows \
     -o net.zip --timeout 10
 is "$rc" 0 "a URL whose root is reached through AIA: exit 0"
 like "$out" "SHA-256 $ROOT" "the root is bundled"
@@ -42,7 +44,8 @@ is "$(sha256 root.cer DER)" "$ROOT" "windows/Contoso_Root_CA.cer is the root"
 # A server that sends only its certificate, and no AIA allowed.
 start_s_server "$P/server.pem" "$P/server.key" ||
     skip_all "cannot start openssl s_server"
-tf bundle "https://127.0.0.1:$S_SERVER_PORT/" --no-aia -o none.zip \
+tf bundle --aia-allow-private \
+    "https://127.0.0.1:$S_SERVER_PORT/" --no-aia -o none.zip \
     --timeout 10
 is "$rc" 1 "no root reachable: exit 1"
 like "$err" "no root reached; ask the server's administrator for the root that issued CN=Contoso Issuing CA 01" \
@@ -50,10 +53,12 @@ like "$err" "no root reached; ask the server's administrator for the root that i
 ok "$([ ! -e none.zip ]; echo $?)" "and writes no bundle"
 
 port=$(free_port)
-tf bundle "https://127.0.0.1:$port/" -o refused.zip --timeout 5
+tf bundle --aia-allow-private \
+    "https://127.0.0.1:$port/" -o refused.zip --timeout 5
 is "$rc" 3 "a server that does not answer: exit 3"
 ok "$([ ! -e refused.zip ]; echo $?)" "and no bundle"
-tf bundle "$P/root.pem" "https://127.0.0.1:$port/" -o mixed.zip --timeout 5
+tf bundle --aia-allow-private \
+    "$P/root.pem" "https://127.0.0.1:$port/" -o mixed.zip --timeout 5
 is "$rc" 3 "a file and an unreachable URL: exit 3"
 is "$(ls -A | grep -c -E 'zip|tar')" 2 "only the first two bundles exist"
 

@@ -31,7 +31,8 @@ mkleaf() {
 d() {
 	local chain=$1
 	shift
-	tf diagnose --chain "$chain" --name mail.contoso.test --json \
+	tf diagnose --aia-allow-private \
+	    --chain "$chain" --name mail.contoso.test --json \
 	    --timeout 3 "$@"
 }
 

@@ -15,7 +15,8 @@ has() {
 # trusted WHAT TARGET PORT: diagnose TARGET (name mail.contoso.test,
 # dialled on 127.0.0.1:PORT) with the AD CS root as the only anchor.
 trusted() {
-	tf diagnose --json --timeout 10 --connect "127.0.0.1:$3" \
+	tf diagnose --aia-allow-private \
+	    --json --timeout 10 --connect "127.0.0.1:$3" \
 	    --trust "$P/root.pem" "$2"
 	is "$rc" 0 "$1: trusted, exit 0"
 	[ "$rc" -eq 0 ] || printf '%s\n' "$out" | jq -c .findings | sed 's/^/# /'
@@ -33,33 +34,37 @@ SP=$S_SERVER_PORT
 trusted "s_server https" "https://mail.contoso.test:$SP/" "$SP"
 jq_is .target.protocol https "https: protocol"
 
-SSL_CERT_FILE=$P/root.pem SSL_CERT_DIR=$T/none tf diagnose --json \
+SSL_CERT_FILE=$P/root.pem SSL_CERT_DIR=$T/none tf diagnose \
+    --aia-allow-private --json \
     --connect "127.0.0.1:$SP" "https://mail.contoso.test:$SP/"
 is "$rc" 0 "default anchors honour SSL_CERT_FILE"
 jq_is .clients.openssl.trusted true "openssl view with SSL_CERT_FILE"
 
-tf diagnose --json --trust "$P/root.pem" "https://127.0.0.1:$SP/"
+tf diagnose --aia-allow-private \
+    --json --trust "$P/root.pem" "https://127.0.0.1:$SP/"
 is "$rc" 1 "the name defaults to the target's host"
 jq_is .target.name 127.0.0.1 "name: 127.0.0.1"
 has name-mismatch "" "IP host"
 jq_is '.suggested_names | index("mail.contoso.test") != null' true \
     "suggested names: the certificate's"
 
-tf diagnose --json --trust "$P/root.pem" --name autodiscover.contoso.test \
+tf diagnose --aia-allow-private \
+    --json --trust "$P/root.pem" --name autodiscover.contoso.test \
     "https://127.0.0.1:$SP/"
 is "$rc" 0 "--name overrides the host"
 
-tf diagnose --json --trust "$P/root.pem" --at 2000-01-01 \
+tf diagnose --aia-allow-private --json --trust "$P/root.pem" --at 2000-01-01 \
     --connect "127.0.0.1:$SP" "https://mail.contoso.test/"
 has not-yet-valid "" "--at with a server"
 
-tf diagnose --json --trust "$P/root.pem" --name 'no such name!' \
+tf diagnose --aia-allow-private \
+    --json --trust "$P/root.pem" --name 'no such name!' \
     "https://127.0.0.1:$SP/"
 is "$rc" 2 "invalid --name: usage error"
 
 # --- nginx, a self-signed server ---------------------------------------------
 if start_nginx "$P/selfsigned.pem" "$P/selfsigned.key"; then
-	tf diagnose --json --trust "$P/root.pem" \
+	tf diagnose --aia-allow-private --json --trust "$P/root.pem" \
 	    --connect "127.0.0.1:$NGINX_PORT" "https://router.example.test/"
 	is "$rc" 1 "nginx self-signed: exit 1"
 	has self-signed "" "nginx"
@@ -93,7 +98,8 @@ if start_postfix "$P/server-chain.pem" "$P/server.key"; then
 	    "$SMTPS_PORT"
 	# The router host does not trust the enterprise root (an empty store).
 	mkdir -p "$T/store"
-	tf diagnose --connect "127.0.0.1:$SMTP_PORT" --store "$T/store" "$U"
+	tf diagnose --aia-allow-private \
+	    --connect "127.0.0.1:$SMTP_PORT" --store "$T/store" "$U"
 	is "$rc" 1 "router: untrusted, exit 1"
 	like "$(printf '%s\n' "$out" | head -n 1)" '^NOT TRUSTED: a client named rejects' \
 	    "router: the verdict first"
@@ -101,13 +107,15 @@ if start_postfix "$P/server-chain.pem" "$P/server.key"; then
 	like "$out" 'Windows enterprise PKI' "router: says AD CS"
 	like "$out" '`trustfix export-root --connect 127.0.0.1:[0-9]+ smtp://[^`]* -o root.pem`' \
 	    "router: the fix, one command to copy"
-	tf export-root --connect "127.0.0.1:$SMTP_PORT" -o "$T/root.pem" "$U"
+	tf export-root --aia-allow-private \
+	    --connect "127.0.0.1:$SMTP_PORT" -o "$T/root.pem" "$U"
 	is "$rc" 0 "router: export-root"
 	check "router: export-root wrote the AD CS root" \
 	    cmp -s "$T/root.pem" "$P/root.pem"
 	tf import --store "$T/store" --yes "$T/root.pem"
 	is "$rc" 0 "router: import into the store"
-	tf diagnose --json --connect "127.0.0.1:$SMTP_PORT" --store "$T/store" \
+	tf diagnose --aia-allow-private \
+	    --json --connect "127.0.0.1:$SMTP_PORT" --store "$T/store" \
 	    "$U"
 	is "$rc" 0 "router: trusted after the import"
 	jq_is .deployment windows-pki "router: deployment windows-pki"
@@ -117,7 +125,7 @@ fi
 
 # --- no certificate: exit 3 and still the JSON document -------------------
 port=$(free_port)
-tf diagnose --json --timeout 5 "https://127.0.0.1:$port/"
+tf diagnose --aia-allow-private --json --timeout 5 "https://127.0.0.1:$port/"
 is "$rc" 3 "nothing listens: exit 3"
 json_one "nothing listens: one JSON document"
 jq_is '.chain | length' 0 "no certificate: empty chain"
@@ -128,7 +136,8 @@ jq_is '.clients.dotnet.ssl_policy_errors | join(",")' \
 jq_is .verdict untrusted "no certificate: untrusted"
 
 peer start_hostile smtp-refuse
-tf diagnose --json --timeout 5 "smtp://127.0.0.1:$HOSTILE_PORT"
+tf diagnose --aia-allow-private \
+    --json --timeout 5 "smtp://127.0.0.1:$HOSTILE_PORT"
 is "$rc" 3 "STARTTLS refused: exit 3"
 jq_is '.findings[0].id' handshake-failed "STARTTLS refused: handshake-failed"
 jq_is '.findings[0].detail | test("STARTTLS")' true \
@@ -136,7 +145,7 @@ jq_is '.findings[0].detail | test("STARTTLS")' true \
 
 peer start_hostile silent
 t0=$(date +%s)
-tf diagnose --timeout 2 "https://127.0.0.1:$HOSTILE_PORT/"
+tf diagnose --aia-allow-private --timeout 2 "https://127.0.0.1:$HOSTILE_PORT/"
 t1=$(date +%s)
 is "$rc" 3 "silent server: exit 3"
 ok $(( t1 - t0 <= 4 ? 0 : 1 )) "silent server: within the timeout"
@@ -145,7 +154,7 @@ like "$out" 'handshake-failed' "silent server: text names the finding"
 # --- a server that speaks only TLS 1.0 ----------------------------------------
 if start_s_server "$P/server-chain.pem" "$P/server.key" -tls1 \
     -cipher DEFAULT:@SECLEVEL=0; then
-	tf diagnose --json --trust "$P/root.pem" \
+	tf diagnose --aia-allow-private --json --trust "$P/root.pem" \
 	    --connect "127.0.0.1:$S_SERVER_PORT" "https://mail.contoso.test/"
 	is "$rc" 1 "TLS 1.0 only: exit 1"
 	has old-protocol "" "TLS 1.0 only"

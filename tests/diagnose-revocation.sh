@@ -13,7 +13,8 @@ has() {
 	    "${2:-error}" "$3: finding $1"
 }
 d() {
-	tf diagnose --json --timeout 5 --name mail.contoso.test \
+	tf diagnose --aia-allow-private \
+	    --json --timeout 5 --name mail.contoso.test \
 	    --trust "$P/root.pem" --check-revocation "$@"
 }
 
@@ -115,11 +116,13 @@ jq_is '.findings[0].detail | test("CRL lists it as revoked")' true \
     "CRL revoked: the evidence"
 
 # --- unreachable: a warning, not an error ---------------------------------
-tf diagnose --json --timeout 5 --name mail.contoso.test --check-revocation \
+tf diagnose --aia-allow-private \
+    --json --timeout 5 --name mail.contoso.test --check-revocation \
     --trust "$T/pki/root.pem" --chain "$T/good-chain.pem"
 jq_is '[.findings[] | select(.certificate == 0) | .id] | join(",")' "" \
     "CRL good without OCSP"
-tf diagnose --json --no-aia --name mail.contoso.test --trust "$P/root.pem" \
+tf diagnose --aia-allow-private \
+    --json --no-aia --name mail.contoso.test --trust "$P/root.pem" \
     --chain "$P/server-chain.pem"
 jq_is '[.findings[].id] | index("revocation-unknown")' null \
     "revocation is checked only when asked"

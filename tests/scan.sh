@@ -36,7 +36,8 @@ LIST
 NT=10
 
 start=$(date +%s)
-tf scan --json --timeout 3 --name mail.contoso.test --trust "$P/root.pem" \
+tf scan --aia-allow-private \
+    --json --timeout 3 --name mail.contoso.test --trust "$P/root.pem" \
     "$T/targets"
 took=$(( $(date +%s) - start ))
 is "$rc" 3 "a target without certificate: exit 3 (the worst verdict)"
@@ -80,7 +81,8 @@ is "$(tail -n 1 "$T/out.jsonl" | jq -c '.summary |
     "[$NT,$NT,1,1,8,3]" "the summary counts each verdict"
 
 # A scan's line is diagnose's document for the same target.
-tf diagnose --json --name mail.contoso.test --trust "$P/root.pem" \
+tf diagnose --aia-allow-private \
+    --json --name mail.contoso.test --trust "$P/root.pem" \
     "https://127.0.0.1:$NG/"
 want=$(printf '%s' "$out" | jq -S 'del(.chain[].not_before)')
 got=$(line_of "https://127.0.0.1:$NG/" |
@@ -90,7 +92,8 @@ is "$got" "$want" "a line is exactly diagnose's document (plus its origin)"
 # --resume: what is in OUT is not scanned again; a half line is.
 head -n 3 "$T/out.jsonl" >"$T/part.jsonl"
 sed -n 4p "$T/out.jsonl" | cut -c1-40 >>"$T/part.jsonl"
-tf scan --json --timeout 3 --name mail.contoso.test --trust "$P/root.pem" \
+tf scan --aia-allow-private \
+    --json --timeout 3 --name mail.contoso.test --trust "$P/root.pem" \
     --resume "$T/part.jsonl" "$T/targets"
 is "$(printf '%s\n' "$out" | tail -n 1 | jq -c '.summary |
     [.skipped, .scanned]')" "[3,$((NT - 3))]" "--resume skips what is done"
@@ -102,7 +105,8 @@ is "$(jq -rR 'fromjson? | select(.target) | .target.input' "$T/all.jsonl" |
 # Text: one line per target, then the summary; limits of one at a time.
 printf 'https://127.0.0.1:%s/\n127.0.0.1:%s\n127.0.0.1:%s\n' "$NG" "$SS" \
     "$REFUSED" | {
-	run "$TRUSTFIX" scan --timeout 3 --name mail.contoso.test \
+	run "$TRUSTFIX" scan --aia-allow-private \
+	    --timeout 3 --name mail.contoso.test \
 	    --trust "$P/root.pem" --concurrency 1 --per-host 1 --rate 50 -
 	printf '%s\n' "$rc" >"$T/rc"
 	printf '%s\n' "$out" >"$T/text"
@@ -124,7 +128,8 @@ gets() {
 }
 before=$(gets)
 printf 'https://127.0.0.1:%s/\n127.0.0.1:%s\n' "$NOINT" "$NOINT" >"$T/aia"
-tf scan --json --timeout 5 --name mail.contoso.test --trust "$P/root.pem" \
+tf scan --aia-allow-private \
+    --json --timeout 5 --name mail.contoso.test --trust "$P/root.pem" \
     "$T/aia"
 is "$(printf '%s\n' "$out" | jq -r 'select(.target) |
     [.findings[] | .id] | index("missing-intermediate") != null' |
@@ -146,7 +151,8 @@ SLOW=https://127.0.0.1:$NGINX_PORT/
 printf '%s\nhttps://127.0.0.1:%s/\n127.0.0.1:%s\n' "$SLOW" "$NG" "$SS" \
     >"$T/slowaia"
 start=$(date +%s)
-tf scan --json --timeout 3 --concurrency 1 --name mail.contoso.test \
+tf scan --aia-allow-private \
+    --json --timeout 3 --concurrency 1 --name mail.contoso.test \
     --trust "$P/root.pem" --trust "$T/pki2/root.pem" "$T/slowaia"
 took=$(( $(date +%s) - start ))
 is "$(printf '%s\n' "$out" | jq -r 'select(.target) | .target.input' |

@@ -14,7 +14,7 @@ fp() {
 }
 
 # A self-signed server certificate is its own root.
-tf export-root "$P/selfsigned.pem"
+tf export-root --aia-allow-private "$P/selfsigned.pem"
 is "$rc" 0 "a self-signed certificate: exit 0"
 printf '%s\n' "$out" >"$T/self.pem"
 is "$(fp "$T/self.pem")" "$(fp "$P/selfsigned.pem")" \
@@ -24,7 +24,8 @@ like "$err" "sha256:  $(fp "$P/selfsigned.pem")" \
 like "$err" "self-signed" "and says where it came from"
 
 # The root fetched over http AIA, in DER to a file.
-tf export-root --format der -o "$T/root.der" "$P/server-chain.pem"
+tf export-root --aia-allow-private \
+    --format der -o "$T/root.der" "$P/server-chain.pem"
 is "$rc" 0 "server + intermediate: the root via http AIA"
 like "$out" "fetched from an AIA caIssuers URL" "says it came over AIA"
 like "$out" "sha256:  $(fp "$P/root.pem")" "prints the fingerprint"
@@ -36,7 +37,7 @@ is "$(ls -a "$T" | grep -c '^\.trustfix-tmp')" 0 "no temporary file left"
 
 # A chain whose root is sent along.
 cat "$P/server-chain.pem" "$P/root.pem" >"$T/full.pem"
-tf export-root --no-aia --json "$T/full.pem"
+tf export-root --aia-allow-private --no-aia --json "$T/full.pem"
 is "$rc" 0 "a chain that includes its root: exit 0"
 json_one "--json is one document"
 jq_is .root.sha256 "$(fp "$P/root.pem")" "the root's fingerprint"
@@ -45,7 +46,7 @@ jq_is '.root.pem | startswith("-----BEGIN CERTIFICATE-----")' true \
     "--json without -o carries the PEM"
 
 # Nothing above: name the issuer to ask for.
-tf export-root --no-aia "$P/server-chain.pem"
+tf export-root --aia-allow-private --no-aia "$P/server-chain.pem"
 is "$rc" 1 "no root reachable without AIA: exit 1"
 like "$err" "no root could be reached" "says so"
 like "$err" "subject: +CN=Contoso Root CA" "names the issuer's subject"
@@ -54,7 +55,7 @@ aki=$(openssl x509 -in "$P/issuing.pem" -noout -ext authorityKeyIdentifier |
 like "$err" "key identifier: $aki" "and its key identifier"
 like "$err" "ldap:///CN=Contoso%20Root%20CA,CN=AIA" "and the ldap AIA URL"
 is "$out" "" "nothing on stdout"
-tf export-root --no-aia --json "$P/server-chain.pem"
+tf export-root --aia-allow-private --no-aia --json "$P/server-chain.pem"
 is "$rc" 1 "--json: exit 1 too"
 jq_is .root null "root: null"
 jq_is .missing.subject "CN=Contoso Root CA, DC=contoso, DC=test" \
@@ -76,17 +77,17 @@ jq_is .missing.role issuing-ca "missing.role: issuing-ca"
 # From a server on loopback.
 start_s_server "$P/server-chain.pem" "$P/server.key" ||
     skip_all "cannot start openssl s_server"
-tf export-root --connect "127.0.0.1:$S_SERVER_PORT" \
+tf export-root --aia-allow-private --connect "127.0.0.1:$S_SERVER_PORT" \
     https://mail.contoso.test
 is "$rc" 0 "from a TLS server"
 printf '%s\n' "$out" >"$T/net.pem"
 is "$(fp "$T/net.pem")" "$(fp "$P/root.pem")" "the server's root"
 
-tf export-root --format pem7 "$P/selfsigned.pem"
+tf export-root --aia-allow-private --format pem7 "$P/selfsigned.pem"
 is "$rc" 2 "an unknown --format is a usage error"
-tf export-root "$T/missing.pem"
+tf export-root --aia-allow-private "$T/missing.pem"
 is "$rc" 4 "an unreadable file: exit 4"
-tf export-root --timeout 2 https://127.0.0.1:1
+tf export-root --aia-allow-private --timeout 2 https://127.0.0.1:1
 is "$rc" 3 "a server that cannot be reached: exit 3"
 
 done_testing

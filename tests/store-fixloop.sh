@@ -23,12 +23,13 @@ ROOT=$(openssl x509 -in "$P/root.pem" -noout -fingerprint -sha256 |
 loop() {
 	local label=$1
 	shift
-	tf diagnose "$@" --connect "$CONNECT" --json "$URL"
+	tf diagnose --aia-allow-private "$@" --connect "$CONNECT" --json "$URL"
 	is "$rc" 1 "$label: diagnose says untrusted"
 	jq_is '[.findings[].id] | index("untrusted-root") != null' true \
 	    "$label: because of the untrusted root"
 
-	tf export-root "$@" --connect "$CONNECT" -o "$T/root.pem" "$URL"
+	tf export-root --aia-allow-private \
+	    "$@" --connect "$CONNECT" -o "$T/root.pem" "$URL"
 	is "$rc" 0 "$label: export-root"
 	like "$out" "fetched from an AIA caIssuers URL" \
 	    "$label: found the root over http AIA"
@@ -39,14 +40,14 @@ loop() {
 	tf import "$@" --yes --expect-sha256 "$ROOT" "$T/root.pem"
 	is "$rc" 0 "$label: import with the fingerprint the PKI admin gave"
 
-	tf diagnose "$@" --connect "$CONNECT" --json "$URL"
+	tf diagnose --aia-allow-private "$@" --connect "$CONNECT" --json "$URL"
 	is "$rc" 0 "$label: diagnose now says trusted"
 	jq_is .verdict trusted "$label: verdict trusted"
 
 	tf remove "$@" --yes "$T/root.pem"
 	is "$rc" 0 "$label: remove"
 
-	tf diagnose "$@" --connect "$CONNECT" --json "$URL"
+	tf diagnose --aia-allow-private "$@" --connect "$CONNECT" --json "$URL"
 	is "$rc" 1 "$label: diagnose says untrusted again"
 }
 

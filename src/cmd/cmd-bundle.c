@@ -20,6 +20,7 @@
 #include "diagopts.h"
 #include "exitcode.h"
 #include "facts.h"
+#include "httpget.h"
 #include "fetch.h"
 #include "load.h"
 #include "msg.h"
@@ -62,6 +63,7 @@ static const struct opt_spec specs[] = {
 	OPT_ROW_TIMEOUT,
 	OPT_ROW_NO_AIA,
 	OPT_ROW_LDAP_HOST,
+	OPT_ROW_AIA_ALLOW_PRIVATE,
 	OPT_ROW_JSON,
 	OPT_ROW_HELP,
 	OPT_ROW_END
@@ -503,6 +505,7 @@ target_root(const char *input, const struct common_opts *co,
 		ERR_clear_error();
 	memset(&copts, 0, sizeof(copts));
 	copts.fetch = co->no_aia ? NULL : diagopts_aia_fetch;
+	httpget_allow_private(co->aia_allow_private);
 	copts.fetch_arg = NULL;
 	copts.timeout = co->timeout;
 	copts.deadline = time(NULL) + co->timeout;

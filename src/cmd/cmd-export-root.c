@@ -14,6 +14,7 @@
 #include "diagopts.h"
 #include "exitcode.h"
 #include "facts.h"
+#include "httpget.h"
 #include "fetch.h"
 #include "fileutil.h"
 #include "getchain.h"
@@ -36,6 +37,7 @@ static const struct opt_spec specs[] = {
 	OPT_ROW_STORE,
 	OPT_ROW_NO_AIA,
 	OPT_ROW_LDAP_HOST,
+	OPT_ROW_AIA_ALLOW_PRIVATE,
 	OPT_ROW_TIMEOUT,
 	OPT_ROW_SNI,
 	OPT_ROW_CONNECT,
@@ -237,6 +239,7 @@ run_export(const char *input, const struct export_opts *o,
 	}
 	memset(&copts, 0, sizeof(copts));
 	copts.fetch = co->no_aia ? NULL : diagopts_aia_fetch;
+	httpget_allow_private(co->aia_allow_private);
 	copts.fetch_arg = NULL;
 	copts.timeout = co->timeout > 0 ? co->timeout : 10;
 	copts.deadline = time(NULL) + copts.timeout;

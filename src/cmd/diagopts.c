@@ -10,6 +10,7 @@
 #include "exitcode.h"
 #include "facts.h"
 #include "httpcache.h"
+#include "httpget.h"
 #include "load.h"
 #include "msg.h"
 #include "out-diagnose.h"
@@ -235,6 +236,7 @@ diagopts_fill(struct diag_opts *o, const struct dopts *d,
 	o->server_auth = d->purpose != 0;
 	o->aia = !co->no_aia;
 	o->fetch = o->aia ? diagopts_aia_fetch : NULL;
+	httpget_allow_private(co->aia_allow_private);
 	o->fetch_arg = NULL;
 	o->seclevel = -1;
 	o->clients = d->clients != 0 ? d->clients : CL_DEFAULT;

@@ -37,6 +37,7 @@ enum {
 	{ "purpose", 0, required_argument, OPT_PURPOSE, "PURPOSE", \
 	    "server-auth (the default), or any" }, \
 	OPT_ROW_NO_AIA, \
+	OPT_ROW_AIA_ALLOW_PRIVATE, \
 	{ "check-revocation", 0, no_argument, OPT_CHECK_REVOCATION, NULL, \
 	    "ask OCSP responders and CRL servers" }, \
 	{ "warn-days", 0, required_argument, OPT_WARN_DAYS, "N", \

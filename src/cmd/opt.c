@@ -76,6 +76,9 @@ handle_common(int key, const char *arg, struct common_opts *co)
 		}
 		co->ldap_host = arg;
 		return 0;
+	case OPT_AIA_ALLOW_PRIVATE:
+		co->aia_allow_private = 1;
+		return 0;
 	}
 	return 1;	/* not a shared option */
 }

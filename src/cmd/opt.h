@@ -18,6 +18,7 @@ enum opt_common_key {
 	OPT_DRY_RUN,
 	OPT_NO_AIA,
 	OPT_LDAP_HOST,
+	OPT_AIA_ALLOW_PRIVATE,
 	OPT_COMMON_LAST		/* commands number their own keys from here */
 };
 
@@ -54,6 +55,9 @@ struct opt_spec {
 #define OPT_ROW_LDAP_HOST { "ldap-host", 0, required_argument, \
 	OPT_LDAP_HOST, "HOST[:PORT]", \
 	"LDAP server for ldap:/// URLs (default: target)" }
+#define OPT_ROW_AIA_ALLOW_PRIVATE { "aia-allow-private", 0, no_argument, \
+	OPT_AIA_ALLOW_PRIVATE, NULL, \
+	"let AIA, OCSP, CRL URLs reach loopback, private, ... addresses" }
 #define OPT_ROW_HELP	{ "help", 'h', no_argument, OPT_HELP, NULL, \
 	"show this help and exit" }
 #define OPT_ROW_END	{ NULL, 0, 0, 0, NULL, NULL }
@@ -71,6 +75,7 @@ struct common_opts {
 	int		 dry_run;
 	int		 no_aia;
 	const char	*ldap_host;	/* --ldap-host, or NULL */
+	int		 aia_allow_private;
 };
 
 struct cmd_info;

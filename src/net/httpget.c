@@ -59,6 +59,15 @@ slurp(BIO *b, unsigned char **resp, size_t *len, char *err, size_t errlen)
 	return 0;
 }
 
+/* Set once, before any download thread starts. */
+static int allow_private;
+
+void
+httpget_allow_private(int on)
+{
+	allow_private = on;
+}
+
 /*
  * A socket BIO connected to host:port.  Connect ourselves: OpenSSL's
  * connect retries a refused connection until the timeout.
@@ -68,11 +77,20 @@ dial(const char *host, const char *port, int timeout, char *err,
     size_t errlen)
 {
 	struct conn c;
+	size_t n;
 	BIO *sb;
 
 	conn_init(&c, timeout * 1000, err, errlen);
-	if (conn_open(&c, host, (unsigned)atoi(port)) != 0 ||
-	    (sb = BIO_new_socket(c.fd, BIO_CLOSE)) == NULL) {
+	c.public_only = !allow_private;
+	if (conn_open(&c, host, (unsigned)atoi(port)) != 0) {
+		if (c.refused > 0 && (n = strlen(err)) + 1 < errlen)
+			snprintf(err + n, errlen - n, " (a certificate's "
+			    "URLs reach only public addresses unless "
+			    "--aia-allow-private is given)");
+		conn_close(&c);
+		return NULL;
+	}
+	if ((sb = BIO_new_socket(c.fd, BIO_CLOSE)) == NULL) {
 		conn_close(&c);
 		return NULL;
 	}

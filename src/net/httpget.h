@@ -14,6 +14,13 @@
  * Returns 0 with *resp (the caller frees) and *resp_len, or -1 with err
  * saying why (nothing is printed).
  */
+/*
+ * From now on, also download from loopback, link-local, private and
+ * multicast addresses (--aia-allow-private); by default httpget() does
+ * not connect to them, after resolving each URL and each redirect.
+ */
+void	httpget_allow_private(int on);
+
 int	httpget(const char *url, const char *content_type,
 	    const unsigned char *body, size_t body_len, int timeout,
 	    unsigned char **resp, size_t *resp_len, char *err, size_t errlen);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "addrclass.h"
 #include "msg.h"
 #include "sock.h"
 
@@ -250,6 +251,7 @@ conn_open(struct conn *c, const char *host, unsigned port)
 {
 	struct addrinfo *res = NULL, *ai;
 	char why[256], all[400] = "", *e, phase[160];
+	const char *kind;
 	int rc = -1, tried = 0, gai;
 
 	e = msg_escape(host);
@@ -271,6 +273,14 @@ conn_open(struct conn *c, const char *host, unsigned port)
 		    sizeof(c->address), NULL, 0, NI_NUMERICHOST) != 0)
 			snprintf(c->address, sizeof(c->address), "?");
 		c->port = port;
+		if (c->public_only &&
+		    (kind = addrclass_special(ai->ai_addr)) != NULL) {
+			snprintf(why, sizeof(why), "not asked: %s is a %s "
+			    "address", c->address, kind);
+			conn_add_reason(all, sizeof(all), why, tried++);
+			c->refused++;
+			continue;
+		}
 		snprintf(phase, sizeof(phase), "while connecting to %s "
 		    "port %u", c->address, port);
 		c->phase = phase;

@@ -24,13 +24,16 @@ struct conn {
 	unsigned	 port;
 	char		 buf[SOCK_MAX_LINE];	/* received, not consumed */
 	size_t		 len;
+	int		 public_only;	/* conn_open: public addresses only */
+	int		 refused;	/* addresses it would not dial */
 };
 
 /* Start the deadline; err/errlen receive failures. */
 void	conn_init(struct conn *c, int timeout_ms, char *err, size_t errlen);
 /*
  * Resolve host and connect to each address in order until one answers,
- * all before the deadline.  The lookup keeps the deadline where the C
+ * all before the deadline; with public_only, never to an address that
+ * addrclass_special() names (counted in refused).  The lookup keeps the deadline where the C
  * library has getaddrinfo_a() (glibc); elsewhere the resolver's own
  * timeouts bound it.
  * Returns 0, or -1 with the error set.
