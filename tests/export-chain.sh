@@ -24,12 +24,14 @@ ISS=$(fp "$P/issuing.pem")
 diag() {
 	local target=$1
 	shift
-	tf diagnose --json --no-aia --timeout 10 --trust "$P/root.pem" \
+	tf diagnose --aia-allow-private \
+	    --json --no-aia --timeout 10 --trust "$P/root.pem" \
 	    --name mail.contoso.test "$@" "$target"
 }
 
 # --- from the server's certificate file: the intermediate over AIA ------
-tf export-chain --with-leaf -o "$T/full.pem" "$P/server.pem"
+tf export-chain --aia-allow-private \
+    --with-leaf -o "$T/full.pem" "$P/server.pem"
 is "$rc" 0 "export-chain --with-leaf from the certificate file"
 is "$(fps "$T/full.pem" | tr '\n' ' ')" "$LEAF $ISS " \
     "the server's certificate, then the intermediate"
@@ -44,27 +46,29 @@ like "$out" "smtpd_tls_chain_files = KEY.pem, $T/full.pem" \
 like "$out" "ssl_cert = <$T/full.pem" "names Dovecot's directive"
 is "$err" "" "nothing on stderr"
 
-tf export-chain --json "$P/server.pem"
+tf export-chain --aia-allow-private --json "$P/server.pem"
 is "$rc" 0 "--json without -o"
 json_one "--json is one document"
 jq_is '[.chain[].sha256] | join(" ")' "$ISS" "without --with-leaf: the intermediate alone"
 jq_is '.chain[0].from' "$AIA_BASE/issuing.crt" "from: the AIA URL"
 jq_is '.pem | startswith("-----BEGIN CERTIFICATE-----")' true "and the PEM"
 
-tf export-chain --no-aia --untrusted "$P/issuing.pem" "$P/server.pem"
+tf export-chain --aia-allow-private \
+    --no-aia --untrusted "$P/issuing.pem" "$P/server.pem"
 is "$rc" 0 "--untrusted instead of AIA"
 printf '%s\n' "$out" >"$T/int.pem"
 is "$(fps "$T/int.pem")" "$ISS" "the PEM on stdout: the intermediate"
 like "$err" "from --untrusted $P/issuing\.pem" "the summary on stderr"
 
-tf export-chain --no-aia -o "$T/none.pem" "$P/server.pem"
+tf export-chain --aia-allow-private --no-aia -o "$T/none.pem" "$P/server.pem"
 is "$rc" 1 "no issuer anywhere: exit 1"
 like "$err" "^trustfix: export-chain: the CA that issued the server's certificate, CN=Contoso Issuing CA 01" \
     "names the CA certificate to ask for"
 ok "$([ ! -e "$T/none.pem" ]; echo $?)" "and writes nothing"
 
 # --- the missing-intermediate fix names it ------------------------------
-tf diagnose --json --no-aia --trust "$P/root.pem" --name mail.contoso.test \
+tf diagnose --aia-allow-private \
+    --json --no-aia --trust "$P/root.pem" --name mail.contoso.test \
     --chain "$P/server.pem"
 jq_is '[.findings[] | select(.id == "missing-intermediate")] | length' 1 \
     "diagnose: missing-intermediate"
@@ -73,7 +77,8 @@ jq_is '.findings[0].fix | test("trustfix export-chain --with-leaf")' true \
 
 # --- real servers, first with the leaf alone, then with the output ------
 peer start_nginx "$P/server.pem" "$P/server.key"
-tf export-chain --with-leaf --connect "127.0.0.1:$NGINX_PORT" \
+tf export-chain --aia-allow-private \
+    --with-leaf --connect "127.0.0.1:$NGINX_PORT" \
     -o "$T/from-net.pem" https://mail.contoso.test
 is "$rc" 0 "export-chain from a server that sends its leaf alone"
 is "$(fps "$T/from-net.pem" | tr '\n' ' ')" "$LEAF $ISS " \

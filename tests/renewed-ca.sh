@@ -13,7 +13,8 @@ NEW=$(fp "$P/issuing.pem" sha256)
 NEW1=$(fp "$P/issuing.pem" sha1)
 
 d() {
-	tf diagnose --json --trust "$P/root.pem" --name mail.contoso.test \
+	tf diagnose --aia-allow-private \
+	    --json --trust "$P/root.pem" --name mail.contoso.test \
 	    --chain "$P/server-oldca-chain.pem" "$@"
 }
 
@@ -41,7 +42,8 @@ d --no-aia
 jq_is '[.findings[] | select(.id == "expired")][0].fix | test("^Renew the")' \
     true "nothing renewed at hand: renew it"
 
-tf export-chain --with-leaf -o "$T/full.pem" "$P/server-oldca-chain.pem"
+tf export-chain --aia-allow-private \
+    --with-leaf -o "$T/full.pem" "$P/server-oldca-chain.pem"
 is "$rc" 0 "export-chain"
 openssl crl2pkcs7 -nocrl -certfile "$T/full.pem" | openssl pkcs7 \
     -print_certs -noout 2>/dev/null | grep -c subject >"$T/n"
@@ -51,7 +53,8 @@ is "$(fp "$T/second.pem" sha256)" "$NEW" \
     "export-chain writes the renewed CA certificate, not the expired one"
 
 peer start_nginx "$T/full.pem" "$P/server.key"
-tf diagnose --json --no-aia --trust "$P/root.pem" --connect \
+tf diagnose --aia-allow-private \
+    --json --no-aia --trust "$P/root.pem" --connect \
     "127.0.0.1:$NGINX_PORT" https://mail.contoso.test
 is "$rc" 0 "nginx with that chain: trusted"
 

@@ -13,6 +13,7 @@
 #include "diagopts.h"
 #include "exitcode.h"
 #include "facts.h"
+#include "httpget.h"
 #include "fileutil.h"
 #include "getchain.h"
 #include "load.h"
@@ -35,6 +36,7 @@ static const struct opt_spec specs[] = {
 	    "intermediates to build the chain from, besides AIA" },
 	OPT_ROW_STORE,
 	OPT_ROW_NO_AIA,
+	OPT_ROW_AIA_ALLOW_PRIVATE,
 	OPT_ROW_TIMEOUT,
 	OPT_ROW_SNI,
 	OPT_ROW_CONNECT,
@@ -284,6 +286,7 @@ run(const char *input, const struct xchain_opts *o, struct common_opts *co)
 	}
 	memset(&copts, 0, sizeof(copts));
 	copts.fetch = co->no_aia ? NULL : diagopts_aia_fetch;
+	httpget_allow_private(co->aia_allow_private);
 	copts.timeout = co->timeout > 0 ? co->timeout : 10;
 	copts.deadline = now + copts.timeout;
 	copts.at = now;
