@@ -316,7 +316,7 @@ EOF
 }
 
 start_postfix() {
-	local chain=$1 key=$2 pid d q sbin=/usr/lib/postfix/sbin tls
+	local chain=$1 key=$2 pid d q sbin=/usr/lib/postfix/sbin tls line
 	peer_need postconf "$sbin/master" || return
 	if [ "$(id -u)" != 0 ]; then
 		peer_fail 2 "postfix runs only as root"
@@ -398,7 +398,14 @@ cleanup unix n - n - 0 cleanup
 proxymap unix - - n - - proxymap
 postlog unix-dgram n - n - 1 postlogd
 EOF
-	printf '%s\n' "${POSTFIX_MAIN_EXTRA:-}" >>"$d/etc/main.cf"
+	# Set in place, not appended: a duplicate makes every Postfix process
+	# log a warning, and with net.unix.max_dgram_qlen at 10 (as on this
+	# project's machines) postlogd blocks on its own startup warnings
+	# once the queue is full, and with it every process that logs.
+	while IFS= read -r line; do
+		[ -z "$line" ] || postconf -c "$d/etc" -e "$line" ||
+		    { peer_fail 1 "postconf refused: $line"; return; }
+	done <<<"${POSTFIX_MAIN_EXTRA:-}"
 	printf '%s\n' "${POSTFIX_MASTER_EXTRA:-}" >>"$d/etc/master.cf"
 	# Postfix waits until a configuration file is a second old.
 	touch -d '-1 minute' "$d/etc/main.cf" "$d/etc/master.cf"

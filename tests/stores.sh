@@ -124,7 +124,7 @@ like "$(q ".stores[] | select(.location == \"$FF\") | .error")" "." \
 # --- remove takes out only what trustfix added, unless --force -------------
 R=(--yes --store "$T/sys" --home "$H" --java-keystore "$KS" --nssdb "$DB")
 tf remove "${R[@]}" --also nss "$P/root.pem"
-is "$rc" 5 "remove --also nss: a nickname trustfix did not give is refused"
+is "$rc" 1 "remove --also nss: a nickname trustfix did not give is refused"
 like "$err" "trustfix did not give; use --force" "and says how to override"
 tf where "${S[@]}" --json "$P/root.pem"
 jq_is ".stores[] | select(.location == \"$DB\") | .trusted" true \
@@ -135,7 +135,7 @@ tf where "${S[@]}" --json "$P/root.pem"
 jq_is ".stores[] | select(.location == \"$DB\") | .trusted" false \
     "vfychain: no longer trusted"
 tf remove "${R[@]}" --also java "$P/issuing.pem"
-is "$rc" 5 "remove --also java: an alias trustfix did not add is refused"
+is "$rc" 1 "remove --also java: an alias trustfix did not add is refused"
 like "$err" "holds it as 'other', which trustfix did not add" \
     "naming the alias"
 tf remove "${R[@]}" --also java --force "$P/issuing.pem"
@@ -143,7 +143,7 @@ is "$rc" 0 "with --force: removed"
 is "$(keytool -list -keystore "$KS" -storepass changeit 2>/dev/null |
     grep -c trustedCertEntry)" 0 "keytool lists no entry"
 tf remove "${R[@]}" --also dotnet "$P/issuing.pem"
-is "$rc" 5 "remove --also dotnet: a PFX trustfix did not write is refused"
+is "$rc" 1 "remove --also dotnet: a PFX trustfix did not write is refused"
 like "$err" "ISSUING.pfx was not written by trustfix; use --force" \
     "naming the file"
 

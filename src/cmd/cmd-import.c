@@ -241,9 +241,9 @@ import_one(struct store *st, struct cert_entry *e, const char *label,
 		json_object_set_new(j, "plan", json_string(plan));
 	json_object_set_new(j, "verified", json_boolean(r == 0 ||
 	    (!co->dry_run && code == EXIT_OK)));
-	if (code == EXIT_OK && o->host.also != 0 && hostopts_apply(&o->host,
-	    st, e->x509, name, 1, co, j) == -1)
-		code = EXIT_STORE;
+	if (code == EXIT_OK && o->host.also != 0 && (r = hostopts_apply(
+	    &o->host, st, e->x509, name, 1, co, j)) != 0)
+		code = r == HOSTSTORE_REFUSED ? EXIT_FAILED : EXIT_STORE;
 	json_array_append_new(anchors, j);
 out:
 	free(plan);

@@ -170,8 +170,8 @@ remove_one(struct store *st, const struct target_cert *t,
 		    "the other stores", t->sha256);
 		code = EXIT_USAGE;
 	} else if (code == EXIT_OK && h->also != 0 &&
-	    hostopts_apply(h, st, t->x509, NULL, 0, co, j) == -1)
-		code = EXIT_STORE;
+	    (r = hostopts_apply(h, st, t->x509, NULL, 0, co, j)) != 0)
+		code = r == HOSTSTORE_REFUSED ? EXIT_FAILED : EXIT_STORE;
 	json_array_append_new(arr, j);
 	return code;
 }

@@ -12,6 +12,8 @@
 static const char *
 outcome(int r, int add, const struct hoststore *hs, int dry_run)
 {
+	if (r == HOSTSTORE_REFUSED)
+		return add ? "refused, not imported" : "refused, not removed";
 	if (r == -1)
 		return add ? "not imported" : "not removed";
 	if (hs->follows)
@@ -53,6 +55,8 @@ hostopts_apply(const struct hostopts *h, struct store *st, X509 *x,
 		    co->force, co->dry_run);
 		if (r == -1)
 			rc = -1;
+		else if (r == HOSTSTORE_REFUSED && rc == 0)
+			rc = HOSTSTORE_REFUSED;
 		loc = msg_escape(l.v[i].location);
 		if (!co->json)
 			printf("%-6s %s: %s\n",
@@ -62,7 +66,7 @@ hostopts_apply(const struct hostopts *h, struct store *st, X509 *x,
 		e = json_pack("{s:s, s:s, s:b, s:b, s:b}", "kind",
 		    hoststore_kind_name(l.v[i].kind), "location",
 		    l.v[i].location, "follows_system", l.v[i].follows,
-		    "changed", r == 1, "verified", r != -1 && !co->dry_run);
+		    "changed", r == 1, "verified", r >= 0 && !co->dry_run);
 		json_array_append_new(arr, e);
 	}
 out:

@@ -67,7 +67,9 @@ void	hostopts_clear(struct hostopts *h);
  * import/remove --also: after the system store (st, open) changed, add
  * x to (add = 1) or remove it from the stores h->also names, saying
  * per store what happened (on stdout, or as "also": [...] in j).
- * Returns 0, or -1 when a store failed (reported).
+ * Returns 0; HOSTSTORE_REFUSED when a store refused the change (an
+ * entry trustfix did not add) and none failed otherwise; -1 when a store
+ * failed (all reported).
  */
 struct common_opts;
 int	hostopts_apply(const struct hostopts *h, struct store *st, X509 *x,

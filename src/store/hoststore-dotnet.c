@@ -221,6 +221,7 @@ hs_dotnet_change(struct hoststore *hs, X509 *x, const char *label,
 		    !force) {
 			msg_error("refused: %s was not written by trustfix; "
 			    "use --force", m.path);
+			rc = HOSTSTORE_REFUSED;
 			goto out;
 		}
 		if (fu_unlink(m.path) == -1)

@@ -315,6 +315,7 @@ hs_java_change(struct hoststore *hs, const char *pass, X509 *x,
 				msg_error("refused: %s holds it as '%s', "
 				    "which trustfix did not add; use --force",
 				    hs->location, aliases[i]);
+				rc = HOSTSTORE_REFUSED;
 				goto out;
 			}
 	}

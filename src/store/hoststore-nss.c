@@ -255,7 +255,7 @@ hs_nss_change(struct hoststore *hs, X509 *x, const char *pem,
 	char sha[65], suffix[18], *lockp = NULL, *why = NULL, *db = NULL;
 	struct find_ctx f = { suffix, NULL, hs, NULL, 0 };
 	const char *args[8];
-	int lock = -1, rc = -1, has;
+	int lock = -1, rc = -1, has, listed;
 
 	facts_sha256(x, sha);
 	snprintf(suffix, sizeof(suffix), "-%.16s", sha);
@@ -285,11 +285,12 @@ hs_nss_change(struct hoststore *hs, X509 *x, const char *pem,
 		args[7] = NULL;
 	} else {
 		f.sha256 = force ? sha : NULL;
-		if (each_cert(hs, find_ours, &f, &why) == -1 ||
-		    f.nick == NULL) {
+		listed = each_cert(hs, find_ours, &f, &why) != -1;
+		if (!listed || f.nick == NULL) {
 			msg_error("refused: %s trusts it under a nickname "
 			    "trustfix did not give; %s", hs->location, force ?
 			    "none of its nicknames has it" : "use --force");
+			rc = listed && !force ? HOSTSTORE_REFUSED : -1;
 			goto out;
 		}
 		args[0] = "-D";

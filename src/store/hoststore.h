@@ -94,8 +94,11 @@ int	hoststore_trusts(const struct hoststore *hs,
  * made from label, or remove it (x or any certificate with its
  * fingerprint).  A store that follows the system store is not written.
  * Returns 1 when the store changed (or would, with dry_run), 0 when
- * nothing needed changing, -1 after reporting.
+ * nothing needed changing, HOSTSTORE_REFUSED when the change was refused
+ * (an entry trustfix did not add, without --force), -1 on another error;
+ * both after reporting.
  */
+#define HOSTSTORE_REFUSED	(-2)
 int	hoststore_import(struct hoststore *hs,
 	    const struct hoststore_opts *opts, X509 *x, const char *pem,
 	    const char *label, int dry_run);

@@ -60,8 +60,14 @@ store_p11_import(struct store *st, X509 *x, const char *label,
 		goto out;
 	fault_point("after-create");
 	if (refresh != NULL && refresh(st) == -1) {
-		/* p11-kit clients would trust it, OpenSSL's not: undo. */
-		if (found == NULL && p11v_destroy(st->p11, x, 1) > 0)
+		/*
+		 * p11-kit clients would trust it, OpenSSL's not: undo.  Load
+		 * the module afresh first: searching the instance that just
+		 * wrote the object reads freed memory in p11-kit 0.24 (seen
+		 * under AddressSanitizer).
+		 */
+		if (found == NULL && p11v_reload(st->p11) == 0 &&
+		    p11v_destroy(st->p11, x, 1) > 0)
 			msg_error("the anchor was taken out of %s again",
 			    st->location);
 		goto out;

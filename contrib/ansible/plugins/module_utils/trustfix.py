@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 
 
 def trustfix_bin(module):
@@ -50,8 +51,22 @@ def store_args(module):
     return ['--store', store] if store else []
 
 
+def store_missing(module):
+    """True when store names a directory that does not exist yet.
+
+    trustfix creates a --store DIR only when it changes it; list and
+    --dry-run refuse a missing one (a typo must not look like an empty
+    store), so the modules treat it as empty themselves.
+    """
+    store = module.params.get('store')
+    return bool(store) and '/' in store and not os.path.exists(store)
+
+
 def list_anchors(module, everything=True):
     """trustfix list --json: the live store, as p11-kit's module sees it."""
+    if store_missing(module):
+        return {'anchors': [], 'store': {'backend': 'directory',
+                                         'location': module.params['store']}}
     argv = ['list', '--json'] + store_args(module)
     if everything:
         argv.append('--all')

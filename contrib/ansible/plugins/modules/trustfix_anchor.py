@@ -185,12 +185,13 @@ repaired:
 '''
 
 import os
+import shutil
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import fetch_url
 from ansible_collections.trustfix.trust.plugins.module_utils.trustfix import (
-    list_anchors, live, norm_sha256, run_json, store_args)
+    list_anchors, live, norm_sha256, run_json, store_args, store_missing)
 
 MAX_DOWNLOAD = 1024 * 1024
 
@@ -270,6 +271,27 @@ def lines(anchors):
     return ''.join('%s %s\n' % (sha, anchors[sha]) for sha in sorted(anchors))
 
 
+def answer_of(module, ops):
+    """trustfix's answer to the change, or to its --dry-run in check mode.
+
+    A --store DIR that does not exist yet is one that holds nothing: its
+    dry run is asked of an empty directory in its place, since trustfix
+    refuses a dry run on a store that is not there.
+    """
+    if not (module.check_mode and store_missing(module)):
+        return run_json(module, command(module, ops, module.check_mode))[1]
+    store = module.params['store']
+    empty = tempfile.mkdtemp(prefix='trustfix-check-')
+    try:
+        module.params['store'] = empty
+        answer = run_json(module, command(module, ops, True))[1]
+    finally:
+        module.params['store'] = store
+        shutil.rmtree(empty, ignore_errors=True)
+    answer['store'] = dict(answer.get('store', {}), location=store)
+    return answer
+
+
 def run(module):
     p = module.params
     present = p['state'] == 'present'
@@ -280,7 +302,7 @@ def run(module):
             p['expect_sha256']):
         check_removal(module, ops, run_json(module, command(module, ops,
                                                             True))[1])
-    answer = run_json(module, command(module, ops, module.check_mode))[1]
+    answer = answer_of(module, ops)
     anchors = answer.get('anchors', [])
     named = [a['sha256'] for a in anchors]
     by_trustfix = any(a.get('changed') for a in anchors)
