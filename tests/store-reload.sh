@@ -108,6 +108,13 @@ wait_log "$ROUTER/maillog" "reload -- version" 10
 ok $? "the router's master reloaded"
 unlike "$(cat "$SERVER/maillog")" "reload -- version" \
     "the server instance was not reloaded"
+wait_log "$ROUTER/maillog" "status=sent" 60
+ok $? "the deferred message is delivered, with no manual step"
+like "$(grep "status=sent" "$ROUTER/maillog")" "relay=127\\.0\\.0\\.1" \
+    "to the server, over the verified connection"
+grep -q "Verified TLS connection established to 127.0.0.1" \
+    "$ROUTER/maillog"
+ok $? "the router logs the connection as verified"
 
 # Text output, without --reload: the commands to run, nothing run.
 n=$(grep -c "reload -- version" "$ROUTER/maillog")
