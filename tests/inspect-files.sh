@@ -180,6 +180,21 @@ is "$rc" 0 "control characters in a name: exit 0"
 unlike "$out" $'\033' "control characters are escaped"
 like "$out" 'CN=evil\\1B\[2Jname' "and shown"
 
+# A right-to-left override makes a terminal show "exe.jpg" for "gpj.exe";
+# a zero-width space hides a difference between two names.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout /dev/null -utf8 \
+    -subj "/CN=invoice$(printf '\342\200\256')gpj.exe/O=Con$(printf '\342\200\213')toso" \
+    -days 1 -out bidi.pem 2>/dev/null
+tf inspect bidi.pem
+is "$rc" 0 "bidi and zero-width characters in a name: exit 0"
+unlike "$out" $'\342\200\256|\342\200\213' "are not written as they are"
+like "$out" 'CN=invoice\\u202egpj\.exe' "the override is shown as \\u202e"
+like "$out" 'O=Con\\u200btoso' "the zero-width space as \\u200b"
+tf inspect --json bidi.pem
+jq_is '.chain[0].subject | test("\u202e")' true \
+    "JSON keeps the name as it is (escaped by JSON's rules)"
+
 # --- the same views for a server ---------------------------------------------
 start_s_server "$P/server-full.pem" "$P/server.key" -verify 1
 tf inspect --sni mail.contoso.test "https://127.0.0.1:$S_SERVER_PORT/"

@@ -120,7 +120,37 @@ utf8_len(const unsigned char *s, size_t n)
 	/* C1 controls (U+0080..U+009F) can steer terminals too. */
 	if (len == 2 && s[0] == 0xc2 && s[1] < 0xa0)
 		return 0;
+	/* Overlong forms, UTF-16 surrogates, beyond U+10FFFF. */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
 	return len;
+}
+
+/* The code point of a valid sequence of len bytes (utf8_len). */
+static unsigned long
+utf8_code(const unsigned char *s, size_t len)
+{
+	unsigned long c = s[0] & (0x7f >> len);
+	size_t i;
+
+	for (i = 1; i < len; i++)
+		c = (c << 6) | (s[i] & 0x3f);
+	return c;
+}
+
+/*
+ * Characters that print nothing but reorder or hide what follows (bidi
+ * overrides and isolates, zero-width characters, tags): a certificate's
+ * name could make a terminal show another name than it holds.
+ */
+static int
+invisible(unsigned long c)
+{
+	return c == 0x061c || c == 0x180e || (c >= 0x200b && c <= 0x200f) ||
+	    (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) ||
+	    c == 0xfeff || (c >= 0xfff9 && c <= 0xfffb) ||
+	    (c >= 0xe0000 && c <= 0xe007f);
 }
 
 char *
@@ -129,6 +159,7 @@ msg_escape_len(const char *str, size_t n)
 	const unsigned char *s = (const unsigned char *)str;
 	char *out, *p;
 	size_t i, u;
+	unsigned long c;
 
 	if (str == NULL)
 		return xstrdup("");
@@ -137,8 +168,14 @@ msg_escape_len(const char *str, size_t n)
 		if (s[i] >= 0x20 && s[i] < 0x7f) {
 			*p++ = (char)s[i++];
 		} else if (s[i] >= 0x80 && (u = utf8_len(s + i, n - i)) > 0) {
-			memcpy(p, s + i, u);
-			p += u;
+			c = utf8_code(s + i, u);
+			if (invisible(c))
+				p += sprintf(p, c > 0xffff ? "\\U%08lx" :
+				    "\\u%04lx", c);
+			else {
+				memcpy(p, s + i, u);
+				p += u;
+			}
 			i += u;
 		} else {
 			p += sprintf(p, "\\x%02x", s[i++]);

@@ -30,7 +30,8 @@ void	msg_set_quiet(int quiet);
 
 /*
  * Text from outside (subjects, banners, archive names) made safe for a
- * terminal: control and non-UTF-8 bytes become \xNN.  Returns a string
+ * terminal: control and non-UTF-8 bytes become \xNN, characters that
+ * reorder or hide text (bidi overrides, zero-width) \uNNNN.  Returns a string
  * the caller frees; never NULL (aborts on allocation failure).
  */
 char	*msg_escape(const char *s);
