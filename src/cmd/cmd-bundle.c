@@ -24,6 +24,7 @@
 #include "fetch.h"
 #include "load.h"
 #include "msg.h"
+#include "store.h"
 #include "target.h"
 
 enum {
@@ -35,8 +36,13 @@ enum {
 	OPT_DISPLAY_NAME,
 	OPT_SIGN_CERT,
 	OPT_SIGN_KEY,
-	OPT_STORE_PASSWORD_FILE
+	OPT_STORE_PASSWORD_FILE,
+	OPT_EXPECT,
+	OPT_EXPECT_SHA1
 };
+
+/* Fingerprints a root fetched over the network may have. */
+#define BUNDLE_MAX_EXPECT	16
 
 static const struct opt_spec specs[] = {
 	{ "device", 'd', required_argument, OPT_DEVICE, "LIST",
@@ -59,6 +65,12 @@ static const struct opt_spec specs[] = {
 	{ "store-password-file", 0, required_argument,
 	    OPT_STORE_PASSWORD_FILE, "FILE",
 	    "Java truststore password (default: changeit)" },
+	{ "expect-sha256", 0, required_argument, OPT_EXPECT, "HEX",
+	    "a root fetched from a server must have this SHA-256 "
+	    "(repeatable)" },
+	{ "expect-sha1", 0, required_argument, OPT_EXPECT_SHA1, "HEX",
+	    "or this SHA-1, the Windows thumbprint (repeatable)" },
+	OPT_ROW_YES,
 	OPT_ROW_PASSWORD_FILE,
 	OPT_ROW_TIMEOUT,
 	OPT_ROW_NO_AIA,
@@ -77,8 +89,67 @@ struct ctx {
 	const char	*sign_cert;
 	const char	*sign_key;
 	const char	*store_password_file;
+	char		 expect[BUNDLE_MAX_EXPECT][65];	/* SHA-256 or SHA-1 */
+	size_t		 nexpect;
 	struct bundle_opts bo;
 };
+
+static int
+expect_add(struct ctx *c, int len, const char *arg)
+{
+	char *e;
+
+	if (c->nexpect == BUNDLE_MAX_EXPECT) {
+		msg_error("--expect-sha%d: at most %d fingerprints",
+		    len == 64 ? 256 : 1, BUNDLE_MAX_EXPECT);
+		return -1;
+	}
+	if (store_parse_fingerprint(arg, c->expect[c->nexpect]) != len) {
+		e = msg_escape(arg);
+		msg_error("--expect-sha%d: expected %d hex digits (colons "
+		    "allowed), not '%s'", len == 64 ? 256 : 1, len, e);
+		free(e);
+		return -1;
+	}
+	c->nexpect++;
+	return 0;
+}
+
+/*
+ * A root fetched over the network goes into profiles a help desk installs
+ * everywhere: it must have a fingerprint --expect-sha256/--expect-sha1
+ * gave, or be confirmed at a terminal, or be taken with --yes (a warning).
+ */
+static int
+root_accepted(const struct ctx *c, const struct common_opts *co,
+    const char *in, const char *subject, const char *sha, const char *sha1)
+{
+	size_t i;
+
+	for (i = 0; i < c->nexpect; i++)
+		if (strcmp(c->expect[i], sha) == 0 ||
+		    strcmp(c->expect[i], sha1) == 0) {
+			msg_note("%s: root %s has the expected fingerprint",
+			    in, subject);
+			return 1;
+		}
+	if (c->nexpect > 0) {
+		msg_error("refused: %s: root %s has SHA-256 %s (SHA-1 %s), "
+		    "no fingerprint --expect-sha256 or --expect-sha1 gave; "
+		    "nothing bundled", in, subject, sha, sha1);
+		return 0;
+	}
+	if (co->yes) {
+		msg_warn("%s: root %s fetched over the network: compare "
+		    "SHA-256 %s (SHA-1 %s) with the one its administrator "
+		    "gives you", in, subject, sha, sha1);
+		return 1;
+	}
+	return msg_confirm("give --expect-sha256 with the fingerprint its "
+	    "administrator gives you, or ", "%s: bundle the root %s, SHA-256 "
+	    "%s (SHA-1 %s), fetched over the network", in, subject, sha,
+	    sha1);
+}
 
 static int
 handle(int key, const char *arg, void *vctx)
@@ -115,6 +186,9 @@ handle(int key, const char *arg, void *vctx)
 	case OPT_STORE_PASSWORD_FILE:
 		c->store_password_file = arg;
 		break;
+	case OPT_EXPECT:
+	case OPT_EXPECT_SHA1:
+		return expect_add(c, key == OPT_EXPECT ? 64 : 40, arg);
 	default:
 		return -1;
 	}
@@ -477,8 +551,8 @@ out_taken(const char *out)
 
 /* The root above a server's certificate, found as export-root does. */
 static int
-target_root(const char *input, const struct common_opts *co,
-    struct certlist *list)
+target_root(const struct ctx *cx, const char *input,
+    const struct common_opts *co, struct certlist *list)
 {
 	struct target t;
 	struct fetch_result r;
@@ -528,9 +602,10 @@ target_root(const char *input, const struct common_opts *co,
 	}
 	facts_sha256(top, sha);
 	facts_sha1(top, sha1);
-	msg_warn("%s: root %s fetched over the network: compare SHA-256 %s "
-	    "(SHA-1 %s) with the one its administrator gives you", in, e,
-	    sha, sha1);
+	if (!root_accepted(cx, co, in, e, sha, sha1)) {
+		rc = EXIT_FAILED;
+		goto out;
+	}
 	certlist_add1(list, top, input, c->path->v[c->path->n - 1].source);
 	rc = EXIT_OK;
 out:
@@ -570,7 +645,7 @@ load_inputs(struct ctx *c, struct common_opts *co, char **files,
 	for (i = 0; i < nfiles; i++) {
 		/* Only URLs go to the network: a missing file is an error. */
 		if (strstr(files[i], "://") != NULL) {
-			if ((rc = target_root(files[i], co, list)) != EXIT_OK)
+			if ((rc = target_root(c, files[i], co, list)) != EXIT_OK)
 				return rc;
 		} else if (load_file(files[i], &lo, list) < 0)
 			return EXIT_INPUT;
