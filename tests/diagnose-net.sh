@@ -150,6 +150,15 @@ t1=$(date +%s)
 is "$rc" 3 "silent server: exit 3"
 ok $(( t1 - t0 <= 4 ? 0 : 1 )) "silent server: within the timeout"
 like "$out" 'handshake-failed' "silent server: text names the finding"
+# One deadline for the whole command: no second try with old protocols
+# after a timeout (export-root and export-chain used to take twice it).
+for c in export-root export-chain; do
+	t0=$(date +%s%N)
+	tf "$c" --aia-allow-private --timeout 2 "https://127.0.0.1:$HOSTILE_PORT/"
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	is "$rc" 3 "silent server, $c: exit 3"
+	ok $(( ms < 3500 ? 0 : 1 )) "silent server, $c: one deadline (${ms} ms)"
+done
 
 # --- a server that speaks only TLS 1.0 ----------------------------------------
 if start_s_server "$P/server-chain.pem" "$P/server.key" -tls1 \
@@ -163,6 +172,12 @@ if start_s_server "$P/server-chain.pem" "$P/server.key" -tls1 \
 	    test("^On the server, enable TLS 1.2.*stopgap on the client")' \
 	    true "old-protocol: server fix first, then the client's"
 	jq_is .clients.openssl.trusted false "old-protocol: OpenSSL fails"
+	tf export-root --aia-allow-private --timeout 10 \
+	    --connect "127.0.0.1:$S_SERVER_PORT" -o "$T/old-root.pem" \
+	    "https://mail.contoso.test/"
+	is "$rc" 0 "TLS 1.0 only, export-root: retried with old protocols"
+	is "$(certfp sha256 "$T/old-root.pem" 2>/dev/null)" \
+	    "$(certfp sha256 "$P/root.pem")" "and wrote the root"
 else
 	skip_one "s_server -tls1: $PEER_ERROR"
 fi

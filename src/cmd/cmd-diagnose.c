@@ -127,7 +127,7 @@ diagnose_server(const struct target *t, struct common_opts *co,
 
 	memset(&old, 0, sizeof(old));
 	if (fetch_chain(t, co->timeout * 1000, 0, r) != 0 &&
-	    strncmp(r->error, "TLS handshake failed", 20) == 0 &&
+	    r->handshake_failed &&
 	    (left = (int)(o->deadline - time(NULL))) > 0 &&
 	    fetch_chain(t, left * 1000, FETCH_ALLOW_OLD, &old) == 0 &&
 	    old.old_protocol) {

@@ -100,6 +100,7 @@ fetch_chain(const struct target *t, int timeout_ms, int flags,
 	rc = 0;
 out:
 	conn_close(&c);
+	r->handshake_failed = rc != 0 && c.handshake_failed;
 	if (rc != 0) {
 		certlist_free(r->chain);
 		r->chain = NULL;

@@ -19,6 +19,8 @@ struct fetch_result {
 	int		 old_protocol;	/* 1 if only TLS < 1.2 worked */
 	int		 security_level; /* the system's default, or -1 */
 	char		 error[512];	/* why it failed, for the message */
+	int		 handshake_failed; /* a TLS server that refused the
+					    handshake: old protocols may do */
 };
 
 enum fetch_flags {

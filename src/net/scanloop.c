@@ -352,7 +352,7 @@ static void
 attempt_failed(struct loop *l, struct job *j)
 {
 	if (!j->old && j->state == J_TLS &&
-	    strncmp(j->r.error, "TLS handshake failed", 20) == 0 &&
+	    j->c.handshake_failed &&
 	    j->deadline > now_ms() && j->res != NULL) {
 		tlsstep_free(j->ts);
 		j->ts = NULL;
@@ -362,6 +362,7 @@ attempt_failed(struct loop *l, struct job *j)
 		j->o.security_level = l->level;
 		j->c.err = j->o.error;
 		j->c.errlen = sizeof(j->o.error);
+		j->c.handshake_failed = 0;
 		j->ai = j->res;
 		j->tried = 0;
 		j->all[0] = '\0';

@@ -26,6 +26,7 @@ struct conn {
 	size_t		 len;
 	int		 public_only;	/* conn_open: public addresses only */
 	int		 refused;	/* addresses it would not dial */
+	int		 handshake_failed; /* TLS itself failed, not the peer */
 };
 
 /* Start the deadline; err/errlen receive failures. */

@@ -286,6 +286,7 @@ handshake_error(struct conn *c, const SSL *ssl, struct tlsstep *h)
 
 	if (not_tls(c, h))
 		return;
+	c->handshake_failed = 1;
 	if (v >= TLS1_VERSION && v < TLS1_2_VERSION)
 		conn_fail(c, "TLS handshake failed: %s (the server chose %s, "
 		    "which this client's settings refuse)", reason,
