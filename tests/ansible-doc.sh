@@ -103,4 +103,31 @@ jq_is '.anchors | length' 0 "the store is empty again"
 play -e sha="$ROOT" -e state=absent
 is "$(task .changed)" false "absent again: not changed"
 
+# --- trustfix_diagnose: the verdict for the clients named ---------------
+cat >"$T/diag.yml" <<EOF
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - trustfix.trust.trustfix_diagnose:
+        target: $P/nosan-chain.pem
+        name: mail.contoso.test
+        trust: [$P/root.pem]
+        client: "{{ client }}"
+        trustfix_path: $TRUSTFIX
+EOF
+diag() {
+	ans env ANSIBLE_STDOUT_CALLBACK=json ansible-playbook -c local \
+	    -i localhost, -e ansible_python_interpreter=/usr/bin/python3 \
+	    "$T/diag.yml" "$@"
+}
+# A certificate with its name only in the CN: OpenSSL accepts it, Go not.
+diag -e '{"client": ["openssl"]}'
+is "$(task .verdict)/$(task .trusted)" trusted/true \
+    "trustfix_diagnose client [openssl]: a CN-only name is trusted"
+diag -e '{"client": ["go"]}'
+is "$(task .verdict)/$(task .trusted)" untrusted/false \
+    "client [go]: untrusted, as Go rejects it"
+is "$(task '.clients.openssl.trusted')" true \
+    "and every client's own view is still there"
+
 done_testing

@@ -51,9 +51,25 @@ options:
     description:
       - The trust store to judge with (C(--store)).
     type: str
+  client:
+    description:
+      - The clients the verdict is for (C(--client)), for example
+        C([openssl]) for a Postfix or curl router, C([dotnet]) for the CRM
+        E-mail Router, C([java]), C([gnutls]) for Exim, or C([all]).
+        The default is trustfix's (C(openssl) and C(dotnet), or
+        C(TRUSTFIX_CLIENTS)). Every client's own view is in C(clients)
+        whatever is chosen.
+    type: list
+    elements: str
   no_aia:
     description:
       - Do not fetch missing issuers from AIA URLs.
+    type: bool
+    default: false
+  aia_allow_private:
+    description:
+      - Allow AIA, OCSP and CRL downloads from loopback and private
+        addresses (an internal PKI's CertEnroll site).
     type: bool
     default: false
   check_revocation:
@@ -157,7 +173,9 @@ def main():
             sni=dict(type='str'),
             trust=dict(type='list', elements='path'),
             store=dict(type='str'),
+            client=dict(type='list', elements='str'),
             no_aia=dict(type='bool', default=False),
+            aia_allow_private=dict(type='bool', default=False),
             check_revocation=dict(type='bool', default=False),
             timeout=dict(type='int', default=10),
             fail_if_untrusted=dict(type='bool', default=False),
@@ -173,8 +191,12 @@ def main():
             argv += ['--' + opt, p[opt]]
     for t in p['trust'] or []:
         argv += ['--trust', t]
+    if p['client']:
+        argv += ['--client', ','.join(p['client'])]
     if p['no_aia']:
         argv.append('--no-aia')
+    if p['aia_allow_private']:
+        argv.append('--aia-allow-private')
     if p['check_revocation']:
         argv.append('--check-revocation')
     rc, doc, err = run_json(module, argv + ['--', p['target']],
