@@ -186,7 +186,11 @@ dotnet_store(X509_STORE *anchors, STACK_OF(X509) *untr,
 	return st;
 }
 
-/* .NET checks serverAuth on every element, and the name on its own. */
+/*
+ * .NET checks serverAuth on every element (anyExtendedKeyUsage does not
+ * stand for it), and the name on its own, without partial wildcards:
+ * both as the .NET SslStream client of tests/conformance.sh does.
+ */
 static void
 dotnet_checks(struct diagnosis *d, const struct diag_opts *o,
     X509_STORE_CTX *ctx, struct client_view *v)
@@ -200,14 +204,14 @@ dotnet_checks(struct diagnosis *d, const struct diag_opts *o,
 	for (i = 0; o->server_auth && i < sk_X509_num(ch); i++) {
 		x = sk_X509_value(ch, i);
 		if ((X509_get_extension_flags(x) & EXFLAG_XKUSAGE) &&
-		    !(X509_get_extended_key_usage(x) &
-		    (XKU_SSL_SERVER | XKU_ANYEKU))) {
+		    !(X509_get_extended_key_usage(x) & XKU_SSL_SERVER)) {
 			v->status |= DN_NOT_VALID_FOR_USAGE;
 			if (mark_id(d, F_NO_SERVER_AUTH, -1, bit) == 0)
 				findings_add(&d->findings, F_NO_SERVER_AUTH,
 				    SEV_ERROR, cert_index(d, x), NULL,
 				    xstrdup(".NET: its extendedKeyUsage lacks "
-				    "serverAuth"), NULL)->rejected_by |= bit;
+				    "serverAuth (anyExtendedKeyUsage does not "
+				    "count)"), NULL)->rejected_by |= bit;
 		}
 	}
 	if (o->name == NULL)
@@ -220,7 +224,8 @@ dotnet_checks(struct diagnosis *d, const struct diag_opts *o,
 			free(cn);
 		}
 	} else
-		ok = X509_check_host(leaf, o->name, 0, 0, NULL) == 1;
+		ok = X509_check_host(leaf, o->name, 0,
+		    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) == 1;
 	if (!ok) {
 		v->policy |= DN_NAME_MISMATCH;
 		if (mark_id(d, F_NAME_MISMATCH, -1, bit) == 0)
