@@ -80,7 +80,7 @@ rejecters(const struct diagnosis *d, const struct finding *f)
 	case F_NOT_A_CA:
 		if (is_anchor(d, f->cert))
 			return ONLY_STD;
-		/* Go reads basicConstraints, not keyUsage. */
+		/* For Go, issuers() below judges keyUsage as Go does. */
 		return x != NULL && (X509_get_extension_flags(x) &
 		    EXFLAG_BCONS) && !(X509_get_extension_flags(x) &
 		    EXFLAG_CA) ? bits : bits & ~B(CL_GO);
@@ -125,6 +125,36 @@ san_addresses(X509 *leaf)
 }
 
 /*
+ * The kind of partial wildcard the name matched only through: 1 for a
+ * star ending the first label ("w*.b.c"), 2 for one starting it
+ * ("*w.b.c"), 3 for one inside it; 0 when no partial wildcard was needed.
+ */
+static int
+partial_wildcard(X509 *leaf, const char *name, size_t len)
+{
+	char **dns;
+	const char *star, *dot;
+	size_t i;
+	int kind = 0;
+
+	if (X509_check_host(leaf, name, len,
+	    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL) == 1 ||
+	    X509_check_host(leaf, name, len, 0, NULL) != 1)
+		return 0;
+	dns = facts_dns_names(leaf);
+	for (i = 0; dns != NULL && dns[i] != NULL && kind == 0; i++) {
+		star = strchr(dns[i], '*');
+		dot = strchr(dns[i], '.');
+		if (star == NULL || dot == NULL || star > dot ||
+		    dot - dns[i] == 1)
+			continue;
+		kind = star == dns[i] ? 2 : star + 1 == dot ? 1 : 3;
+	}
+	facts_strv_free(dns);
+	return kind;
+}
+
+/*
  * Does client c match the name against the leaf?  The CN is a host
  * name's last resort: for OpenSSL and Java when the subjectAltName holds
  * no dNSName, for GnuTLS when it holds no dNSName and no iPAddress, for
@@ -159,7 +189,17 @@ name_ok(enum client_id c, X509 *leaf, const char *name)
 	} else if ((c == CL_NSS && san) ||
 	    (c == CL_GNUTLS && san_addresses(leaf)))
 		flags = X509_CHECK_FLAG_NEVER_CHECK_SUBJECT;
-	return X509_check_host(leaf, name, len, flags, NULL) == 1;
+	if (X509_check_host(leaf, name, len, flags, NULL) != 1)
+		return 0;
+	/* GnuTLS refuses "w*.b.c", NSS "*w.b.c"; each takes the other. */
+	switch (partial_wildcard(leaf, name, len)) {
+	case 1:
+		return c != CL_GNUTLS;
+	case 2:
+		return c != CL_NSS;
+	default:
+		return 1;
+	}
 }
 
 static void
@@ -196,18 +236,28 @@ usage(struct diagnosis *d)
 	const struct certlist *p = d->chain->path;
 	size_t i, top = d->chain->anchored ? p->n - 1 : p->n, end;
 	X509 *x;
+	uint32_t any;
 	int c;
 
 	for (c = CL_GNUTLS; c <= CL_GO; c++) {
 		end = c == CL_JAVA ? 1 : c == CL_GO ? p->n : top;
 		for (i = 0; i < end && i < p->n; i++) {
 			x = p->v[i].x509;
+			/*
+			 * anyExtendedKeyUsage stands for serverAuth except
+			 * for NSS below the anchor and GnuTLS on an
+			 * intermediate.
+			 */
+			any = (c == CL_NSS || (c == CL_GNUTLS && i > 0)) ?
+			    0 : XKU_ANYEKU;
 			if ((X509_get_extension_flags(x) & EXFLAG_XKUSAGE) &&
 			    !(X509_get_extended_key_usage(x) &
-			    (XKU_SSL_SERVER | XKU_ANYEKU)))
+			    (XKU_SSL_SERVER | any)))
 				reject(d, F_NO_SERVER_AUTH, (int)i,
-				    (enum client_id)c, xstrdup("its "
-				    "extendedKeyUsage lacks serverAuth"));
+				    (enum client_id)c, xstrdup(any ? "its "
+				    "extendedKeyUsage lacks serverAuth" : "its "
+				    "extendedKeyUsage lacks serverAuth "
+				    "(anyExtendedKeyUsage does not count)"));
 		}
 	}
 	x = p->v[0].x509;
@@ -217,6 +267,72 @@ usage(struct diagnosis *d)
 		    "lacks digitalSignature, which TLS 1.3 and ECDHE need"));
 		reject(d, F_NO_SERVER_AUTH, 0, CL_GNUTLS, NULL);
 	}
+}
+
+/*
+ * Go checks each issuer as it verifies a signature with it: a v3 issuer
+ * needs basicConstraints CA:TRUE and, with a keyUsage, keyCertSign; an
+ * intermediate needs CA:TRUE even as v1.  Java and GnuTLS want the same
+ * of a v3 trust anchor, which OpenSSL takes as it is.
+ */
+static void
+issuers(struct diagnosis *d)
+{
+	const struct certlist *p = d->chain->path;
+	const char *why;
+	uint32_t fl;
+	size_t i;
+	X509 *x;
+	int v3, anchor;
+
+	for (i = 1; i < p->n; i++) {
+		x = p->v[i].x509;
+		fl = X509_get_extension_flags(x);
+		v3 = X509_get_version(x) == X509_VERSION_3;
+		anchor = is_anchor(d, (int)i);
+		if ((fl & EXFLAG_BCONS) ? !(fl & EXFLAG_CA) : v3 || !anchor)
+			why = "it is not marked as a CA (basicConstraints)";
+		else if ((fl & EXFLAG_KUSAGE) &&
+		    !(X509_get_key_usage(x) & KU_KEY_CERT_SIGN))
+			why = "its keyUsage lacks keyCertSign";
+		else
+			continue;
+		reject(d, F_NOT_A_CA, (int)i, CL_GO, xstrdup(why));
+		if (anchor && v3) {
+			reject(d, F_NOT_A_CA, (int)i, CL_JAVA, NULL);
+			if ((fl & EXFLAG_KUSAGE) &&
+			    !(X509_get_key_usage(x) & KU_KEY_CERT_SIGN))
+				reject(d, F_NOT_A_CA, (int)i, CL_GNUTLS,
+				    NULL);
+		}
+	}
+}
+
+/*
+ * NSS (tstclnt, Firefox's and Thunderbird's library) takes no server
+ * certificate that is a CA, none that is its own trust anchor under the
+ * trust flags trustfix gives (C,,), and wants keyEncipherment in the
+ * keyUsage of an RSA server key.
+ */
+static void
+nss_leaf(struct diagnosis *d)
+{
+	X509 *leaf = d->chain->path->v[0].x509;
+	EVP_PKEY *k = X509_get0_pubkey(leaf);
+	uint32_t fl = X509_get_extension_flags(leaf);
+
+	if ((fl & EXFLAG_BCONS) && (fl & EXFLAG_CA))
+		reject(d, F_PROFILE, 0, CL_NSS, xstrdup("NSS does not take "
+		    "a CA certificate (CA:TRUE) as a server's"));
+	else if (d->chain->anchored && d->chain->path->n == 1)
+		reject(d, F_SELF_SIGNED, 0, CL_NSS, xstrdup("NSS does not "
+		    "take a server certificate as its own trust anchor"));
+	if (k != NULL && EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA &&
+	    (fl & EXFLAG_KUSAGE) &&
+	    !(X509_get_key_usage(leaf) & KU_KEY_ENCIPHERMENT))
+		reject(d, F_NO_SERVER_AUTH, 0, CL_NSS, xstrdup("its keyUsage "
+		    "lacks keyEncipherment, which NSS wants of an RSA server "
+		    "key"));
 }
 
 static void
@@ -272,7 +388,9 @@ clients_rules(struct diagnosis *d, const struct diag_opts *o)
 		d->findings.v[i].rejected_by |= rejecters(d,
 		    &d->findings.v[i]);
 	names(d, o);
+	issuers(d);
 	if (o->server_auth) {
+		nss_leaf(d);
 		usage(d);
 		baseline(d);
 	}
