@@ -1,5 +1,6 @@
 #!/bin/bash
-# lazyarchive.sh - libarchive is loaded only when an archive is read.
+# lazyarchive.sh - libarchive is loaded only when an archive is read,
+# libldap only for an ldap:// URL (tests/diagnose-ldap.sh reads them).
 . "$TOP_SRCDIR/tests/lib.sh"
 
 need openssl python3
@@ -17,6 +18,8 @@ printf '%s\n' "$err" | grep -q 'file=libc\.so' ||
     skip_all "the dynamic loader does not report with LD_DEBUG=files"
 is "$rc" 0 "--version: exit 0"
 unlike "$err" 'file=libarchive\.' "--version does not load libarchive"
+unlike "$err" 'file=libldap' "--version does not load libldap"
+unlike "$err" 'file=libgnutls' "nor GnuTLS, which libldap pulls in"
 
 run env LD_DEBUG=files "$TRUSTFIX" inspect cert.pem
 is "$rc" 0 "inspect PEM: exit 0"

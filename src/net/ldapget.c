@@ -8,6 +8,7 @@
 #include <ldap.h>
 #include <openldap.h>
 
+#include "lazyldap.h"
 #include "ldapget.h"
 #include "msg.h"
 #include "sock.h"
@@ -348,6 +349,11 @@ ldapget(const char *url, const char *attr, const char *host, int timeout,
 	r.errlen = errlen;
 	err[0] = '\0';
 	conn_init(&r.conn, timeout * 1000, err, errlen);
+	if (lazyldap_load() != 0) {
+		snprintf(err, errlen, "cannot load OpenLDAP's library: %s",
+		    lazyldap_error());
+		goto out;
+	}
 	if (!ldapget_is_ldap(url) || ldap_url_parse(url, &lud) !=
 	    LDAP_URL_SUCCESS) {
 		snprintf(err, errlen, "not an ldap:// URL that OpenLDAP "
