@@ -1,6 +1,7 @@
 #!/bin/bash
 # lazyarchive.sh - libarchive is loaded only when an archive is read,
-# libldap only for an ldap:// URL (tests/diagnose-ldap.sh reads them).
+# libldap only for an ldap:// URL (tests/diagnose-ldap.sh reads them),
+# libxml2 only for the CRM E-mail Router's configuration (tests/scan-from.sh).
 . "$TOP_SRCDIR/tests/lib.sh"
 
 need openssl python3
@@ -20,6 +21,7 @@ is "$rc" 0 "--version: exit 0"
 unlike "$err" 'file=libarchive\.' "--version does not load libarchive"
 unlike "$err" 'file=libldap' "--version does not load libldap"
 unlike "$err" 'file=libgnutls' "nor GnuTLS, which libldap pulls in"
+unlike "$err" 'file=libxml2' "nor libxml2 (only scan --from crm reads XML)"
 
 run env LD_DEBUG=files "$TRUSTFIX" inspect cert.pem
 is "$rc" 0 "inspect PEM: exit 0"

@@ -10,6 +10,7 @@
 
 #include <openssl/http.h>
 
+#include "lazyxml.h"
 #include "msg.h"
 #include "scansrc.h"
 
@@ -177,6 +178,13 @@ scansrc_crm(const char *file, struct scan_list *l)
 	char *buf, *e, *m;
 	size_t len;
 
+	if (lazyxml_load() != 0) {
+		e = msg_escape(file);
+		msg_error("cannot read %s: cannot load libxml2: %s", e,
+		    lazyxml_error());
+		free(e);
+		return -1;
+	}
 	if ((buf = slurp(file, &len)) == NULL)
 		return -1;
 	/* No network, no external entities, no DTD: the file alone. */
