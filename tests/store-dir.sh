@@ -369,4 +369,20 @@ is "$(ls "$T/planted" | grep -c '\.p11-kit$')" 1 "only the FIFO is there"
 cat "$P/root.pem" | "$TRUSTFIX" inspect - >/dev/null 2>&1
 is "$?" 0 "standard input through a pipe still reads (inspect -)"
 
+# --- diagnose --store honours the purposes an anchor is trusted for -------
+for p in email server-auth; do
+	rm -rf "$T/purpose-$p"
+	tf import --yes --store "$T/purpose-$p" --purpose "$p" "$P/root.pem"
+	is "$rc" 0 "import --purpose $p"
+done
+tf diagnose --json --store "$T/purpose-email" --name mail.contoso.test \
+    "$P/server-chain.pem"
+is "$rc" 1 "diagnose --store: an anchor for e-mail only does not make a TLS server trusted"
+jq_is '[.verdict, .clients.openssl.trusted, .clients.dotnet.trusted] |
+    map(tostring) | join(",")' untrusted,false,false \
+    "OpenSSL (its trusted bundle's rules) and .NET reject it"
+tf diagnose --json --store "$T/purpose-server-auth" \
+    --name mail.contoso.test "$P/server-chain.pem"
+is "$rc" 0 "an anchor for server-auth does"
+
 done_testing

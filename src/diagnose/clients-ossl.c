@@ -247,6 +247,13 @@ params(X509_STORE_CTX *ctx, const struct diagnosis *d,
 	X509_VERIFY_PARAM_set_time(p, o->at);
 	if (c == CL_DOTNET) {
 		X509_VERIFY_PARAM_set_flags(p, X509_V_FLAG_CHECK_SS_SIGNATURE);
+		/*
+		 * No purpose (.NET checks serverAuth itself, below), but the
+		 * anchors' trust for TLS servers: .NET reads the bundle
+		 * extracted for them, without the e-mail-only anchors.
+		 */
+		if (o->server_auth)
+			X509_STORE_CTX_set_trust(ctx, X509_TRUST_SSL_SERVER);
 		return;
 	}
 	if (c == CL_OPENSSL_STRICT) {

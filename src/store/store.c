@@ -516,6 +516,31 @@ store_verify(struct store *st, X509 *x, int present, char **advice)
 	return st->ops->verify(st, x, present, advice);
 }
 
+/*
+ * An anchor restricted to purposes carries them as OpenSSL's trust
+ * settings, as in the trusted bundle OpenSSL clients read
+ * (ca-bundle.trust.crt): verified for a TLS server, an anchor trusted
+ * only for e-mail is then rejected, as those clients reject it.
+ */
+static void
+trust_purposes(X509 *x, unsigned purposes)
+{
+	static const struct {
+		unsigned	bit;
+		int		nid;
+	} map[] = {
+		{ PURPOSE_SERVER_AUTH, NID_server_auth },
+		{ PURPOSE_CLIENT_AUTH, NID_client_auth },
+		{ PURPOSE_EMAIL, NID_email_protect },
+		{ PURPOSE_CODE_SIGNING, NID_code_sign },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (purposes & map[i].bit)
+			X509_add1_trust_object(x, OBJ_nid2obj(map[i].nid));
+}
+
 X509_STORE *
 store_get1_x509_store(struct store *st)
 {
@@ -528,8 +553,10 @@ store_get1_x509_store(struct store *st)
 	s = X509_STORE_new();
 	for (i = 0; i < a.n; i++)
 		if (!a.v[i].distrusted &&
-		    store_anchor_get0_x509(&a.v[i]) != NULL)
+		    store_anchor_get0_x509(&a.v[i]) != NULL) {
+			trust_purposes(a.v[i].x509, a.v[i].purposes);
 			X509_STORE_add_cert(s, a.v[i].x509);
+		}
 	store_anchors_clear(&a);
 	return s;
 }
