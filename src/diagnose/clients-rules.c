@@ -333,6 +333,41 @@ nss_leaf(struct diagnosis *d)
 		reject(d, F_NO_SERVER_AUTH, 0, CL_NSS, xstrdup("its keyUsage "
 		    "lacks keyEncipherment, which NSS wants of an RSA server "
 		    "key"));
+	if (k != NULL && EVP_PKEY_get_base_id(k) == EVP_PKEY_EC &&
+	    (fl & EXFLAG_KUSAGE) && !(X509_get_key_usage(leaf) &
+	    (KU_DIGITAL_SIGNATURE | KU_KEY_AGREEMENT)))
+		reject(d, F_NO_SERVER_AUTH, 0, CL_NSS, xstrdup("its keyUsage "
+		    "has neither digitalSignature nor keyAgreement, one of "
+		    "which NSS wants of an EC server key"));
+}
+
+/*
+ * GnuTLS and NSS take a certificate for the issuer of another only when
+ * its subjectKeyIdentifier is the one the other's authorityKeyIdentifier
+ * names; OpenSSL's path building does the same, but trustfix's path may
+ * have been built by a client that does not.
+ */
+static void
+key_identifiers(struct diagnosis *d)
+{
+	const struct certlist *p = d->chain->path;
+	AUTHORITY_KEYID *akid;
+	size_t i;
+
+	for (i = 0; i + 1 < p->n; i++) {
+		akid = X509_get_ext_d2i(p->v[i].x509,
+		    NID_authority_key_identifier, NULL, NULL);
+		if (akid == NULL)
+			continue;
+		if (X509_check_akid(p->v[i + 1].x509, akid) != X509_V_OK) {
+			reject(d, F_UNTRUSTED_ROOT, (int)i + 1, CL_GNUTLS,
+			    xstrdup("its subjectKeyIdentifier is not the "
+			    "one the authorityKeyIdentifier below names"));
+			reject(d, F_UNTRUSTED_ROOT, (int)i + 1, CL_NSS, NULL);
+		}
+		AUTHORITY_KEYID_free(akid);
+	}
+	ERR_clear_error();
 }
 
 static void
@@ -389,6 +424,7 @@ clients_rules(struct diagnosis *d, const struct diag_opts *o)
 		    &d->findings.v[i]);
 	names(d, o);
 	issuers(d);
+	key_identifiers(d);
 	if (o->server_auth) {
 		nss_leaf(d);
 		usage(d);
