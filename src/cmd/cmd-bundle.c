@@ -24,7 +24,6 @@
 #include "fetch.h"
 #include "load.h"
 #include "msg.h"
-#include "store.h"
 #include "target.h"
 
 enum {
@@ -95,22 +94,15 @@ struct ctx {
 };
 
 static int
-expect_add(struct ctx *c, int len, const char *arg)
+expect_add(struct ctx *c, int digits, const char *arg)
 {
-	char *e;
-
 	if (c->nexpect == BUNDLE_MAX_EXPECT) {
 		msg_error("--expect-sha%d: at most %d fingerprints",
-		    len == 64 ? 256 : 1, BUNDLE_MAX_EXPECT);
+		    digits == 64 ? 256 : 1, BUNDLE_MAX_EXPECT);
 		return -1;
 	}
-	if (store_parse_fingerprint(arg, c->expect[c->nexpect]) != len) {
-		e = msg_escape(arg);
-		msg_error("--expect-sha%d: expected %d hex digits (colons "
-		    "allowed), not '%s'", len == 64 ? 256 : 1, len, e);
-		free(e);
+	if (opt_fingerprint(digits, arg, c->expect[c->nexpect]) == -1)
 		return -1;
-	}
 	c->nexpect++;
 	return 0;
 }

@@ -76,23 +76,9 @@ handle(int key, const char *arg, void *ctx)
 		}
 		return 0;
 	case OPT_EXPECT:
-		if (store_parse_fingerprint(arg, o->expect) != 64) {
-			e = msg_escape(arg);
-			msg_error("--expect-sha256: expected 64 hex digits "
-			    "(colons allowed), not '%s'", e);
-			free(e);
-			return -1;
-		}
-		return 0;
+		return opt_fingerprint(64, arg, o->expect);
 	case OPT_EXPECT_SHA1:
-		if (store_parse_fingerprint(arg, o->expect_sha1) != 40) {
-			e = msg_escape(arg);
-			msg_error("--expect-sha1: expected 40 hex digits "
-			    "(colons and spaces allowed), not '%s'", e);
-			free(e);
-			return -1;
-		}
-		return 0;
+		return opt_fingerprint(40, arg, o->expect_sha1);
 	case OPT_LABEL:
 		if (*arg == '\0') {
 			msg_error("--label: expected a name");

@@ -8,6 +8,7 @@
 #include "ldapget.h"
 #include "msg.h"
 #include "opt.h"
+#include "store.h"
 
 int
 opt_positive(const char *name, const char *arg, int max)
@@ -24,6 +25,21 @@ opt_positive(const char *name, const char *arg, int max)
 		return -1;
 	}
 	return (int)v;
+}
+
+int
+opt_fingerprint(int digits, const char *arg, char out[65])
+{
+	char *e;
+
+	if (store_parse_fingerprint(arg, out) == digits)
+		return 0;
+	e = msg_escape(arg);
+	msg_error("--expect-sha%d: expected %d hex digits (colons%s allowed), "
+	    "not '%s'", digits == 64 ? 256 : 1, digits, digits == 64 ? "" :
+	    " and spaces", e);
+	free(e);
+	return -1;
 }
 
 static int

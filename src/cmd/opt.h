@@ -97,4 +97,10 @@ void	opt_usage(const struct cmd_info *cmd, const struct opt_spec *specs);
 /* Parse a positive integer option value; -1 after reporting. */
 int	opt_positive(const char *name, const char *arg, int max);
 
+/*
+ * Parse the value of --expect-sha256 (digits 64) or --expect-sha1
+ * (digits 40) into out, lowercase; 0, or -1 after reporting.
+ */
+int	opt_fingerprint(int digits, const char *arg, char out[65]);
+
 #endif
