@@ -179,13 +179,14 @@ real notca-issuer
 rejected not-a-ca openssl,openssl-strict,dotnet,gnutls,nss,java,go,rfc5280
 
 # --- host names ------------------------------------------------------------
-# A DNS name against an IP-only subjectAltName: OpenSSL, .NET and Java
-# take the CN; GnuTLS, NSS and Go do not.
+# A DNS name against an IP-only subjectAltName: OpenSSL, .NET, Java and
+# NSS (no dNSName: CERT_VerifyCertName reads the CN) take the CN; GnuTLS
+# and Go do not.
 d ip-san-cn-host
 verdict trusted 0
-views ip-san-cn-host "Y Y Y N N Y N N"
+views ip-san-cn-host "Y Y Y N Y Y N N"
 real ip-san-cn-host
-rejected name-mismatch gnutls,nss,go,rfc5280
+rejected name-mismatch gnutls,go,rfc5280
 severity name-mismatch warning
 d ip-san-cn-host --client all
 verdict untrusted 1

@@ -1,6 +1,7 @@
 /* clients-rules.c - the views of GnuTLS, NSS, Java, Go and RFC 5280. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -84,6 +85,13 @@ rejecters(const struct diagnosis *d, const struct finding *f)
 		return x != NULL && (X509_get_extension_flags(x) &
 		    EXFLAG_BCONS) && !(X509_get_extension_flags(x) &
 		    EXFLAG_CA) ? bits : bits & ~B(CL_GO);
+	case F_CRITICAL_EXTENSION:
+		/* Java and NSS do not read a trust anchor's extensions. */
+		return is_anchor(d, f->cert) ? bits & ~(B(CL_JAVA) |
+		    B(CL_NSS)) : bits;
+	case F_PATH_LENGTH:
+		/* Java takes only a trust anchor's name and key. */
+		return is_anchor(d, f->cert) ? bits & ~B(CL_JAVA) : bits;
 	case F_WEAK_SIGNATURE:
 		return weak_signature(x);
 	case F_WEAK_KEY:
@@ -158,25 +166,26 @@ partial_wildcard(X509 *leaf, const char *name, size_t len)
  * Does client c match the name against the leaf?  The CN is a host
  * name's last resort: for OpenSSL and Java when the subjectAltName holds
  * no dNSName, for GnuTLS when it holds no dNSName and no iPAddress, for
- * NSS when there is no subjectAltName at all, for Go never.
+ * NSS when it holds no name of the asked kind (CERT_VerifyCertName: an
+ * address is then compared with the CN as text), for Go never.
  */
 static int
 name_ok(enum client_id c, X509 *leaf, const char *name)
 {
-	int san = X509_get_ext_by_NID(leaf, NID_subject_alt_name, -1) >= 0;
 	unsigned flags = 0;
 	size_t len;
-	char *cn;
+	char **ips, *cn;
 	int ok;
 
 	if (target_is_ip(name)) {
 		ok = X509_check_ip_asc(leaf, name, 0) == 1;
-		/* NSS compares the CN when there is no subjectAltName. */
-		if (!ok && c == CL_NSS && !san &&
+		ips = facts_ip_addresses(leaf);
+		if (!ok && c == CL_NSS && (ips == NULL || ips[0] == NULL) &&
 		    (cn = facts_common_name(leaf)) != NULL) {
-			ok = strcmp(cn, name) == 0;
+			ok = strcasecmp(cn, name) == 0;
 			free(cn);
 		}
+		facts_strv_free(ips);
 		return ok;
 	}
 	len = strlen(name);
@@ -186,8 +195,7 @@ name_ok(enum client_id c, X509 *leaf, const char *name)
 		/* Go drops the root's dot: "www.example.com." matches. */
 		if (len > 1 && name[len - 1] == '.')
 			len--;
-	} else if ((c == CL_NSS && san) ||
-	    (c == CL_GNUTLS && san_addresses(leaf)))
+	} else if (c == CL_GNUTLS && san_addresses(leaf))
 		flags = X509_CHECK_FLAG_NEVER_CHECK_SUBJECT;
 	if (X509_check_host(leaf, name, len, flags, NULL) != 1)
 		return 0;
@@ -215,7 +223,7 @@ names(struct diagnosis *d, const struct diag_opts *o)
 		if (name_ok((enum client_id)c, leaf, o->name))
 			continue;
 		if (c == CL_GO && !san && findings_get(&d->findings,
-		    F_CN_ONLY) != NULL)
+		    F_CN_ONLY) != NULL && name_ok(CL_OPENSSL, leaf, o->name))
 			reject(d, F_CN_ONLY, 0, CL_GO, NULL);
 		else
 			reject(d, F_NAME_MISMATCH, 0, (enum client_id)c,
@@ -246,10 +254,14 @@ usage(struct diagnosis *d)
 			/*
 			 * anyExtendedKeyUsage stands for serverAuth except
 			 * for NSS below the anchor and GnuTLS on an
-			 * intermediate.
+			 * intermediate (cert_ComputeCertType: a CA with
+			 * clientAuth is an SSL CA for NSS).
 			 */
 			any = (c == CL_NSS || (c == CL_GNUTLS && i > 0)) ?
 			    0 : XKU_ANYEKU;
+			/* NSS takes clientAuth on a CA as serverAuth too. */
+			if (c == CL_NSS && i > 0)
+				any = XKU_SSL_CLIENT;
 			if ((X509_get_extension_flags(x) & EXFLAG_XKUSAGE) &&
 			    !(X509_get_extended_key_usage(x) &
 			    (XKU_SSL_SERVER | any)))
@@ -370,6 +382,56 @@ key_identifiers(struct diagnosis *d)
 	ERR_clear_error();
 }
 
+/* The index in d->all of x, or -1. */
+static int
+all_index(const struct diagnosis *d, X509 *x)
+{
+	size_t i;
+
+	for (i = 0; i < d->all->n; i++)
+		if (X509_cmp(d->all->v[i].x509, x) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * GnuTLS sorts what the server sent by taking, for each certificate, the
+ * first one sent after it that names it as issuer, and verifies that:
+ * an out-of-date copy of an issuer sent before the valid one is the one
+ * it judges, where OpenSSL's path building prefers the valid copy.
+ */
+static void
+gnutls_sent_issuers(struct diagnosis *d, const struct certlist *sent,
+    time_t at)
+{
+	const struct certlist *p = d->chain->path;
+	X509 *first;
+	size_t i, j;
+	int cmp, idx;
+
+	for (i = 0; i + 1 < p->n; i++) {
+		first = NULL;
+		for (j = 1; j < sent->n && first == NULL; j++)
+			if (X509_cmp(sent->v[j].x509, p->v[i].x509) != 0 &&
+			    chain_names_issuer(sent->v[j].x509,
+			    p->v[i].x509))
+				first = sent->v[j].x509;
+		if (first == NULL || X509_cmp(first, p->v[i + 1].x509) == 0)
+			continue;
+		cmp = X509_cmp_time(X509_get0_notAfter(first), &at);
+		idx = all_index(d, first);
+		if (cmp <= 0)
+			reject(d, F_EXPIRED, idx, CL_GNUTLS, xstrdup("GnuTLS "
+			    "takes this out-of-date copy, sent first, for the "
+			    "issuer and not the valid one sent after it"));
+		else if (X509_cmp_time(X509_get0_notBefore(first), &at) > 0)
+			reject(d, F_NOT_YET_VALID, idx, CL_GNUTLS,
+			    xstrdup("GnuTLS takes this copy, sent first, for "
+			    "the issuer and not the valid one sent after it"));
+		return;
+	}
+}
+
 static void
 lengths(struct diagnosis *d)
 {
@@ -415,7 +477,8 @@ baseline(struct diagnosis *d)
 }
 
 void
-clients_rules(struct diagnosis *d, const struct diag_opts *o)
+clients_rules(struct diagnosis *d, const struct certlist *sent,
+    const struct diag_opts *o)
 {
 	size_t i;
 
@@ -425,10 +488,171 @@ clients_rules(struct diagnosis *d, const struct diag_opts *o)
 	names(d, o);
 	issuers(d);
 	key_identifiers(d);
+	gnutls_sent_issuers(d, sent, o->at);
 	if (o->server_auth) {
 		nss_leaf(d);
 		usage(d);
 		baseline(d);
 	}
 	lengths(d);
+}
+
+/* The leaf's DNS names (ip: its IP addresses), ", " between. */
+static char *
+san_list(X509 *leaf, int ip)
+{
+	char **v = ip ? facts_ip_addresses(leaf) : facts_dns_names(leaf);
+	char *s = xstrdup(""), *t;
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++) {
+		t = xasprintf("%s%s%s", s, i ? ", " : "", v[i]);
+		free(s);
+		s = t;
+	}
+	facts_strv_free(v);
+	return s;
+}
+
+/* Go's HostnameError, word for word. */
+static char *
+go_name_error(X509 *leaf, const char *name)
+{
+	int ip = target_is_ip(name);
+	char *valid, *s, *cn;
+	int legacy = 0;
+
+	/* A CN that would have matched is named as such, even an IP. */
+	if (X509_get_ext_by_NID(leaf, NID_subject_alt_name, -1) < 0 &&
+	    (cn = facts_common_name(leaf)) != NULL) {
+		legacy = ip ? strcasecmp(cn, name) == 0 :
+		    X509_check_host(leaf, name, 0, 0, NULL) == 1;
+		free(cn);
+	}
+	if (legacy)
+		return xstrdup("x509: certificate relies on legacy Common "
+		    "Name field, use SANs instead");
+	valid = san_list(leaf, ip);
+	if (ip && *valid == '\0')
+		s = xasprintf("x509: cannot validate certificate for %s "
+		    "because it doesn't contain any IP SANs", name);
+	else if (*valid == '\0')
+		s = xasprintf("x509: certificate is not valid for any names, "
+		    "but wanted to match %s", name);
+	else
+		s = xasprintf("x509: certificate is valid for %s, not %s",
+		    valid, name);
+	free(valid);
+	return s;
+}
+
+/* Java's HostnameChecker, word for word. */
+static char *
+java_name_error(X509 *leaf, const char *name)
+{
+	char *dns;
+	char *s;
+
+	if (X509_get_ext_by_NID(leaf, NID_subject_alt_name, -1) < 0)
+		return target_is_ip(name) ?
+		    xstrdup("No subject alternative names present") :
+		    xasprintf("No name matching %s found", name);
+	if (target_is_ip(name))
+		return xasprintf("No subject alternative names matching IP "
+		    "address %s found", name);
+	dns = san_list(leaf, 0);
+	s = *dns != '\0' ? xasprintf("No subject alternative DNS name "
+	    "matching %s found.", name) : xasprintf("No name matching %s "
+	    "found", name);
+	free(dns);
+	return s;
+}
+
+/*
+ * What client c says when it rejects for f, where that depends on more
+ * than the finding: the certificate's place and fields, the name.  NULL
+ * when the finding's own words (findings.def) are the client's.
+ */
+char *
+clients_rule_error(const struct diagnosis *d, const struct finding *f,
+    enum client_id c, const char *name)
+{
+	X509 *x = f->cert >= 0 && (size_t)f->cert < d->all->n ?
+	    d->all->v[f->cert].x509 : NULL;
+	X509 *leaf = d->all->v[0].x509;
+	uint32_t fl = x != NULL ? X509_get_extension_flags(x) : 0;
+	int anchor = is_anchor(d, f->cert), ca = (fl & EXFLAG_CA) != 0;
+	char *who, *s;
+
+	switch (c) {
+	case CL_NSS:
+		if ((f->id == F_EXPIRED || f->id == F_NOT_YET_VALID) &&
+		    f->cert > 0)
+			return xstrdup("SEC_ERROR_EXPIRED_ISSUER_CERTIFICATE");
+		if (f->id == F_SELF_SIGNED && !ca)
+			return xstrdup("SEC_ERROR_CA_CERT_INVALID");
+		if (f->id == F_PROFILE)
+			return xstrdup("SEC_ERROR_INADEQUATE_CERT_TYPE");
+		if (f->id == F_NOT_A_CA && x != NULL && !anchor)
+			return xstrdup(ca ? "SEC_ERROR_INADEQUATE_KEY_USAGE" :
+			    "SEC_ERROR_UNKNOWN_ISSUER");
+		if (f->id == F_NO_SERVER_AUTH && f->cert > 0)
+			return xstrdup("SEC_ERROR_CA_CERT_INVALID");
+		if (f->id == F_NO_SERVER_AUTH && !((X509_get_extension_flags(
+		    leaf) & EXFLAG_XKUSAGE) && !(X509_get_extended_key_usage(
+		    leaf) & XKU_SSL_SERVER)))
+			return xstrdup("SEC_ERROR_INADEQUATE_KEY_USAGE");
+		return NULL;
+	case CL_GNUTLS:
+		if (f->id == F_NO_SERVER_AUTH && f->cert == 0 &&
+		    !((X509_get_extension_flags(leaf) & EXFLAG_XKUSAGE) &&
+		    !(X509_get_extended_key_usage(leaf) & XKU_SSL_SERVER)))
+			return xstrdup("Key usage violation in certificate "
+			    "has been detected.");
+		if (f->id == F_NOT_A_CA && ca)
+			return xstrdup("The certificate chain violates the "
+			    "signer's constraints.");
+		return NULL;
+	case CL_JAVA:
+		if (f->id == F_NAME_MISMATCH && name != NULL)
+			return java_name_error(leaf, name);
+		if (f->id == F_NOT_A_CA && x != NULL && anchor) {
+			who = facts_subject(x);	/* as X500Principal prints */
+			/* Java wants CA:TRUE of a v3 anchor, keyCertSign if
+			 * it has a keyUsage. */
+			s = xasprintf("TrustAnchor with subject \"%s\" %s", who,
+			    ca || X509_get_version(x) != X509_VERSION_3 ?
+			    "does not have keyCertSign bit set in KeyUsage "
+			    "extension" : "is not a CA certificate");
+			free(who);
+			return s;
+		}
+		if (f->id == F_NOT_A_CA && ca)
+			return xstrdup("CA key usage check failed: keyCertSign "
+			    "bit is not set");
+		if (f->id == F_NO_SERVER_AUTH && f->cert == 0 &&
+		    (X509_get_extension_flags(leaf) & EXFLAG_KUSAGE) &&
+		    !(X509_get_key_usage(leaf) & KU_DIGITAL_SIGNATURE))
+			return xstrdup("KeyUsage does not allow digital "
+			    "signatures");
+		if (f->id == F_CHAIN_LENGTH)
+			/* Java stops reading at the first one too many. */
+			return xasprintf("The certificate chain length (%d) "
+			    "exceeds the maximum allowed length (%d)",
+			    JAVA_MAX_SENT + 1, JAVA_MAX_SENT);
+		return NULL;
+	case CL_GO:
+		if (f->id == F_NAME_MISMATCH && name != NULL)
+			return go_name_error(leaf, name);
+		/* A v3 issuer that may not sign is no candidate at all. */
+		if (f->id == F_NOT_A_CA && x != NULL &&
+		    X509_get_version(x) == X509_VERSION_3)
+			return xstrdup("x509: certificate signed by unknown "
+			    "authority (possibly because of \"x509: invalid "
+			    "signature: parent certificate cannot sign this "
+			    "kind of certificate\"");
+		return NULL;
+	default:
+		return NULL;
+	}
 }

@@ -47,7 +47,7 @@ static const char *const prefix[CL_COUNT] = {
 };
 
 void
-clients_rule_view(struct diagnosis *d, enum client_id c)
+clients_rule_view(struct diagnosis *d, enum client_id c, const char *name)
 {
 	struct client_view *v = &d->view[c];
 	const struct finding *f = NULL;
@@ -64,7 +64,9 @@ clients_rule_view(struct diagnosis *d, enum client_id c)
 	if (f == NULL)
 		return;
 	w = finding_native(f->id, c);
-	v->error = xstrdup(w != NULL ? w : finding_name(f->id));
+	v->error = clients_rule_error(d, f, c, name);
+	if (v->error == NULL)
+		v->error = xstrdup(w != NULL ? w : finding_name(f->id));
 	v->message = xasprintf("%s%s", prefix[c] ? prefix[c] : "",
 	    c == CL_RFC5280 && f->detail != NULL ? f->detail : v->error);
 }

@@ -20,6 +20,7 @@ struct client_view {
 
 struct diagnosis;
 struct diag_opts;
+struct finding;
 
 /*
  * The clients that are OpenSSL underneath (openssl, openssl-strict,
@@ -33,9 +34,17 @@ void	clients_ossl(struct diagnosis *, const struct certlist *sent,
  * The clients judged by their rules over the findings (gnutls, nss,
  * java, go, rfc5280): marks and adds findings, then sets their views.
  */
-void	clients_rules(struct diagnosis *, const struct diag_opts *);
-/* The view of a rule-judged client from the findings it rejects for. */
-void	clients_rule_view(struct diagnosis *, enum client_id);
+void	clients_rules(struct diagnosis *, const struct certlist *sent,
+	    const struct diag_opts *);
+/*
+ * The view of a rule-judged client from the findings it rejects for;
+ * name is the one asked for (--name), or NULL.
+ */
+void	clients_rule_view(struct diagnosis *, enum client_id,
+	    const char *name);
+/* What client c says for f when findings.def's words are not it; NULL. */
+char	*clients_rule_error(const struct diagnosis *,
+	    const struct finding *, enum client_id, const char *name);
 /* .NET's trusted, error and message from its policy and status bits. */
 void	clients_dotnet_words(struct client_view *);
 /* Every view untrusted with why (no certificate, old protocol). */

@@ -483,12 +483,12 @@ verdict(struct diagnosis *d, const struct certlist *sent,
 
 	d->named = o->clients != 0 ? o->clients : CL_DEFAULT;
 	if (sent != NULL) {
-		clients_rules(d, o);
+		clients_rules(d, sent, o);
 		clients_ossl(d, sent, o, CL_OPENSSL);
 		clients_ossl(d, sent, o, CL_OPENSSL_STRICT);
 		clients_ossl(d, sent, o, CL_DOTNET);
 		for (c = CL_GNUTLS; c < CL_COUNT; c++)
-			clients_rule_view(d, (enum client_id)c);
+			clients_rule_view(d, (enum client_id)c, o->name);
 	}
 	findings_judge(&d->findings, d->named);
 	explain_findings(d, o);
