@@ -4,8 +4,10 @@
 # against `openssl s_client -verify_return_error` on a loopback s_server,
 # in three cases: the default anchors, --trust a private CA, --trust an
 # AD CS-like CA.  Interleaved runs; prints the ratio of medians and the
-# peak RSS.  With OLD_TRUSTFIX set to a build from before the client
-# views, also what every view costs over the OpenSSL view alone.
+# peak RSS.  With bench/views built (`make bench/views`), also what every
+# client view together costs over the openssl view alone: the views'
+# median time in one process, over the median of a whole offline run.
+# With OLD_TRUSTFIX set to another build, that build against this one.
 #
 # Usage: bench/diagnose.sh [TRUSTFIX] [RUNS]   (run from a build directory)
 set -eu
@@ -48,6 +50,20 @@ bench() {
 	    "$(eval rss "$a")" "$other" "$(eval rss "$b")"
 }
 
+# views NAME ANCHORS: the views other than openssl's, over the last
+# offline median (ma, ns) of trustfix.
+views() {
+	local anchors=$2 us
+	[ -x "${VIEWS:-./bench/views}" ] || return 0
+	[ -f "$anchors" ] || anchors=${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}
+	us=$("${VIEWS:-./bench/views}" "$P/$chain.pem" "$anchors" "$host" \
+	    300 | sed -n 's/.*openssl \([0-9]*\) us.*/\1/p')
+	[ -n "$us" ] || return 0
+	printf '%-16s other views %s us of trustfix %.2f ms: all views / openssl view alone %.3f\n' \
+	    "$1-views" "$us" "$(echo "$ma / 1000000" | bc -l)" \
+	    "$(echo "$ma / ($ma - $us * 1000)" | bc -l)"
+}
+
 # The cases, as NAME:CHAIN:KEY:HOST:ROOT (the chain the server sends, its
 # key, the name asked for, the anchor; no ROOT: the default anchors).
 CASES="default:server-chain:server:mail.contoso.test:
@@ -75,6 +91,7 @@ for c in $CASES; do
 		--json" \
 	    "openssl verify -untrusted $W/$name-untrusted.pem $ca \
 		-verify_hostname $host $P/$chain.pem"
+	views "$name" "$P/${root:-}.pem"
 	if [ -n "${OLD_TRUSTFIX:-}" ]; then
 		bench "$name-views" \
 		    "$TF diagnose --chain $P/$chain.pem $tr --name $host \
