@@ -73,7 +73,9 @@ jq_is '.anchors[0].changed' true "changed: true"
 jq_is '.anchors[0].verified' true "verified by p11-kit and OpenSSL"
 is "$(ours)" 1 "one trustfix-*.crt in the local anchor directory"
 f=$(ls "$L"/trustfix-*.crt 2>/dev/null | head -n 1)
-is "$(head -n 1 "$f")" "-----BEGIN CERTIFICATE-----" "written as PEM, not DER"
+is "$(head -n 1 "$f")" "# Imported by trustfix; SHA-256 $ROOT" \
+    "its first line says trustfix wrote it, and for which certificate"
+is "$(sed -n 2p "$f")" "-----BEGIN CERTIFICATE-----" "written as PEM, not DER"
 is "$(stat -c %a "$f")" 644 "mode 644"
 is "$(ossl_sees)/$(p11_sees)" "yes/yes" "after: OpenSSL and p11-kit trust it"
 name=$(basename "$f" .crt)
@@ -100,6 +102,22 @@ cp "$P/selfsigned.pem" "$L/admin-own.crt"
 update-ca-certificates >/dev/null 2>&1
 tf remove --yes "$(hex "$P/selfsigned.pem")"
 is "$rc" 1 "an anchor the admin added: refused without --force"
+# A file placed by hand under a trustfix- name, or one whose mark names
+# another certificate, is not trustfix's: the name alone proves nothing.
+cp "$P/private-root.pem" "$L/trustfix-handmade.crt"
+{ echo "# Imported by trustfix; SHA-256 $ROOT"; cat "$P/issuing.pem"; } \
+    >"$L/trustfix-copied-mark.crt"
+update-ca-certificates >/dev/null 2>&1
+for c in private-root issuing; do
+	tf remove --yes "$(hex "$P/$c.pem")"
+	is "$rc" 1 "$c under a trustfix- name, not written by trustfix: refused"
+	like "$err" "not one trustfix imported.*--force" "and says so"
+	tf list --json
+	jq_is '.anchors[] | select(.sha256 == "'"$(hex "$P/$c.pem")"'") |
+	    .trustfix' false "list does not call $c trustfix's"
+done
+rm -f "$L/trustfix-handmade.crt" "$L/trustfix-copied-mark.crt"
+update-ca-certificates --fresh >/dev/null 2>&1
 tf remove --yes "$DIST"
 is "$rc" 1 "a distribution anchor: refused without --force"
 like "$err" "distribution anchor.*--force" "and says so"
@@ -188,7 +206,7 @@ else
 		is "$(ossl_sees)/$(p11_sees)" no/no \
 		    "$point: the clients see the store as before"
 		ls "$L" | grep -q '^trustfix-Contoso.*\.crt$' &&
-		    head -n 1 "$L"/trustfix-Contoso*.crt | grep -q BEGIN
+		    tail -n 1 "$L"/trustfix-Contoso*.crt | grep -q END
 		r=$?
 		[ "$point" = after-write ] && r=$((!r))
 		ok $r "$point: the anchor file is whole or absent"

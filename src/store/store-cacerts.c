@@ -28,11 +28,20 @@
 /* In the local anchor directory while a refresh of ours runs. */
 #define JOURNAL		".trustfix-refresh"
 
+/*
+ * The first line of every file trustfix writes, with the certificate's
+ * SHA-256: ownership is in the file as well as in its name, so a file
+ * placed by hand under a trustfix- name is not taken for trustfix's.
+ * PEM readers (OpenSSL, GnuTLS, p11-kit, Java) skip text before BEGIN.
+ */
+#define OWNER_MARK	"# Imported by trustfix; SHA-256 "
+
 /* A certificate file in the local anchor directory. */
 struct local_file {
 	char		*name;		/* "trustfix-x.crt" */
 	char		 sha256[65];
 	int		 pending;	/* ".trustfix-x.crt.removing" */
+	int		 marked;	/* begins with OWNER_MARK sha256 */
 };
 
 struct local_files {
@@ -74,6 +83,22 @@ sha_of_file(const char *path, char sha[65])
 	return rc;
 }
 
+/* Does the file at path begin with the owner mark for sha? */
+static int
+has_owner_mark(const char *path, const char *sha)
+{
+	char want[sizeof(OWNER_MARK) + 65], got[sizeof(want)];
+	ssize_t n = 0;
+	int fd;
+
+	(void)snprintf(want, sizeof(want), "%s%s\n", OWNER_MARK, sha);
+	if ((fd = load_open_regular(path)) == -1)
+		return 0;
+	n = read(fd, got, strlen(want));
+	close(fd);
+	return n == (ssize_t)strlen(want) && memcmp(got, want, (size_t)n) == 0;
+}
+
 /* The *.crt files of dir, and trustfix's pending removals. */
 static void
 scan_local(const char *dir, struct local_files *l)
@@ -99,6 +124,7 @@ scan_local(const char *dir, struct local_files *l)
 		if (sha_of_file(path, f->sha256) == 0) {
 			f->name = xstrdup(e->d_name);
 			f->pending = pending;
+			f->marked = has_owner_mark(path, f->sha256);
 			l->n++;
 		}
 		free(path);
@@ -118,10 +144,13 @@ local_find(const struct local_files *l, const char *sha, int pending)
 	return NULL;
 }
 
+/* Written by trustfix: its name and its first line say so. */
 static int
-is_ours(const char *name)
+is_ours(const struct local_file *f)
 {
-	return strncmp(name, STORE_FILE_PREFIX,
+	const char *name = f->pending ? f->name + 1 : f->name;
+
+	return f->marked && strncmp(name, STORE_FILE_PREFIX,
 	    strlen(STORE_FILE_PREFIX)) == 0;
 }
 
@@ -360,7 +389,7 @@ roll_forward(struct store *st)
 	if (stat(X509_get_default_cert_file(), &bundle) == -1)
 		stale = 1;
 	for (i = 0; i < l.n && !stale; i++) {
-		if (l.v[i].pending || !is_ours(l.v[i].name))
+		if (l.v[i].pending || !is_ours(&l.v[i]))
 			continue;
 		path = xasprintf("%s/%s", st->location, l.v[i].name);
 		if (stat(path, &sb) == 0 && store_mtime_after(&sb, &bundle))
@@ -427,21 +456,22 @@ cacerts_list(struct store *st, struct store_anchors *out)
 	for (i = 0; i < out->n; i++) {
 		a = &out->v[i];
 		f = local_find(&l, a->sha256, 0);
-		a->trustfix = f != NULL && is_ours(f->name);
+		a->trustfix = f != NULL && is_ours(f);
 		/*
 		 * A removal that stopped before the refresh: still trusted,
 		 * and still trustfix's until a run completes it.
 		 */
 		if (f == NULL && (f = local_find(&l, a->sha256, 1)) != NULL)
-			a->trustfix = is_ours(f->name + 1);
+			a->trustfix = is_ours(f);
 		a->distribution = f == NULL && !a->distrusted;
 	}
 	locals_clear(&l);
 	return 0;
 }
 
+/* The file trustfix writes for x: the owner mark, then its PEM. */
 static char *
-pem_of(X509 *x)
+pem_of(X509 *x, const char *sha)
 {
 	BIO *b = BIO_new(BIO_s_mem());
 	char *data, *s;
@@ -449,7 +479,7 @@ pem_of(X509 *x)
 
 	PEM_write_bio_X509(b, x);
 	len = BIO_get_mem_data(b, &data);
-	s = xasprintf("%.*s", (int)len, data);
+	s = xasprintf("%s%s\n%.*s", OWNER_MARK, sha, (int)len, data);
 	BIO_free(b);
 	return s;
 }
@@ -492,7 +522,7 @@ cacerts_import(struct store *st, X509 *x, const char *label,
 	if ((f = local_find(&l, sha, 0)) == NULL) {
 		path = store_cacerts_file(st, x, label);
 		name = xstrdup(strrchr(path, '/') + 1);
-		pem = pem_of(x);
+		pem = pem_of(x, sha);
 		if (fu_write_atomic(path, pem, strlen(pem), 0644) == -1)
 			goto out;
 		fault_point("after-rename");
