@@ -306,6 +306,21 @@ NO_COLOR=1 tf diagnose --chain "$P/server-chain.pem" --name \
 like "$(printf '%s\n' "$out" | head -n 1)" '^TRUSTED: every client named accepts' \
     "text: trusted"
 
+# --- text that is not UTF-8 -------------------------------------------------
+# jansson refuses it; the JSON shows each bad byte as \xNN, never null.
+bad=$T/bad$(printf '\377').pem
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout /dev/null -subj /CN=badutf8 -days 1 -out "$bad" \
+    -addext "subjectAltName=DNS:bad$(printf '\377')name.example,\
+DNS:ok.example" 2>/dev/null
+d ok.example "$bad" --trust "$bad"
+json_one "a name that is not UTF-8: one JSON document"
+jq_is .target.input "$T/bad\\xff.pem" "target: a file name that is not UTF-8"
+jq_is '[.findings[] | select(.id == "profile-violation") | .detail |
+    type] | join(",")' string "the finding's detail is a string"
+jq_is '.findings[] | select(.id == "profile-violation") | .detail |
+    test("bad\\\\xffname\\.example")' true "it names the SAN, \\xff escaped"
+
 # --- exit codes ---------------------------------------------------------------
 tf diagnose --json
 is "$rc" 2 "no TARGET: usage error"

@@ -195,6 +195,27 @@ tf inspect --json bidi.pem
 jq_is '.chain[0].subject | test("\u202e")' true \
     "JSON keeps the name as it is (escaped by JSON's rules)"
 
+# jansson refuses strings that are not UTF-8; such a name must not vanish
+# from the JSON but show each bad byte as \xNN, as the text view does.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout /dev/null -subj /CN=badutf8 -days 1 -out badutf8.pem \
+    -addext "subjectAltName=DNS:bad$(printf '\377')name.example,\
+DNS:over$(printf '\300\257')long.example,\
+DNS:rlo$(printf '\342\200\256\355\240\200').example" 2>/dev/null
+tf inspect badutf8.pem
+like "$out" 'DNS names: +bad\\xffname\.example$' "text: a bad byte as \\xff"
+like "$out" '^ +over\\xc0\\xaflong\.example$' "text: an overlong form as bytes"
+tf inspect --json badutf8.pem
+is "$rc" 0 "names that are not UTF-8, JSON: exit 0"
+json_one "names that are not UTF-8: one JSON document"
+jq_is '.chain[0].dns_names | length' 3 "JSON: no DNS name vanishes"
+jq_is '.chain[0].dns_names[0]' 'bad\xffname.example' \
+    "JSON: a bad byte as \\xff, as in the text"
+jq_is '.chain[0].dns_names[1]' 'over\xc0\xaflong.example' \
+    "JSON: an overlong form byte by byte"
+jq_is '.chain[0].dns_names[2]' "rlo$(printf '\342\200\256')\\xed\\xa0\\x80.example" \
+    "JSON: a surrogate as bytes, the valid UTF-8 beside it as it is"
+
 # --- the same views for a server ---------------------------------------------
 start_s_server "$P/server-full.pem" "$P/server.key" -verify 1
 tf inspect --sni mail.contoso.test "https://127.0.0.1:$S_SERVER_PORT/"

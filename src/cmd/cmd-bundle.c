@@ -467,12 +467,12 @@ render_json(const struct bundle *b, const char *out)
 	size_t i;
 
 	doc = json_object();
-	json_object_set_new(doc, "output", json_string(out));
+	json_object_set_new(doc, "output", msg_json(out));
 	json_object_set_new(doc, "format", json_string(
 	    bundle_format_name(bundle_format_of(out))));
 	a = json_array();
 	for (i = 0; i < b->ndevices; i++)
-		json_array_append_new(a, json_string(b->devices[i]));
+		json_array_append_new(a, msg_json(b->devices[i]));
 	json_object_set_new(doc, "devices", a);
 	json_object_set_new(doc, "signed", json_boolean(b->signed_profiles));
 	json_object_set_new(doc, "mtime", json_integer(b->mtime));
@@ -480,7 +480,7 @@ render_json(const struct bundle *b, const char *out)
 	for (i = 0; i < b->ncerts; i++) {
 		json_t *c = facts_json(b->certs[i].x509, SOURCE_FILE);
 
-		json_object_set_new(c, "name", json_string(b->certs[i].base));
+		json_object_set_new(c, "name", msg_json(b->certs[i].base));
 		json_array_append_new(a, c);
 	}
 	json_object_set_new(doc, "certificates", a);
@@ -488,8 +488,8 @@ render_json(const struct bundle *b, const char *out)
 	for (i = 0; i < b->nfiles; i++) {
 		if (file_sha256(&b->files[i], hex) < 0)
 			hex[0] = '\0';
-		json_array_append_new(a, json_pack("{s:s,s:I,s:s}", "path",
-		    b->files[i].path, "size", (json_int_t)b->files[i].len,
+		json_array_append_new(a, json_pack("{s:o,s:I,s:s}", "path",
+		    msg_json(b->files[i].path), "size", (json_int_t)b->files[i].len,
 		    "sha256", hex));
 	}
 	json_object_set_new(doc, "files", a);

@@ -183,7 +183,7 @@ incomplete(const struct chain *c, json_t *doc)
 		return 0;
 	iss = facts_issuer(top);
 	e = msg_escape(iss ? iss : "?");
-	json_object_set_new(doc, "missing", json_string(iss ? iss : ""));
+	json_object_set_new(doc, "missing", msg_json(iss ? iss : ""));
 	if (c->path->n == 1) {
 		msg_error("the CA that issued the server's certificate, %s, is "
 		    "neither sent, nor given with --untrusted, nor available "
@@ -217,12 +217,11 @@ write_out(const struct certlist *l, const struct xchain_opts *o,
 
 		if (l->v[i].origin != NULL)
 			json_object_set_new(j, "from",
-			    json_string(l->v[i].origin));
+			    msg_json(l->v[i].origin));
 		json_array_append_new(arr, j);
 	}
 	json_object_set_new(doc, "chain", arr);
-	json_object_set_new(doc, "output", o->output ?
-	    json_string(o->output) : json_null());
+	json_object_set_new(doc, "output", msg_json(o->output));
 	if (co->json && o->output == NULL)
 		json_object_set_new(doc, "pem", json_string(pem));
 	else if (o->output != NULL) {
@@ -291,8 +290,8 @@ run(const char *input, const struct xchain_opts *o, struct common_opts *co)
 	copts.deadline = now + copts.timeout;
 	copts.at = now;
 	c = chain_build(sent, untr, anchors, &copts, judge, &now);
-	json_object_set_new(doc, "target", json_pack("{s:s}", "input",
-	    input));
+	json_object_set_new(doc, "target", json_pack("{s:o}", "input",
+	    msg_json(input)));
 	if (incomplete(c, doc) == -1) {
 		code = EXIT_FAILED;
 		goto print;

@@ -108,15 +108,15 @@ name_missing(X509 *top, const struct chain *c, json_t *doc, int json)
 
 		if (!json)
 			fprintf(stderr, "  published at:   %s\n", s);
-		json_array_append_new(urls, json_string(*u));
+		json_array_append_new(urls, msg_json(*u));
 		free(s);
 	}
 	for (u = c->aia_log; u != NULL && *u != NULL; u++)
 		if (!json)
 			fprintf(stderr, "  tried:          %s\n", *u);
 	json_object_set_new(doc, "root", json_null());
-	json_object_set_new(doc, "missing", json_pack("{s:s, s:s, s:s?, s:o}",
-	    "subject", issuer ? issuer : "", "role", leaf ? "issuing-ca" :
+	json_object_set_new(doc, "missing", json_pack("{s:o, s:s, s:s?, s:o}",
+	    "subject", msg_json(issuer ? issuer : ""), "role", leaf ? "issuing-ca" :
 	    "root", "key_identifier", aki, "aia", urls));
 	free(si);
 	free(st);
@@ -198,10 +198,9 @@ export(struct chain *c, const struct export_opts *o,
 	j = facts_json(root, c->path->v[c->path->n - 1].source);
 	json_object_set_new(j, "found", json_string(how_found(c, root)));
 	if (url != NULL)
-		json_object_set_new(j, "url", json_string(url));
+		json_object_set_new(j, "url", msg_json(url));
 	json_object_set_new(doc, "root", j);
-	json_object_set_new(doc, "output", o->output ?
-	    json_string(o->output) : json_null());
+	json_object_set_new(doc, "output", msg_json(o->output));
 	if ((co->json && o->output == NULL) || write_root(root, o) == 0)
 		return EXIT_OK;
 	msg_error("cannot write the root%s%s", o->output ? " to " : "",
@@ -245,8 +244,8 @@ run_export(const char *input, const struct export_opts *o,
 	copts.deadline = time(NULL) + copts.timeout;
 	copts.ldap_host = co->ldap_host ? co->ldap_host : t.host;
 	c = chain_build(sent, NULL, anchors, &copts, NULL, NULL);
-	json_object_set_new(doc, "target", json_pack("{s:s}", "input",
-	    input));
+	json_object_set_new(doc, "target", json_pack("{s:o}", "input",
+	    msg_json(input)));
 	code = export(c, o, co, doc);
 	if (co->json) {
 		if (o->output == NULL && code == EXIT_OK) {

@@ -194,7 +194,7 @@ import_one(struct store *st, struct cert_entry *e, const char *label,
     json_t *anchors)
 {
 	char *name = label ? xstrdup(label) : store_default_label(e->x509);
-	char *advice = NULL, *plan = NULL;
+	char *advice = NULL, *plan = NULL, *s;
 	json_t *j;
 	int r, code = EXIT_OK;
 
@@ -219,12 +219,14 @@ import_one(struct store *st, struct cert_entry *e, const char *label,
 		    code == EXIT_OK ? "imported and verified" :
 		    "imported, not verified");
 	j = facts_json(e->x509, SOURCE_FILE);
-	json_object_set_new(j, "file", json_string(e->origin ?
+	json_object_set_new(j, "file", msg_json(e->origin ?
 	    e->origin : ""));
-	json_object_set_new(j, "label", json_sprintf("trustfix:%s", name));
+	s = xasprintf("trustfix:%s", name);
+	json_object_set_new(j, "label", msg_json(s));
+	free(s);
 	json_object_set_new(j, "changed", json_boolean(r == 1));
 	if (plan != NULL)
-		json_object_set_new(j, "plan", json_string(plan));
+		json_object_set_new(j, "plan", msg_json(plan));
 	json_object_set_new(j, "verified", json_boolean(r == 0 ||
 	    (!co->dry_run && code == EXIT_OK)));
 	if (code == EXIT_OK && o->host.also != 0 && (r = hostopts_apply(

@@ -142,8 +142,8 @@ anchor_json(struct store_anchor *a)
 	    json_boolean(a->distribution));
 	json_object_set_new(j, "distrusted", json_boolean(a->distrusted));
 	json_object_set_new(j, "purposes", p);
-	json_object_set_new(j, "label", json_string(a->label));
-	json_object_set_new(j, "token", json_string(a->where));
+	json_object_set_new(j, "label", msg_json(a->label));
+	json_object_set_new(j, "token", msg_json(a->where));
 	return j;
 }
 

@@ -142,8 +142,7 @@ cmd_where(const struct cmd_info *cmd, int argc, char **argv,
 		j = hostopts_json(&l.v[i]);
 		json_object_set_new(j, "trusted", t == -1 ? json_null() :
 		    json_boolean(t));
-		json_object_set_new(j, "why", why ? json_string(why) :
-		    json_null());
+		json_object_set_new(j, "why", msg_json(why));
 		json_array_append_new(arr, j);
 		loc = msg_escape(l.v[i].location);
 		if (!co->json)

@@ -281,15 +281,14 @@ diagopts_document(const struct diagnosis *dg, const struct target *t,
 		tj = out_json_target(t, address, port);
 	else {
 		tj = json_object();
-		json_object_set_new(tj, "input", json_string(
+		json_object_set_new(tj, "input", msg_json(
 		    o->target ? o->target : ""));
 		json_object_set_new(tj, "protocol", json_string("file"));
 		json_object_set_new(tj, "host", json_null());
 		json_object_set_new(tj, "port", json_null());
 		json_object_set_new(tj, "address", json_null());
 	}
-	json_object_set_new(tj, "name", o->name ? json_string(o->name) :
-	    json_null());
+	json_object_set_new(tj, "name", msg_json(o->name));
 	doc = out_diagnose_json(tj, dg);
 	/* Days left at --at, not at the time of the run. */
 	c = json_object_get(doc, "chain");

@@ -63,9 +63,9 @@ hostopts_apply(const struct hostopts *h, struct store *st, X509 *x,
 			    hoststore_kind_name(l.v[i].kind), loc,
 			    outcome(r, add, &l.v[i], co->dry_run));
 		free(loc);
-		e = json_pack("{s:s, s:s, s:b, s:b, s:b}", "kind",
+		e = json_pack("{s:s, s:o, s:b, s:b, s:b}", "kind",
 		    hoststore_kind_name(l.v[i].kind), "location",
-		    l.v[i].location, "follows_system", l.v[i].follows,
+		    msg_json(l.v[i].location), "follows_system", l.v[i].follows,
 		    "changed", r == 1, "verified", r >= 0 && !co->dry_run);
 		json_array_append_new(arr, e);
 	}

@@ -62,7 +62,7 @@ run_step(const struct service *s, char **argv, const char *what,
 		    (long)s->pid, cmd, why ? why : "?");
 	json_object_set_new(j, what, json_boolean(rc == 0));
 	if (rc != 0 && json_object_get(j, "error") == NULL)
-		json_object_set_new(j, "error", json_string(why ? why : "?"));
+		json_object_set_new(j, "error", msg_json(why ? why : "?"));
 	free(why);
 	free(cmd);
 	return rc;
@@ -85,9 +85,10 @@ describe(const struct service *s, const struct common_opts *co)
 			printf("  %s %s\n", strcmp(s->name, "fetchmail") == 0 ?
 			    "poll now:" : "retry deferred mail:", rt);
 	}
-	j = json_pack("{s:s, s:I, s:s, s:s?, s:s?, s:s?, s:s}", "name",
-	    s->name, "pid", (json_int_t)s->pid, "exe", s->exe, "config",
-	    s->config, "reload", rl, "retry", rt, "why", s->why);
+	j = json_pack("{s:o, s:I, s:o, s:o, s:o, s:o, s:o}", "name",
+	    msg_json(s->name), "pid", (json_int_t)s->pid, "exe",
+	    msg_json(s->exe), "config", msg_json(s->config), "reload",
+	    msg_json(rl), "retry", msg_json(rt), "why", msg_json(s->why));
 	free(rl);
 	free(rt);
 	free(cfg);

@@ -168,15 +168,15 @@ origins_json(const struct scan *sc, const struct scan_item *it)
 	for (k = 0; k < it->norigins; k++) {
 		e = &sc->l->v[it->origins[k]];
 		o = json_object();
-		json_object_set_new(o, "file", json_string(e->file));
+		json_object_set_new(o, "file", msg_json(e->file));
 		json_object_set_new(o, "line", json_integer((json_int_t)
 		    e->line));
 		if (e->setting != NULL)
 			json_object_set_new(o, "setting",
-			    json_string(e->setting));
+			    msg_json(e->setting));
 		if (e->policy != NULL)
 			json_object_set_new(o, "policy",
-			    json_string(e->policy));
+			    msg_json(e->policy));
 		json_array_append_new(a, o);
 	}
 	return a;

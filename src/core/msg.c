@@ -117,9 +117,6 @@ utf8_len(const unsigned char *s, size_t n)
 	for (i = 1; i < len; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
-	/* C1 controls (U+0080..U+009F) can steer terminals too. */
-	if (len == 2 && s[0] == 0xc2 && s[1] < 0xa0)
-		return 0;
 	/* Overlong forms, UTF-16 surrogates, beyond U+10FFFF. */
 	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
 	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
@@ -167,8 +164,9 @@ msg_escape_len(const char *str, size_t n)
 	for (i = 0; i < n; ) {
 		if (s[i] >= 0x20 && s[i] < 0x7f) {
 			*p++ = (char)s[i++];
-		} else if (s[i] >= 0x80 && (u = utf8_len(s + i, n - i)) > 0) {
-			c = utf8_code(s + i, u);
+		} else if (s[i] >= 0x80 && (u = utf8_len(s + i, n - i)) > 0 &&
+		    (c = utf8_code(s + i, u)) >= 0xa0) {
+			/* Below U+00A0: C1 controls, which steer terminals. */
 			if (invisible(c))
 				p += sprintf(p, c > 0xffff ? "\\U%08lx" :
 				    "\\u%04lx", c);
@@ -189,6 +187,46 @@ char *
 msg_escape(const char *s)
 {
 	return msg_escape_len(s, s == NULL ? 0 : strlen(s));
+}
+
+/* A copy of s with each byte that is not part of valid UTF-8 as \xNN. */
+static char *
+utf8_repair(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i, u, n = strlen(str);
+	char *out, *p;
+
+	out = p = xmalloc(n * 4 + 1);
+	for (i = 0; i < n; ) {
+		if (s[i] < 0x80)
+			*p++ = (char)s[i++];
+		else if ((u = utf8_len(s + i, n - i)) > 0) {
+			memcpy(p, s + i, u);
+			p += u;
+			i += u;
+		} else
+			p += sprintf(p, "\\x%02x", s[i++]);
+	}
+	*p = '\0';
+	return out;
+}
+
+json_t *
+msg_json(const char *s)
+{
+	json_t *j;
+	char *e;
+
+	if (s == NULL)
+		return json_null();
+	/* jansson refuses what is not UTF-8; the key would vanish. */
+	if ((j = json_string(s)) != NULL)
+		return j;
+	e = utf8_repair(s);
+	j = json_string(e);
+	free(e);
+	return j;
 }
 
 const char *

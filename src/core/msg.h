@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 /* The command named in "trustfix: COMMAND: message"; NULL for none. */
 void	msg_set_command(const char *command);
 const char *msg_command(void);
@@ -36,6 +38,12 @@ void	msg_set_quiet(int quiet);
  */
 char	*msg_escape(const char *s);
 char	*msg_escape_len(const char *s, size_t len);
+/*
+ * Text from outside as a JSON string, never dropped: valid UTF-8 as it is
+ * (jansson escapes what JSON needs), other bytes as \xNN as in msg_escape().
+ * json_null() for NULL.
+ */
+json_t	*msg_json(const char *s);
 
 /*
  * The reason of the newest OpenSSL error, in a static buffer, and the

@@ -234,23 +234,6 @@ out_diagnose_text(FILE *f, const char *what, const struct diagnosis *d,
 	clients_text(&p, d);
 }
 
-/* A JSON string even for text that is not UTF-8 (escaped then). */
-static json_t *
-jstr_or_null(const char *s)
-{
-	json_t *j;
-	char *e;
-
-	if (s == NULL)
-		return json_null();
-	if ((j = json_string(s)) == NULL) {
-		e = msg_escape(s);
-		j = json_string(e);
-		free(e);
-	}
-	return j ? j : json_null();
-}
-
 static json_t *
 dotnet_flags(const struct client_view *v, int policy)
 {
@@ -282,13 +265,13 @@ clients_json(const struct diagnosis *d)
 		    json_boolean(d->named & CL_BIT(c)));
 		if (c == CL_OPENSSL || c == CL_OPENSSL_STRICT) {
 			json_object_set_new(o, "code", json_integer(v->code));
-			json_object_set_new(o, "error", jstr_or_null(v->error ?
+			json_object_set_new(o, "error", msg_json(v->error ?
 			    v->error : X509_verify_cert_error_string(
 			    v->code)));
 		} else
 			json_object_set_new(o, "error",
-			    jstr_or_null(v->error));
-		json_object_set_new(o, "message", jstr_or_null(v->message));
+			    msg_json(v->error));
+		json_object_set_new(o, "message", msg_json(v->message));
 		if (c == CL_DOTNET) {
 			json_object_set_new(o, "ssl_policy_errors",
 			    dotnet_flags(v, 1));
@@ -319,8 +302,8 @@ findings_json(const struct diagnosis *d)
 		    "s:o,s:o}", "id", finding_name(f->id), "severity",
 		    severity_name(f->severity), "certificate",
 		    f->cert >= 0 ? json_integer(f->cert) : json_null(),
-		    "summary", jstr_or_null(f->summary), "detail",
-		    jstr_or_null(f->detail), "fix", jstr_or_null(f->fix),
+		    "summary", msg_json(f->summary), "detail",
+		    msg_json(f->detail), "fix", msg_json(f->fix),
 		    "rejected_by", rej));
 	}
 	return a;
@@ -338,12 +321,12 @@ out_diagnose_json(json_t *target, const struct diagnosis *d)
 		json_object_set_new(c, "in_path", json_boolean(i < npath));
 		if (d->all->v[i].source == SOURCE_AIA)
 			json_object_set_new(c, "url",
-			    jstr_or_null(d->all->v[i].origin));
+			    msg_json(d->all->v[i].origin));
 		json_array_append_new(chain, c);
 	}
 	names = json_array();
 	for (s = d->suggested; s != NULL && *s != NULL; s++)
-		json_array_append_new(names, json_string(*s));
+		json_array_append_new(names, msg_json(*s));
 	json_object_set_new(doc, "target", target);
 	json_object_set_new(doc, "verdict",
 	    json_string(d->trusted ? "trusted" : "untrusted"));

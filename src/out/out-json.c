@@ -6,37 +6,20 @@
 #include "msg.h"
 #include "out.h"
 
-/* A JSON string of outside text: as is when UTF-8, escaped otherwise. */
-static json_t *
-jstr(const char *s)
-{
-	json_t *j;
-	char *e;
-
-	if (s == NULL)
-		return json_null();
-	if ((j = json_string(s)) != NULL)
-		return j;
-	e = msg_escape(s);
-	j = json_string(e);
-	free(e);
-	return j;
-}
-
 json_t *
 out_json_target(const struct target *t, const char *address, unsigned port)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "input", jstr(t->input));
+	json_object_set_new(o, "input", msg_json(t->input));
 	json_object_set_new(o, "protocol",
 	    json_string(target_proto_name(t->proto)));
-	json_object_set_new(o, "host", jstr(t->host));
+	json_object_set_new(o, "host", msg_json(t->host));
 	json_object_set_new(o, "port",
 	    json_integer(port != 0 ? port : t->connect_port));
-	json_object_set_new(o, "address", jstr(address));
-	json_object_set_new(o, "name", jstr(t->name));
-	json_object_set_new(o, "sni", jstr(t->sni));
+	json_object_set_new(o, "address", msg_json(address));
+	json_object_set_new(o, "name", msg_json(t->name));
+	json_object_set_new(o, "sni", msg_json(t->sni));
 	return o;
 }
 
@@ -49,7 +32,7 @@ out_json_files_target(char *const *files, int nfiles)
 	int i;
 
 	for (i = 0; i < nfiles; i++) {
-		json_array_append_new(a, jstr(files[i]));
+		json_array_append_new(a, msg_json(files[i]));
 		len += strlen(files[i]) + 1;
 	}
 	in = xcalloc(1, len + 1);
@@ -58,7 +41,7 @@ out_json_files_target(char *const *files, int nfiles)
 			strcat(in, " ");
 		strcat(in, files[i]);
 	}
-	json_object_set_new(o, "input", jstr(in));
+	json_object_set_new(o, "input", msg_json(in));
 	json_object_set_new(o, "protocol", json_string("file"));
 	json_object_set_new(o, "files", a);
 	free(in);
@@ -70,8 +53,8 @@ out_json_tls(const struct fetch_result *r)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "protocol", jstr(r->protocol));
-	json_object_set_new(o, "cipher", jstr(r->cipher));
+	json_object_set_new(o, "protocol", msg_json(r->protocol));
+	json_object_set_new(o, "cipher", msg_json(r->cipher));
 	json_object_set_new(o, "client_certificate_requested",
 	    json_boolean(r->client_cert_requested));
 	return o;
@@ -80,8 +63,8 @@ out_json_tls(const struct fetch_result *r)
 json_t *
 out_json_store(const struct store *st)
 {
-	return json_pack("{s:s, s:s}", "backend", store_backend_name(st),
-	    "location", store_location(st));
+	return json_pack("{s:s, s:o}", "backend", store_backend_name(st),
+	    "location", msg_json(store_location(st)));
 }
 
 json_t *
@@ -93,7 +76,7 @@ out_json_chain(const struct certlist *l, int with_file)
 	for (i = 0; i < l->n; i++) {
 		c = facts_json(l->v[i].x509, l->v[i].source);
 		if (with_file)
-			json_object_set_new(c, "file", jstr(l->v[i].origin));
+			json_object_set_new(c, "file", msg_json(l->v[i].origin));
 		json_array_append_new(a, c);
 	}
 	return a;

@@ -641,26 +641,11 @@ facts_adcs_markers(const X509 *x)
 	return sv.v;
 }
 
-/* A JSON string of outside text: as is if UTF-8, escaped otherwise. */
-static json_t *
-jstr(const char *s)
-{
-	json_t *j;
-	char *e;
-
-	if ((j = json_string(s == NULL ? "" : s)) != NULL)
-		return j;
-	e = msg_escape(s);
-	j = json_string(e);
-	free(e);
-	return j;
-}
-
 /* Takes ownership of s. */
 static void
 set_str0(json_t *o, const char *key, char *s)
 {
-	json_object_set_new(o, key, s == NULL ? json_null() : jstr(s));
+	json_object_set_new(o, key, msg_json(s));
 	free(s);
 }
 
@@ -677,7 +662,7 @@ set_strv0(json_t *o, const char *key, char **v)
 	}
 	a = json_array();
 	for (i = 0; v[i] != NULL; i++)
-		json_array_append_new(a, jstr(v[i]));
+		json_array_append_new(a, msg_json(v[i]));
 	json_object_set_new(o, key, a);
 	facts_strv_free(v);
 }
