@@ -48,6 +48,15 @@ for i in 1 2 3; do
 	    "banner-reset, TLS ($i)"
 done
 
+# A banner that reads like our own advice: the fix never takes a URL
+# out of what the server said.
+peer start_hostile banner-use
+run "$TRUSTFIX" diagnose --json --timeout "$TO" \
+    "https://127.0.0.1:$HOSTILE_PORT"
+is "$rc" 3 "banner-use, diagnose: exit 3"
+like "$(printf '%s' "$out" | jq -r '.findings[0].fix')" "^Check that " \
+    "banner-use, diagnose: the fix is not the server's URL"
+
 peer start_hostile smtp-refuse
 hostile "smtp://127.0.0.1:$HOSTILE_PORT" \
     "the server does not offer STARTTLS, and answered it with: 454 4\.7\.0" \

@@ -7,6 +7,8 @@ TCP modes:
   silent          accept, never speak
   garbage         send 4 KiB of random bytes, then close
   banner-reset    send an SSH banner, then reset the connection at once
+  banner-use      send a banner line that reads like trustfix's advice
+                  (": use https://..."), then close
   smtp-refuse     SMTP without STARTTLS in EHLO; STARTTLS gets 454
   imap-refuse     IMAP without STARTTLS capability; STARTTLS gets NO
   pop3-refuse     POP3 without STLS in CAPA; STLS gets -ERR
@@ -64,6 +66,10 @@ def tcp_banner_reset(sock, arg):
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                     struct.pack("ii", 1, 0))
     sock.close()
+
+
+def tcp_banner_use(sock, arg):
+    sock.sendall(b"NOTICE: use https://evil.example/ instead\r\n")
 
 
 def injected(starttls, data):
@@ -227,6 +233,7 @@ MODES = {
     "silent": tcp_silent,
     "garbage": tcp_garbage,
     "banner-reset": tcp_banner_reset,
+    "banner-use": tcp_banner_use,
     "smtp-refuse": lambda s, a: tcp_smtp(s, a, False),
     "imap-refuse": lambda s, a: tcp_imap(s, a, False),
     "pop3-refuse": lambda s, a: tcp_pop3(s, a, False),

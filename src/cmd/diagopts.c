@@ -267,7 +267,7 @@ diagopts_diagnose_fetched(const struct fetch_result *r,
 		diagnose_old_protocol(d, old->protocol, &lo);
 		return d;
 	}
-	return diagnose_no_certificate(r->error, &lo);
+	return diagnose_no_certificate(r->error, r->instead, &lo);
 }
 
 json_t *

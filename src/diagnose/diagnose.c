@@ -551,11 +551,13 @@ diagnose_chain(const struct certlist *sent, const struct diag_opts *o)
 }
 
 struct diagnosis *
-diagnose_no_certificate(const char *why, const struct diag_opts *o)
+diagnose_no_certificate(const char *why, const char *instead,
+    const struct diag_opts *o)
 {
 	struct diagnosis *d = xcalloc(1, sizeof(*d));
 
 	d->seclevel = -1;
+	d->instead = instead != NULL ? xstrdup(instead) : NULL;
 	d->all = certlist_new();
 	d->deployment = DEPLOY_PRIVATE_CA;
 	findings_add(&d->findings, F_HANDSHAKE_FAILED, SEV_ERROR, -1, NULL,
@@ -606,6 +608,7 @@ diagnosis_free(struct diagnosis *d)
 	certlist_free(d->all);
 	free(d->deployment_evidence);
 	facts_strv_free(d->suggested);
+	free(d->instead);
 	clients_clear(d);
 	free(d);
 }

@@ -51,6 +51,8 @@ struct diagnosis {
 	int		 trusted;	/* every named client accepts */
 	unsigned	 named;		/* the clients the verdict is for */
 	int		 seclevel;	/* the OpenSSL level the views used */
+	char		*instead;	/* the STARTTLS URL to use instead of
+					   TARGET, or NULL */
 	struct client_view view[CL_COUNT];
 };
 
@@ -61,9 +63,12 @@ struct diagnosis {
 struct diagnosis *diagnose_chain(const struct certlist *sent,
 	    const struct diag_opts *o);
 
-/* A diagnosis without certificate: handshake-failed, with why. */
+/*
+ * A diagnosis without certificate: handshake-failed, with why, and the
+ * STARTTLS URL that would work instead (or NULL) for the fix.
+ */
 struct diagnosis *diagnose_no_certificate(const char *why,
-	    const struct diag_opts *o);
+	    const char *instead, const struct diag_opts *o);
 
 /* Add old-protocol: only TLS < 1.2 (protocol) worked with the server. */
 void	diagnose_old_protocol(struct diagnosis *, const char *protocol,

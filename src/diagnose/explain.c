@@ -432,15 +432,13 @@ evidence(struct words *w, struct finding *f)
 static void
 network(struct words *w, struct finding *f)
 {
-	const char *use = f->detail ? strstr(f->detail, ": use ") : NULL;
-
 	if (f->id == F_HANDSHAKE_FAILED) {
 		f->summary = xstrdup("No certificate could be obtained from "
 		    "the server");
 		/* The handshake recognised another protocol's greeting. */
-		if (use != NULL)
-			f->fix = xasprintf("Use %s instead of %s.", use + 6,
-			    w->target);
+		if (w->d->instead != NULL)
+			f->fix = xasprintf("Use %s (STARTTLS) instead of %s.",
+			    w->d->instead, w->target);
 		else
 			f->fix = xasprintf("Check that %s names the right "
 			    "host and port and that the service speaks TLS "

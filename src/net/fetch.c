@@ -117,5 +117,6 @@ fetch_result_clear(struct fetch_result *r)
 	free(r->protocol);
 	free(r->cipher);
 	free(r->address);
+	free(r->instead);
 	memset(r, 0, sizeof(*r));
 }

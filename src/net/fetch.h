@@ -21,6 +21,8 @@ struct fetch_result {
 	char		 error[512];	/* why it failed, for the message */
 	int		 handshake_failed; /* a TLS server that refused the
 					    handshake: old protocols may do */
+	char		*instead;	/* the STARTTLS URL the server's
+					   greeting calls for, or NULL */
 };
 
 enum fetch_flags {

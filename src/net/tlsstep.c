@@ -196,7 +196,11 @@ static const struct greeting {
 	{ "HTTP/", "plain HTTP", NULL, PROTO_FILE },
 };
 
-/* ": this is SMTP: use smtp://HOST:PORT", or "" for an unknown line. */
+/*
+ * ": this is SMTP: use smtp://HOST:PORT (STARTTLS)", or "" for an unknown
+ * line; the URL also goes to r->instead, so that no one need parse it back
+ * out of the message.
+ */
 static char *
 advice(const struct tlsstep *h, const struct conn *c, const char *line,
     size_t n)
@@ -216,9 +220,12 @@ advice(const struct tlsstep *h, const struct conn *c, const char *line,
 			    g->protocol);
 		if (h->t != NULL && h->t->proto == g->proto)
 			break;
-		return xasprintf(": this is %s: use %s://%s%s%s:%u (STARTTLS)",
-		    g->protocol, g->scheme, strchr(host, ':') ? "[" : "",
-		    host, strchr(host, ':') ? "]" : "", c->port);
+		free(h->r->instead);
+		h->r->instead = xasprintf("%s://%s%s%s:%u", g->scheme,
+		    strchr(host, ':') ? "[" : "", host,
+		    strchr(host, ':') ? "]" : "", c->port);
+		return xasprintf(": this is %s: use %s (STARTTLS)",
+		    g->protocol, h->r->instead);
 	}
 	return xstrdup("");
 }
