@@ -1,13 +1,11 @@
 /* lazyarchive.c - load libarchive on first use, so that most runs start faster. */
 #include "config.h"
 
-#include <dlfcn.h>
-#include <stdio.h>
-
 #include <archive.h>
 #include <archive_entry.h>
 
 #include "lazyarchive.h"
+#include "lazylib.h"
 
 /*
  * Linked at build time, libarchive and what it pulls in (libxml2, ICU,
@@ -56,7 +54,7 @@
 	F(la_int64_t, archive_entry_size, (struct archive_entry *e), (e), 0) \
 	F(int, archive_entry_size_is_set, (struct archive_entry *e), (e), 0) \
 	F(int, archive_errno, (struct archive *a), (a), 0) \
-	F(const char *, archive_error_string, (struct archive *a), (a), why) \
+	F(const char *, archive_error_string, (struct archive *a), (a), lib.why) \
 	F(la_ssize_t, archive_read_data, \
 	    (struct archive *a, void *p, size_t n), (a, p, n), ARCHIVE_FATAL) \
 	F(int, archive_read_free, (struct archive *a), (a), ARCHIVE_FATAL) \
@@ -105,67 +103,30 @@
 	F(int, archive_write_set_passphrase, \
 	    (struct archive *a, const char *s), (a, s), ARCHIVE_FATAL)
 
-/* The real functions, once loaded. */
-static struct {
-#define F(type, name, params, args, onfail) type (*name)params;
-#define V(name, params, args)	void (*name)params;
-	LAZYARCHIVE_FUNCTIONS(F, V)
-#undef F
-#undef V
-} real;
+/* Each function's index, name and address. */
+enum {
+	LAZYARCHIVE_FUNCTIONS(LAZYLIB_INDEX_F, LAZYLIB_INDEX_V)
+	LZ_COUNT
+};
+static const char *const names[] = {
+	LAZYARCHIVE_FUNCTIONS(LAZYLIB_NAME_F, LAZYLIB_NAME_V)
+};
+static void *addr[LZ_COUNT];
 
-static int	state;		/* 0 not tried, 1 loaded, -1 failed */
-static char	why[256];	/* why it failed */
+static struct lazylib lib = {
+	LIBARCHIVE_SONAME, names, addr, LZ_COUNT, 0, ""
+};
 
 int
 lazyarchive_load(void)
 {
-	const char *e;
-	void *h;
-
-	if (state != 0)
-		return state > 0 ? 0 : -1;
-	state = -1;
-	if ((h = dlopen(LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
-		goto fail;
-#define F(type, name, params, args, onfail) \
-	if ((real.name = (type (*)params)dlsym(h, #name)) == NULL) \
-		goto fail;
-#define V(name, params, args)	F(void, name, params, args, 0)
-	LAZYARCHIVE_FUNCTIONS(F, V)
-#undef F
-#undef V
-	state = 1;
-	return 0;
-fail:
-	e = dlerror();
-	snprintf(why, sizeof(why), "%s", e != NULL ? e : "unknown error");
-	if (h != NULL)
-		dlclose(h);
-	return -1;
+	return lazylib_load(&lib);
 }
 
 const char *
 lazyarchive_error(void)
 {
-	return why;
+	return lib.why;
 }
 
-#define F(type, name, params, args, onfail) \
-type \
-name params \
-{ \
-	if (lazyarchive_load() < 0) \
-		return onfail; \
-	return real.name args; \
-}
-#define V(name, params, args) \
-void \
-name params \
-{ \
-	if (lazyarchive_load() == 0) \
-		real.name args; \
-}
-LAZYARCHIVE_FUNCTIONS(F, V)
-#undef F
-#undef V
+LAZYARCHIVE_FUNCTIONS(LAZYLIB_TRAMPOLINE_F, LAZYLIB_TRAMPOLINE_V)

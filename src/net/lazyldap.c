@@ -1,21 +1,19 @@
 /* lazyldap.c - load libldap on first use, so that most runs start faster. */
 #include "config.h"
 
-#include <dlfcn.h>
-#include <stdio.h>
-
 #include <lber.h>
 #include <ldap.h>
 #include <openldap.h>
 
 #include "lazyldap.h"
+#include "lazylib.h"
 
 /*
  * Linked at build time, libldap and what it pulls in (GnuTLS, SASL) cost
  * about 4 ms at every start, GnuTLS's initialisation most of it, while
  * only ldap:// AIA and CRL URLs need them.  So trustfix defines the
  * functions ldapget.c calls, each a trampoline to the real one, found on
- * first use (as lazyarchive.c does for libarchive).  liblber's functions
+ * first use by lazylib.c (as for libarchive).  liblber's functions
  * are found through libldap, which depends on it.
  *
  * F(type, name, parameters, arguments, value on failure); V(name,
@@ -26,7 +24,7 @@
 	V(ber_free, (BerElement *ber, int freebuf), (ber, freebuf)) \
 	F(int, ber_sockbuf_ctrl, (Sockbuf *sb, int opt, void *arg), \
 	    (sb, opt, arg), -1) \
-	F(char *, ldap_err2string, (int err), (err), why) \
+	F(char *, ldap_err2string, (int err), (err), lib.why) \
 	F(char *, ldap_first_attribute, \
 	    (LDAP *ld, LDAPMessage *entry, BerElement **ber), \
 	    (ld, entry, ber), NULL) \
@@ -76,67 +74,30 @@
 	    (url, ludpp), -1) \
 	V(ldap_value_free_len, (struct berval **vals), (vals))
 
-/* The real functions, once loaded. */
-static struct {
-#define F(type, name, params, args, onfail) type (*name)params;
-#define V(name, params, args)	void (*name)params;
-	LAZYLDAP_FUNCTIONS(F, V)
-#undef F
-#undef V
-} real;
+/* Each function's index, name and address. */
+enum {
+	LAZYLDAP_FUNCTIONS(LAZYLIB_INDEX_F, LAZYLIB_INDEX_V)
+	LZ_COUNT
+};
+static const char *const names[] = {
+	LAZYLDAP_FUNCTIONS(LAZYLIB_NAME_F, LAZYLIB_NAME_V)
+};
+static void *addr[LZ_COUNT];
 
-static int	state;		/* 0 not tried, 1 loaded, -1 failed */
-static char	why[256] = "libldap is not loaded";
+static struct lazylib lib = {
+	LIBLDAP_SONAME, names, addr, LZ_COUNT, 0, "libldap is not loaded"
+};
 
 int
 lazyldap_load(void)
 {
-	const char *e;
-	void *h;
-
-	if (state != 0)
-		return state > 0 ? 0 : -1;
-	state = -1;
-	if ((h = dlopen(LIBLDAP_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
-		goto fail;
-#define F(type, name, params, args, onfail) \
-	if ((real.name = (type (*)params)dlsym(h, #name)) == NULL) \
-		goto fail;
-#define V(name, params, args)	F(void, name, params, args, 0)
-	LAZYLDAP_FUNCTIONS(F, V)
-#undef F
-#undef V
-	state = 1;
-	return 0;
-fail:
-	e = dlerror();
-	snprintf(why, sizeof(why), "%s", e != NULL ? e : "unknown error");
-	if (h != NULL)
-		dlclose(h);
-	return -1;
+	return lazylib_load(&lib);
 }
 
 const char *
 lazyldap_error(void)
 {
-	return why;
+	return lib.why;
 }
 
-#define F(type, name, params, args, onfail) \
-type \
-name params \
-{ \
-	if (lazyldap_load() < 0) \
-		return onfail; \
-	return real.name args; \
-}
-#define V(name, params, args) \
-void \
-name params \
-{ \
-	if (lazyldap_load() == 0) \
-		real.name args; \
-}
-LAZYLDAP_FUNCTIONS(F, V)
-#undef F
-#undef V
+LAZYLDAP_FUNCTIONS(LAZYLIB_TRAMPOLINE_F, LAZYLIB_TRAMPOLINE_V)
