@@ -385,4 +385,20 @@ tf diagnose --json --store "$T/purpose-server-auth" \
     --name mail.contoso.test "$P/server-chain.pem"
 is "$rc" 0 "an anchor for server-auth does"
 
+# --- a report that cannot be written does not hide a change -----------
+rm -rf "$T/full"
+"$TRUSTFIX" import --yes --json --store "$T/full" "$P/root.pem" \
+    >/dev/full 2>"$T/full.err"
+is "$?" 0 "import whose report cannot be written: the change happened, exit 0"
+like "$(cat "$T/full.err")" "cannot write the output, but the trust store was changed" \
+    "and says the store was changed"
+tf list --store "$T/full" --json
+jq_is '[.anchors[] | select(.sha256 == "'"$(certfp sha256 "$P/root.pem")"'")] | length' 1 \
+    "the anchor is there"
+"$TRUSTFIX" import --yes --json --store "$T/full" "$P/root.pem" \
+    >/dev/full 2>"$T/full.err"
+is "$?" 1 "nothing changed and the report is lost: exit 1"
+like "$(cat "$T/full.err")" "^trustfix: import: cannot write the output$" \
+    "and says only that"
+
 done_testing

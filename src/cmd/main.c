@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "exitcode.h"
 #include "msg.h"
+#include "store.h"
 
 static const struct cmd_info commands[] = {
 	{ "inspect", cmd_inspect,
@@ -82,6 +83,16 @@ static int
 finish(int code)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
+		/*
+		 * The change is made and verified: a reader that went away
+		 * does not undo it, so the exit status still says it
+		 * happened (import | head, a failing consumer of --json).
+		 */
+		if (store_changed()) {
+			msg_error("cannot write the output, but the trust "
+			    "store was changed; 'trustfix list' shows it");
+			return code;
+		}
 		msg_error("cannot write the output");
 		return code == EXIT_OK ? EXIT_FAILED : code;
 	}

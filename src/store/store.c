@@ -461,11 +461,24 @@ store_list(struct store *st, struct store_anchors *out)
 	return st->ops->list(st, out);
 }
 
+/* Did this process change a trust store?  See store_changed(). */
+static int changed_any;
+
+int
+store_changed(void)
+{
+	return changed_any;
+}
+
 int
 store_import(struct store *st, X509 *x, const char *label,
     unsigned purposes, int dry_run)
 {
-	return st->ops->import(st, x, label, purposes, dry_run);
+	int rc = st->ops->import(st, x, label, purposes, dry_run);
+
+	if (rc == 1 && !dry_run)
+		changed_any = 1;
+	return rc;
 }
 
 char *
@@ -501,12 +514,17 @@ int
 store_remove(struct store *st, const struct store_anchor *a, int force,
     int dry_run)
 {
+	int rc;
+
 	if (!a->trustfix && !force) {
 		msg_error("%s was not imported by trustfix; use --force to "
 		    "remove it anyway", a->sha256);
 		return -1;
 	}
-	return st->ops->remove(st, a, force, dry_run);
+	rc = st->ops->remove(st, a, force, dry_run);
+	if (rc == 1 && !dry_run)
+		changed_any = 1;
+	return rc;
 }
 
 int

@@ -87,6 +87,12 @@ int	store_import(struct store *st, X509 *x, const char *label,
 	    unsigned purposes, int dry_run);
 
 /*
+ * 1 once store_import or store_remove changed a store in this process:
+ * what happened must be said even when the report cannot be written.
+ */
+int	store_changed(void);
+
+/*
  * What store_import would change for x, for --dry-run: "would write
  * FILE into the BACKEND store LOCATION, then run COMMAND".  Caller frees.
  */
