@@ -385,6 +385,20 @@ tf diagnose --json --store "$T/purpose-server-auth" \
     --name mail.contoso.test "$P/server-chain.pem"
 is "$rc" 0 "an anchor for server-auth does"
 
+# --- labels fit in a file name -----------------------------------------
+tf import --yes --store "$T/labels" --label "$(printf 'x%.0s' $(seq 129))" \
+    "$P/root.pem"
+is "$rc" 2 "--label longer than 128 bytes: a usage error"
+like "$err" "label: longer than 128 bytes" "and says the limit"
+long=$(printf 'a%.0s' $(seq 60))
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/long.key" \
+    -out "$T/long.pem" -days 30 -subj "/O=$long/OU=$long/L=$long" \
+    -addext basicConstraints=critical,CA:TRUE >/dev/null 2>&1
+tf import --yes --json --store "$T/labels" "$T/long.pem"
+is "$rc" 0 "a subject without CN longer than 128 bytes imports"
+jq_is '.anchors[0].label | ltrimstr("trustfix:") | length <= 128' true \
+    "its default label is cut to 128 bytes"
+
 # --- a report that cannot be written does not hide a change -----------
 rm -rf "$T/full"
 "$TRUSTFIX" import --yes --json --store "$T/full" "$P/root.pem" \

@@ -84,6 +84,11 @@ handle(int key, const char *arg, void *ctx)
 			msg_error("--label: expected a name");
 			return -1;
 		}
+		if (strlen(arg) > STORE_LABEL_MAX) {
+			msg_error("--label: longer than %d bytes",
+			    STORE_LABEL_MAX);
+			return -1;
+		}
 		o->label = arg;
 		return 0;
 	}

@@ -39,7 +39,7 @@ struct p11_view {
 static const char *
 ckr_name(CK_RV rv)
 {
-	static char buf[48];
+	static char buf[128];
 
 	switch (rv) {
 	case CKR_TOKEN_WRITE_PROTECTED:
@@ -53,6 +53,13 @@ ckr_name(CK_RV rv)
 		    "p11-kit does not write; remove that file instead";
 	case CKR_DEVICE_ERROR:
 		return "the module could not write its files";
+	case CKR_GENERAL_ERROR:
+	case CKR_FUNCTION_FAILED:
+		/* p11-kit's trust module says no more when a write fails. */
+		snprintf(buf, sizeof(buf), "the module failed (PKCS#11 error "
+		    "0x%lx): is the disk full or the directory not writable?",
+		    (unsigned long)rv);
+		return buf;
 	}
 	snprintf(buf, sizeof(buf), "PKCS#11 error 0x%lx", (unsigned long)rv);
 	return buf;

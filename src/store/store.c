@@ -70,6 +70,21 @@ store_purpose_names(unsigned bits)
 	return v;
 }
 
+/* Cut s to STORE_LABEL_MAX bytes, not inside a UTF-8 sequence. */
+static char *
+label_cut(char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > STORE_LABEL_MAX) {
+		n = STORE_LABEL_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		s[n] = '\0';
+	}
+	return s;
+}
+
 char *
 store_default_label(const X509 *x)
 {
@@ -78,11 +93,11 @@ store_default_label(const X509 *x)
 	if (cn != NULL && *cn != '\0') {
 		label = msg_escape(cn);
 		free(cn);
-		return label;
+		return label_cut(label);
 	}
 	free(cn);
 	X509_NAME_oneline(X509_get_subject_name(x), buf, sizeof(buf));
-	return msg_escape(buf);
+	return label_cut(msg_escape(buf));
 }
 
 int

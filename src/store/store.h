@@ -83,6 +83,8 @@ void	store_anchors_clear(struct store_anchors *a);
  * refused to change anything (reported), -1 after reporting a failure.
  */
 #define STORE_REFUSED	(-2)
+/* The longest label: its file name must fit in NAME_MAX with room. */
+#define STORE_LABEL_MAX	128
 int	store_import(struct store *st, X509 *x, const char *label,
 	    unsigned purposes, int dry_run);
 
