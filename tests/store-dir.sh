@@ -316,6 +316,52 @@ else
 	is "$(ls "$F" | grep -c .)" 0 "no file is left behind"
 fi
 
+# --- purposes belong to a key: anchors that share one ---------------------
+# An AD CS renewal keeps the root's key; p11-kit staples purposes to it.
+K=$T/samekey
+openssl req -x509 -key "$P/root.key" -subj "/CN=Contoso Root CA" \
+    -days 400 -out "$T/root-renewed.pem" \
+    -addext basicConstraints=critical,CA:TRUE \
+    -addext keyUsage=critical,keyCertSign,cRLSign >/dev/null 2>&1
+RENEWED=$(certfp sha256 "$T/root-renewed.pem")
+purposes_of() {	# SHA: the purposes list shows for it
+	"$TRUSTFIX" list --store "$K" --json | jq -r '.anchors[] |
+	    select(.sha256 == "'"$1"'") | .purposes | join(",")'
+}
+tf import --yes --store "$K" --purpose email "$P/root.pem"
+is "$rc" 0 "import the root for e-mail only"
+tf import --yes --store "$K" "$T/root-renewed.pem"
+is "$rc" 1 "its renewal (same key) for every purpose: refused"
+like "$err" "has the same key and is trusted for email purposes.*--purpose email" \
+    "with the reason and the way on"
+is "$(purposes_of "$ROOT")" email "the root is still for e-mail only"
+tf import --yes --store "$K" --purpose server-auth "$T/root-renewed.pem"
+is "$rc" 1 "the renewal for server-auth only: refused too"
+tf import --yes --store "$K" --purpose email "$T/root-renewed.pem"
+is "$rc" 0 "the renewal with the same purposes is imported"
+is "$(purposes_of "$RENEWED")/$(purposes_of "$ROOT")" email/email \
+    "both for e-mail only"
+tf remove --yes --store "$K" "$RENEWED"
+is "$rc" 0 "remove the renewal"
+is "$(purposes_of "$ROOT")" email \
+    "the root keeps its restriction (it is the key's, and the key is still in use)"
+tf diagnose --json --store "$K" --name mail.contoso.test "$P/server-chain.pem"
+is "$rc" 1 "and still does not make a TLS server trusted"
+tf remove --yes --store "$K" "$ROOT"
+is "$(ls "$K" | grep -c .)" 0 "removing the last anchor of the key removes the restriction"
+if [ "$frc" = 99 ]; then
+	tf import --yes --store "$K" --purpose email "$P/root.pem"
+	TRUSTFIX_FAULT=after-new-staple "$TRUSTFIX" import --yes \
+	    --store "$K" --purpose server-auth "$P/root.pem" >/dev/null 2>&1
+	is "$?" 99 "changing the purposes crashed between the new and the old restriction"
+	p=$(purposes_of "$ROOT")
+	case $p in any|"") r=1 ;; *) r=0 ;; esac
+	ok $r "the anchor is still restricted, never any purpose (got: $p)"
+	tf import --yes --store "$K" --purpose server-auth "$P/root.pem"
+	is "$rc" 0 "running the change again completes it"
+	is "$(purposes_of "$ROOT")" server-auth "server-auth only now"
+fi
+
 # --- --store: names that escape the module's quoting; typos --------------
 tf list --store "$T/typo-store"
 is "$rc" 5 "list --store on a directory that does not exist: exit 5"

@@ -64,25 +64,6 @@ not_expiring(struct store_anchor *a, const struct list_opts *o)
 	return left != FACTS_NO_DAYS && left >= o->expiring;
 }
 
-static char *
-purposes_text(unsigned bits)
-{
-	const char **v = store_purpose_names(bits);
-	size_t i, len = 1;
-	char *s;
-
-	for (i = 0; v[i] != NULL; i++)
-		len += strlen(v[i]) + 1;
-	s = xcalloc(1, len);
-	for (i = 0; v[i] != NULL; i++) {
-		if (i > 0)
-			strcat(s, ",");
-		strcat(s, v[i]);
-	}
-	free(v);
-	return s;
-}
-
 static const char *
 origin_word(const struct store_anchor *a)
 {
@@ -114,7 +95,7 @@ static void
 print_text(const struct store_anchor *a)
 {
 	char *safe = msg_escape(a->subject);
-	char *purposes = purposes_text(a->purposes);
+	char *purposes = store_purposes_text(a->purposes);
 	char sha1[41];
 
 	sha1_hex(a, sha1);

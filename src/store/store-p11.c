@@ -12,6 +12,46 @@
 
 /* Import, remove and verify, shared by the directory and p11-kit stores. */
 
+/*
+ * p11-kit keeps a purpose restriction per public key (a stapled
+ * extension), not per certificate: an anchor with x's key but another
+ * certificate (a renewal of an AD CS root keeps its key) would change
+ * purposes with x.  Refuse that, saying how to go on; 0 when there is
+ * no such anchor or it has the same purposes.
+ */
+static int
+same_key_purposes(struct store_anchors *a, X509 *x,
+    const struct store_anchor *found, unsigned purposes)
+{
+	const struct store_anchor *b;
+	EVP_PKEY *k = X509_get0_pubkey(x), *bk;
+	X509 *bx;
+	size_t i;
+	char *want, *have;
+
+	for (i = 0; i < a->n; i++) {
+		b = &a->v[i];
+		if (b == found || b->distrusted ||
+		    (bx = store_anchor_get0_x509(&a->v[i])) == NULL ||
+		    (bk = X509_get0_pubkey(bx)) == NULL || k == NULL ||
+		    EVP_PKEY_eq(k, bk) != 1 || b->purposes == purposes)
+			continue;
+		want = store_purposes_text(purposes);
+		have = store_purposes_text(b->purposes);
+		msg_error("refused: the anchor %s (%s) has the same key and is "
+		    "trusted for %s purposes; p11-kit restricts purposes per "
+		    "key, so trusting this certificate for %s would change "
+		    "that anchor too. Import it %s%s, or remove that anchor "
+		    "first", b->sha256, b->subject, have, want,
+		    b->purposes ? "with --purpose " : "without --purpose",
+		    b->purposes ? have : "");
+		free(want);
+		free(have);
+		return STORE_REFUSED;
+	}
+	return 0;
+}
+
 int
 store_p11_import(struct store *st, X509 *x, const char *label,
     unsigned purposes, int dry_run, int (*refresh)(struct store *))
@@ -44,6 +84,9 @@ store_p11_import(struct store *st, X509 *x, const char *label,
 		rc = STORE_REFUSED;
 		goto out;
 	}
+	if ((rc = same_key_purposes(&a, x, found, purposes)) != 0)
+		goto out;
+	rc = -1;
 	if (found != NULL && (purposes == 0 || !found->trustfix ||
 	    found->purposes == purposes)) {
 		rc = 0;

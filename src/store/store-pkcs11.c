@@ -520,7 +520,7 @@ writable_slot(struct p11_view *v)
 
 static int
 create_staple(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
-    const char *label, unsigned bits)
+    const char *label, unsigned bits, CK_OBJECT_HANDLE *made)
 {
 	CK_OBJECT_CLASS cls = CKO_X_CERTIFICATE_EXTENSION;
 	CK_BBOOL yes = CK_TRUE;
@@ -543,9 +543,10 @@ create_staple(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
 		};
 
 		rv = s->f->C_CreateObject(h, t, 6, &o);
-		if (rv == CKR_OK)
+		if (rv == CKR_OK) {
+			*made = o;
 			rc = 0;
-		else
+		} else
 			msg_error("cannot add the purpose restriction to %s: "
 			    "%s", s->path, ckr_name(rv));
 	}
@@ -555,10 +556,13 @@ create_staple(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
 	return rc;
 }
 
-/* Destroy our stapled extendedKeyUsage objects for x's key. */
+/*
+ * Destroy our stapled extendedKeyUsage objects for x's key (all with
+ * force), but the one keep (CK_INVALID_HANDLE: none).
+ */
 static int
 destroy_staples(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
-    int force)
+    int force, CK_OBJECT_HANDLE keep)
 {
 	CK_OBJECT_CLASS cls = CKO_X_CERTIFICATE_EXTENSION;
 	CK_OBJECT_HANDLE *objs = NULL;
@@ -575,6 +579,8 @@ destroy_staples(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
 	if (spki == NULL || find_all(s, h, t, 3, &objs, &count) == -1)
 		count = 0;
 	for (i = 0; i < count; i++) {
+		if (objs[i] == keep)
+			continue;
 		label = get_attr(s, h, objs[i], CKA_LABEL, &len);
 		if (force || (label != NULL && strncmp((char *)label,
 		    STORE_LABEL_PREFIX, strlen(STORE_LABEL_PREFIX)) == 0)) {
@@ -589,6 +595,55 @@ destroy_staples(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
 	return n;
 }
 
+/*
+ * Make purposes (0: any) the restriction on x's key.  The new staple is
+ * made before the old ones go: a crash in between leaves two
+ * restrictions, never an anchor trusted wider than before or after.
+ */
+static int
+replace_staples(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
+    const char *label, unsigned purposes)
+{
+	CK_OBJECT_HANDLE made = CK_INVALID_HANDLE;
+	int i;
+
+	if (purposes != 0 &&
+	    create_staple(s, h, x, label, purposes, &made) == -1)
+		return -1;
+	fault_point("after-new-staple");
+	/*
+	 * p11-kit shows one staple per key and extension: the newest.  The
+	 * one hidden behind it shows when that one goes, so go on until no
+	 * other is left (a crash may have left several).
+	 */
+	for (i = 0; i < 8 && destroy_staples(s, h, x, 0, made) > 0; i++)
+		;
+	return 0;
+}
+
+/* Is a certificate with x's key still in the token? */
+static int
+key_in_token(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x)
+{
+	CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
+	CK_OBJECT_HANDLE *objs = NULL;
+	CK_ULONG count = 0;
+	unsigned char *spki;
+	int spki_len;
+
+	if ((spki = der_spki(x, &spki_len)) == NULL)
+		return 1;	/* keep the restriction when unsure */
+	CK_ATTRIBUTE t[] = {
+		{ CKA_CLASS, &cls, sizeof(cls) },
+		{ CKA_PUBLIC_KEY_INFO, spki, (CK_ULONG)spki_len },
+	};
+	if (find_all(s, h, t, 2, &objs, &count) == -1)
+		count = 1;
+	free(objs);
+	OPENSSL_free(spki);
+	return count > 0;
+}
+
 int
 p11v_set_purposes(struct p11_view *v, X509 *x, const char *label,
     unsigned purposes)
@@ -599,9 +654,7 @@ p11v_set_purposes(struct p11_view *v, X509 *x, const char *label,
 
 	if ((s = writable_slot(v)) == NULL || open_session(s, 1, &h) == -1)
 		return -1;
-	destroy_staples(s, h, x, 0);
-	if (purposes == 0 || create_staple(s, h, x, label, purposes) == 0)
-		rc = 0;
+	rc = replace_staples(s, h, x, label, purposes);
 	s->f->C_CloseSession(h);
 	return rc;
 }
@@ -625,8 +678,7 @@ p11v_create(struct p11_view *v, X509 *x, const char *label,
 	if ((len = i2d_X509(x, &der)) <= 0)
 		goto out;
 	/* The restriction first: a crash must not leave a wider anchor. */
-	destroy_staples(s, h, x, 0);
-	if (purposes != 0 && create_staple(s, h, x, label, purposes) == -1)
+	if (replace_staples(s, h, x, label, purposes) == -1)
 		goto out;
 	fault_point("after-extension");
 	CK_ATTRIBUTE t[] = {
@@ -658,7 +710,7 @@ destroy_in_slot(struct p11_slot *s, X509 *x, int force)
 	CK_SESSION_HANDLE h;
 	CK_ULONG count = 0, i, len;
 	unsigned char *der = NULL, *label;
-	int dlen, n = 0;
+	int dlen, n = 0, k;
 	CK_RV rv;
 
 	if (open_session(s, 1, &h) == -1)
@@ -690,7 +742,11 @@ destroy_in_slot(struct p11_slot *s, X509 *x, int force)
 		free(label);
 	}
 	fault_point("after-destroy");
-	destroy_staples(s, h, x, force);
+	/* The restriction is the key's: keep it for another anchor. */
+	if (!key_in_token(s, h, x))
+		for (k = 0; k < 8 && destroy_staples(s, h, x, force,
+		    CK_INVALID_HANDLE) > 0; k++)
+			;	/* each may uncover one p11-kit hid */
 out:
 	free(objs);
 	OPENSSL_free(der);

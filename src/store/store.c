@@ -70,6 +70,25 @@ store_purpose_names(unsigned bits)
 	return v;
 }
 
+char *
+store_purposes_text(unsigned bits)
+{
+	const char **v = store_purpose_names(bits);
+	size_t i, len = 1;
+	char *s;
+
+	for (i = 0; v[i] != NULL; i++)
+		len += strlen(v[i]) + 1;
+	s = xcalloc(1, len);
+	for (i = 0; v[i] != NULL; i++) {
+		if (i > 0)
+			strcat(s, ",");
+		strcat(s, v[i]);
+	}
+	free(v);
+	return s;
+}
+
 /* Cut s to STORE_LABEL_MAX bytes, not inside a UTF-8 sequence. */
 static char *
 label_cut(char *s)

@@ -124,6 +124,8 @@ X509_STORE *store_get1_x509_store(struct store *st);
 int	store_purposes_parse(const char *s);
 /* A NULL-terminated list of names for bits (0: {"any"}); free with free(). */
 const char **store_purpose_names(unsigned bits);
+/* The same joined with commas ("server-auth,email", "any"); freed. */
+char	*store_purposes_text(unsigned bits);
 
 /*
  * A fingerprint as a user typed it (any case, colons allowed) into
