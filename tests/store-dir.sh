@@ -427,6 +427,17 @@ is "$rc" 1 "diagnose --store: an anchor for e-mail only does not make a TLS serv
 jq_is '[.verdict, .clients.openssl.trusted, .clients.dotnet.trusted] |
     map(tostring) | join(",")' untrusted,false,false \
     "OpenSSL (its trusted bundle's rules) and .NET reject it"
+jq_is '[.findings[] | select(.id == "no-server-auth" or
+    .id == "untrusted-root") | .fix | contains("trustfix import --store '"$T/purpose-email"' --purpose server-auth,email root.pem")] |
+    all' true \
+    "the fixes say: import it for server-auth too, keeping email"
+jq_is '[.findings[] | .fix | test("Issue a certificate|check its SHA-256")] |
+    any' false "and neither says reissue nor import it as a new anchor"
+tf import --yes --store "$T/purpose-email" --purpose server-auth,email \
+    "$P/root.pem"
+tf diagnose --json --store "$T/purpose-email" --name mail.contoso.test \
+    "$P/server-chain.pem"
+is "$rc" 0 "after that fix the server is trusted"
 tf diagnose --json --store "$T/purpose-server-auth" \
     --name mail.contoso.test "$P/server-chain.pem"
 is "$rc" 0 "an anchor for server-auth does"

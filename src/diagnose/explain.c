@@ -55,6 +55,66 @@ import_fix(const struct words *w, const char *base, const char *who)
 	return s;
 }
 
+/*
+ * The purposes the trust anchor i is trusted for, with server-auth
+ * first, when the store restricts it to purposes that leave TLS servers
+ * out (OpenSSL's trust settings, which diagnose --store gives it);
+ * NULL otherwise.
+ */
+static char *
+purposes_with_tls(const struct diagnosis *d, int i)
+{
+	static const struct {
+		int		 nid;
+		const char	*name;
+	} names[] = {
+		{ NID_client_auth, "client-auth" },
+		{ NID_email_protect, "email" },
+		{ NID_code_sign, "code-signing" },
+	};
+	X509 *x = cert_of(d, i);
+	STACK_OF(ASN1_OBJECT) *trust;
+	char *s, *t;
+	size_t k;
+	int j, nid;
+
+	if (x == NULL || d->chain == NULL || !d->chain->anchored ||
+	    (size_t)i + 1 != d->chain->path->n ||
+	    (trust = X509_get0_trust_objects(x)) == NULL ||
+	    sk_ASN1_OBJECT_num(trust) == 0)
+		return NULL;
+	s = xstrdup("server-auth");
+	for (j = 0; j < sk_ASN1_OBJECT_num(trust); j++) {
+		nid = OBJ_obj2nid(sk_ASN1_OBJECT_value(trust, j));
+		if (nid == NID_server_auth) {
+			free(s);
+			return NULL;
+		}
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (names[k].nid == nid) {
+				t = xasprintf("%s,%s", s, names[k].name);
+				free(s);
+				s = t;
+			}
+	}
+	return s;
+}
+
+/* The fix for an anchor the store trusts, but not for TLS servers. */
+static char *
+purpose_fix(const struct words *w, const char *purposes)
+{
+	const struct diag_opts *o = w->o;
+
+	return xasprintf("The store trusts this root, but not for TLS "
+	    "servers (%s only). Trust it for them too: `trustfix export-root "
+	    "%s%s%s%s -o root.pem`, then `trustfix import %s%s%s--purpose %s "
+	    "root.pem`.", strchr(purposes, ',') + 1,
+	    o->connect ? "--connect " : "", o->connect ? o->connect : "",
+	    o->connect ? " " : "", w->target, o->store ? "--store " : "",
+	    o->store ? o->store : "", o->store ? " " : "", purposes);
+}
+
 static void
 self_signed(struct words *w, struct finding *f)
 {
@@ -121,6 +181,14 @@ untrusted_root(struct words *w, struct finding *f)
 	} else
 		f->summary = xasprintf("The root CA %s is not trusted by "
 		    "this client", w->subj);
+	if ((t = purposes_with_tls(d, f->cert)) != NULL) {
+		f->summary = xasprintf("The root CA %s is trusted in the "
+		    "store, but not for TLS servers", w->subj);
+		f->fix = purpose_fix(w, t);
+		free(t);
+		free(imp);
+		return;
+	}
 	switch (d->deployment) {
 	case DEPLOY_WINDOWS_PKI:
 		f->fix = xasprintf("This is a Windows enterprise PKI (Active "
@@ -334,8 +402,18 @@ other(struct words *w, struct finding *f)
 static void
 rules(struct words *w, struct finding *f)
 {
+	char *t;
+
 	switch (f->id) {
 	case F_NO_SERVER_AUTH:
+		if ((t = purposes_with_tls(w->d, f->cert)) != NULL) {
+			f->summary = xasprintf("The %s %s is trusted in the "
+			    "store, but not for TLS servers", w->what,
+			    w->subj);
+			f->fix = purpose_fix(w, t);
+			free(t);
+			break;
+		}
 		f->summary = xasprintf("The %s %s is not meant for TLS "
 		    "servers (extendedKeyUsage/keyUsage)", w->what, w->subj);
 		f->fix = xstrdup("Issue a certificate with extendedKeyUsage "
