@@ -43,6 +43,14 @@ unlike "$err" "warning" "no warning: the fingerprint was checked"
 like "$out" "1 certificate for java" "one certificate"
 like "$out" "SHA-256 $ROOT" "the root"
 
+# --connect: the server by its name in the URL, reached at another
+# address, as export-root and diagnose do.
+tf bundle --aia-allow-private --yes --no-aia --device java \
+    -o connect.tar.gz --timeout 10 --connect "127.0.0.1:$S_SERVER_PORT" \
+    "https://mail.contoso.test:$S_SERVER_PORT/"
+is "$rc" 0 "bundle --connect reaches the server at the address given"
+like "$out" "SHA-256 $ROOT" "and bundles its root"
+
 # The Exchange-like server sends its certificate and the issuing CA; the
 # root is only reachable through the issuing CA's AIA URL.
 start_s_server "$P/server-chain.pem" "$P/server.key" ||
@@ -83,7 +91,7 @@ ok "$([ ! -e refused.zip ]; echo $?)" "and no bundle"
 tf bundle --aia-allow-private \
     "$P/root.pem" "https://127.0.0.1:$port/" -o mixed.zip --timeout 5
 is "$rc" 3 "a file and an unreachable URL: exit 3"
-is "$(ls -A | grep -E 'zip|tar' | sort | tr '\n' ' ')" "net.zip sent.tar.gz thumb.zip " \
+is "$(ls -A | grep -E 'zip|tar' | sort | tr '\n' ' ')" "connect.tar.gz net.zip sent.tar.gz thumb.zip " \
     "only the bundles that were accepted exist"
 
 done_testing

@@ -19,6 +19,7 @@
 #include "devprofile.h"
 #include "diagopts.h"
 #include "exitcode.h"
+#include "getchain.h"
 #include "facts.h"
 #include "httpget.h"
 #include "fetch.h"
@@ -72,6 +73,8 @@ static const struct opt_spec specs[] = {
 	OPT_ROW_YES,
 	OPT_ROW_PASSWORD_FILE,
 	OPT_ROW_TIMEOUT,
+	OPT_ROW_SNI,
+	OPT_ROW_CONNECT,
 	OPT_ROW_NO_AIA,
 	OPT_ROW_LDAP_HOST,
 	OPT_ROW_AIA_ALLOW_PRIVATE,
@@ -546,37 +549,17 @@ static int
 target_root(const struct ctx *cx, const char *input,
     const struct common_opts *co, struct certlist *list)
 {
-	struct target t;
-	struct fetch_result r;
-	struct chain_opts copts;
+	struct getchain_req req;
 	struct chain *c = NULL;
-	X509_STORE *anchors = NULL;
 	X509 *top;
 	char *in = msg_escape(input), *s = NULL, *e = NULL, sha[65],
 	    sha1[41];
 	size_t i;
-	int rc = EXIT_USAGE;
+	int rc;
 
-	memset(&t, 0, sizeof(t));
-	memset(&r, 0, sizeof(r));
-	if (target_parse(input, NULL, NULL, &t) != 0)
+	memset(&req, 0, sizeof(req));
+	if ((rc = getchain_path(input, co, &req, &c)) != EXIT_OK)
 		goto out;
-	rc = EXIT_NETWORK;
-	if (fetch_chain(&t, co->timeout * 1000, 0, &r) != 0) {
-		msg_error("%s: %s", in, r.error);
-		goto out;
-	}
-	if ((anchors = X509_STORE_new()) == NULL ||
-	    !X509_STORE_set_default_paths(anchors))
-		ERR_clear_error();
-	memset(&copts, 0, sizeof(copts));
-	copts.fetch = co->no_aia ? NULL : diagopts_aia_fetch;
-	httpget_allow_private(co->aia_allow_private);
-	copts.fetch_arg = NULL;
-	copts.timeout = co->timeout;
-	copts.deadline = time(NULL) + co->timeout;
-	copts.ldap_host = co->ldap_host ? co->ldap_host : t.host;
-	c = chain_build(r.chain, NULL, anchors, &copts, NULL, NULL);
 	top = c->path->v[c->path->n - 1].x509;
 	s = facts_issuer(top);
 	e = msg_escape(s);
@@ -602,9 +585,6 @@ target_root(const struct ctx *cx, const char *input,
 	rc = EXIT_OK;
 out:
 	chain_free(c);
-	X509_STORE_free(anchors);
-	fetch_result_clear(&r);
-	target_clear(&t);
 	free(s);
 	free(e);
 	free(in);

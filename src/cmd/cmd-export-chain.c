@@ -257,39 +257,22 @@ load_untrusted(const char *path, const struct common_opts *co,
 static int
 run(const char *input, const struct xchain_opts *o, struct common_opts *co)
 {
-	struct target t;
-	struct certlist *sent = NULL, *untr = NULL, *l = NULL;
+	struct getchain_req req;
+	struct certlist *untr = NULL, *l = NULL;
 	struct chain *c = NULL;
-	struct chain_opts copts;
-	X509_STORE *anchors = NULL;
 	json_t *doc = json_object();
 	time_t now = time(NULL);
-	int code, owned = 0;
+	int code;
 
-	memset(&t, 0, sizeof(t));
-	if (target_parse(input, co->sni, co->connect, &t) == -1) {
-		code = EXIT_USAGE;
+	memset(&req, 0, sizeof(req));
+	if ((code = load_untrusted(o->untrusted, co, &untr)) != EXIT_OK)
 		goto out;
-	}
-	if ((code = load_untrusted(o->untrusted, co, &untr)) != EXIT_OK ||
-	    (code = getchain_sent(&t, co, &sent)) != EXIT_OK)
+	req.untrusted = untr;
+	req.judge = judge;
+	req.judge_arg = &now;
+	req.at = now;
+	if ((code = getchain_path(input, co, &req, &c)) != EXIT_OK)
 		goto out;
-	if (sent->n == 0) {
-		msg_error("%s: no certificate", input);
-		code = EXIT_INPUT;
-		goto out;
-	}
-	if ((anchors = getchain_anchors(co, &owned)) == NULL) {
-		code = EXIT_STORE;
-		goto out;
-	}
-	memset(&copts, 0, sizeof(copts));
-	copts.fetch = co->no_aia ? NULL : diagopts_aia_fetch;
-	httpget_allow_private(co->aia_allow_private);
-	copts.timeout = co->timeout > 0 ? co->timeout : 10;
-	copts.deadline = now + copts.timeout;
-	copts.at = now;
-	c = chain_build(sent, untr, anchors, &copts, judge, &now);
 	json_object_set_new(doc, "target", json_pack("{s:o}", "input",
 	    msg_json(input)));
 	if (incomplete(c, doc) == -1) {
@@ -310,11 +293,7 @@ out:
 	json_decref(doc);
 	certlist_free(l);
 	chain_free(c);
-	if (owned)
-		X509_STORE_free(anchors);
-	certlist_free(sent);
 	certlist_free(untr);
-	target_clear(&t);
 	return code;
 }
 

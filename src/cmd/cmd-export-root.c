@@ -212,38 +212,14 @@ static int
 run_export(const char *input, const struct export_opts *o,
     struct common_opts *co)
 {
-	struct target t;
-	struct certlist *sent = NULL;
+	struct getchain_req req;
 	struct chain *c = NULL;
-	struct chain_opts copts;
-	X509_STORE *anchors = NULL;
 	json_t *doc = json_object();
-	int code, owned = 0;
+	int code;
 
-	memset(&t, 0, sizeof(t));
-	if (target_parse(input, co->sni, co->connect, &t) == -1) {
-		code = EXIT_USAGE;
+	memset(&req, 0, sizeof(req));
+	if ((code = getchain_path(input, co, &req, &c)) != EXIT_OK)
 		goto out;
-	}
-	if ((code = getchain_sent(&t, co, &sent)) != EXIT_OK)
-		goto out;
-	if (sent->n == 0) {
-		msg_error("%s: no certificate", input);
-		code = EXIT_INPUT;
-		goto out;
-	}
-	if ((anchors = getchain_anchors(co, &owned)) == NULL) {
-		code = EXIT_STORE;
-		goto out;
-	}
-	memset(&copts, 0, sizeof(copts));
-	copts.fetch = co->no_aia ? NULL : diagopts_aia_fetch;
-	httpget_allow_private(co->aia_allow_private);
-	copts.fetch_arg = NULL;
-	copts.timeout = co->timeout > 0 ? co->timeout : 10;
-	copts.deadline = time(NULL) + copts.timeout;
-	copts.ldap_host = co->ldap_host ? co->ldap_host : t.host;
-	c = chain_build(sent, NULL, anchors, &copts, NULL, NULL);
 	json_object_set_new(doc, "target", json_pack("{s:o}", "input",
 	    msg_json(input)));
 	code = export(c, o, co, doc);
@@ -265,10 +241,6 @@ run_export(const char *input, const struct export_opts *o,
 out:
 	json_decref(doc);
 	chain_free(c);
-	if (owned)
-		X509_STORE_free(anchors);
-	certlist_free(sent);
-	target_clear(&t);
 	return code;
 }
 

@@ -6,8 +6,10 @@
 #include <openssl/crypto.h>
 
 #include "anchors.h"
+#include "diagopts.h"
 #include "exitcode.h"
 #include "fetch.h"
+#include "httpget.h"
 #include "getchain.h"
 #include "load.h"
 #include "msg.h"
@@ -79,4 +81,49 @@ getchain_anchors(const struct common_opts *co, int *owned)
 	store_close(st);
 	*owned = s != NULL;
 	return s;
+}
+
+int
+getchain_path(const char *input, const struct common_opts *co,
+    const struct getchain_req *req, struct chain **c)
+{
+	struct target t;
+	struct certlist *sent = NULL;
+	struct chain_opts copts;
+	X509_STORE *anchors = NULL;
+	int code, owned = 0;
+	int timeout = co->timeout > 0 ? co->timeout : 10;
+	time_t start = time(NULL);
+
+	*c = NULL;
+	memset(&t, 0, sizeof(t));
+	if (target_parse(input, co->sni, co->connect, &t) == -1)
+		return EXIT_USAGE;
+	if ((code = getchain_sent(&t, co, &sent)) != EXIT_OK)
+		goto out;
+	if (sent->n == 0) {
+		msg_error("%s: no certificate", t.input);
+		code = EXIT_INPUT;
+		goto out;
+	}
+	if ((anchors = getchain_anchors(co, &owned)) == NULL) {
+		code = EXIT_STORE;
+		goto out;
+	}
+	memset(&copts, 0, sizeof(copts));
+	copts.fetch = co->no_aia ? NULL : diagopts_aia_fetch;
+	httpget_allow_private(co->aia_allow_private);
+	copts.timeout = timeout;
+	/* One deadline: what the server took is not given again to AIA. */
+	copts.deadline = start + timeout;
+	copts.at = req->at;
+	copts.ldap_host = co->ldap_host ? co->ldap_host : t.host;
+	*c = chain_build(sent, req->untrusted, anchors, &copts, req->judge,
+	    req->judge_arg);
+out:
+	if (owned)
+		X509_STORE_free(anchors);
+	certlist_free(sent);
+	target_clear(&t);
+	return code;
 }

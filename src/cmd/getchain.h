@@ -2,9 +2,11 @@
 #ifndef TRUSTFIX_GETCHAIN_H
 #define TRUSTFIX_GETCHAIN_H
 
+#include <time.h>
 #include <openssl/x509.h>
 
 #include "certlist.h"
+#include "chain.h"
 #include "opt.h"
 #include "target.h"
 
@@ -21,5 +23,25 @@ int	getchain_sent(const struct target *t, const struct common_opts *co,
  * says whether the caller frees the result; NULL after reporting.
  */
 X509_STORE *getchain_anchors(const struct common_opts *co, int *owned);
+
+/* What getchain_path needs beyond the options; zeroes for export-root. */
+struct getchain_req {
+	const struct certlist	*untrusted;	/* more candidates, or NULL */
+	chain_judge_fn		*judge;		/* see chain_build() */
+	void			*judge_arg;
+	time_t			 at;		/* see struct chain_opts */
+};
+
+/*
+ * The path from what input presents up to a root, as export-root,
+ * export-chain and bundle find it: input parsed with --sni and
+ * --connect, the chain sent (getchain_sent), the anchors
+ * (getchain_anchors), issuers fetched over AIA, all within one
+ * deadline of co->timeout seconds.  Returns an exit code; *c (the
+ * caller frees it) is set on EXIT_OK, and the failure reported
+ * otherwise.
+ */
+int	getchain_path(const char *input, const struct common_opts *co,
+	    const struct getchain_req *req, struct chain **c);
 
 #endif
