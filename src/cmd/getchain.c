@@ -12,6 +12,7 @@
 #include "httpget.h"
 #include "getchain.h"
 #include "load.h"
+#include "monoclock.h"
 #include "msg.h"
 #include "store.h"
 
@@ -21,8 +22,8 @@ getchain_sent(const struct target *t, const struct common_opts *co,
 {
 	struct fetch_result r;
 	struct load_opts lo = { NULL };
-	struct timespec start, now;
-	long long left;
+	long long start;
+	int left;
 	int code = EXIT_OK;
 
 	if (!target_is_network(t)) {
@@ -38,16 +39,14 @@ getchain_sent(const struct target *t, const struct common_opts *co,
 		return code;
 	}
 	memset(&r, 0, sizeof(r));
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	start = mono_ms();
 	if (fetch_chain(t, co->timeout * 1000, 0, &r) == -1) {
 		/*
 		 * An old server may speak only TLS 1.0/1.1: try again, within
 		 * what is left of the one deadline, when the handshake was
 		 * refused (not after a timeout or a refused connection).
 		 */
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = co->timeout * 1000 - ((now.tv_sec - start.tv_sec) *
-		    1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
+		left = mono_left(start + co->timeout * 1000LL);
 		if (!r.handshake_failed || left <= 0) {
 			msg_error("%s: %s", t->input, r.error);
 			fetch_result_clear(&r);
@@ -55,7 +54,7 @@ getchain_sent(const struct target *t, const struct common_opts *co,
 		}
 		fetch_result_clear(&r);
 		memset(&r, 0, sizeof(r));
-		if (fetch_chain(t, (int)left, FETCH_ALLOW_OLD, &r) == -1) {
+		if (fetch_chain(t, left, FETCH_ALLOW_OLD, &r) == -1) {
 			msg_error("%s: %s", t->input, r.error);
 			fetch_result_clear(&r);
 			return EXIT_NETWORK;

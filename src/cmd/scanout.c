@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "monoclock.h"
 #include "diagopts.h"
 #include "exitcode.h"
 #include "msg.h"
@@ -35,15 +36,6 @@ policy_counts(const char *p, int *fail, int *untrusted)
 		*untrusted = 0;
 	} else
 		*fail = *untrusted = 0;
-}
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void
@@ -134,13 +126,13 @@ scanout_begin(struct scan *sc)
 {
 	sc->todo = sc->n - sc->skipped;
 	sc->progress = isatty(STDERR_FILENO);
-	sc->t0 = now_ms();
+	sc->t0 = mono_ms();
 }
 
 static void
 progress(struct scan *sc, int last)
 {
-	long long now = now_ms();
+	long long now = mono_ms();
 	double secs = (now - sc->t0) / 1000.0, rate;
 
 	if (!sc->progress || (!last && now - sc->shown < PROGRESS_MS))
@@ -270,7 +262,7 @@ scanout_item(struct scan *sc, struct scan_item *it, const struct diagnosis *d,
 int
 scanout_end(struct scan *sc)
 {
-	double secs = (now_ms() - sc->t0) / 1000.0;
+	double secs = (mono_ms() - sc->t0) / 1000.0;
 	json_t *doc;
 	char *s;
 

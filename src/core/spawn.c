@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monoclock.h"
 #include "msg.h"
 #include "spawn.h"
 
@@ -88,35 +89,21 @@ make_env(const char *const extra[])
 	return env;
 }
 
-/* Milliseconds left until deadline (0: no limit), at least 0. */
-static int
-ms_left(const struct timespec *deadline)
-{
-	struct timespec now;
-	long ms;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (deadline->tv_sec - now.tv_sec) * 1000 +
-	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
-	return ms > 0 ? (int)ms : 0;
-}
-
 /* Read what the child says; past the time limit, kill it. */
 static void
 read_output(int fd, pid_t pid, struct spawn_result *res)
 {
 	size_t len = 0, cap = 4096;
 	char buf[4096];
-	struct timespec deadline;
+	long long deadline;
 	struct pollfd pfd = { fd, POLLIN, 0 };
 	ssize_t n;
 
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += time_limit;
+	deadline = mono_ms() + time_limit * 1000LL;
 	res->output = xmalloc(cap);
 	for (;;) {
 		if (time_limit > 0 && !res->timed_out &&
-		    poll(&pfd, 1, ms_left(&deadline)) == 0) {
+		    poll(&pfd, 1, mono_left(deadline)) == 0) {
 			res->timed_out = 1;
 			kill(pid, SIGKILL);
 		}

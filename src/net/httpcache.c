@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monoclock.h"
 #include "httpcache.h"
 #include "httpget.h"
 #include "msg.h"
@@ -54,15 +55,6 @@ static char **misses;
 static size_t nmisses;
 static int efd = -1;
 static int running;
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 httpcache_enable(void)
@@ -169,7 +161,7 @@ start_queued(void)
 			i++;
 			continue;
 		}
-		if ((left = e->deadline - now_ms()) <= 0) {
+		if ((left = e->deadline - mono_ms()) <= 0) {
 			drop(i);
 			continue;
 		}
@@ -248,7 +240,7 @@ add_miss(const char *url)
 static int
 later(struct entry *e, const char *url, char *err, size_t errlen)
 {
-	long long end = now_ms() + miss_timeout_ms;
+	long long end = mono_ms() + miss_timeout_ms;
 
 	if (e == NULL && (e = add(url, E_QUEUED)) == NULL) {
 		snprintf(err, errlen, "not fetched: more than %d URLs in "

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monoclock.h"
 #include "httpcache.h"
 #include "msg.h"
 #include "scanloop.h"
@@ -97,15 +98,6 @@ static struct lookup *abandoned;
 static int gai_efd = -1;
 /* epoll's mark for httpcache_fd(); jobs and gai_efd (NULL) have theirs. */
 static char downloads;
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 gai_notify(union sigval sv)
@@ -265,7 +257,7 @@ release(struct loop *l, struct job *j)
 static void
 report(struct loop *l, struct job *j, int final)
 {
-	long long left = final ? 0 : j->deadline - now_ms();
+	long long left = final ? 0 : j->deadline - mono_ms();
 	int rc;
 
 	for (;;) {
@@ -353,7 +345,7 @@ attempt_failed(struct loop *l, struct job *j)
 {
 	if (!j->old && j->state == J_TLS &&
 	    j->c.handshake_failed &&
-	    j->deadline > now_ms() && j->res != NULL) {
+	    j->deadline > mono_ms() && j->res != NULL) {
 		tlsstep_free(j->ts);
 		j->ts = NULL;
 		close_fd(l, j);
@@ -883,7 +875,7 @@ scanloop_run(const struct target *const *t, size_t n,
 	if (loop_init(&l) != 0)
 		goto out;
 	while (l.done_count < n) {
-		now = now_ms();
+		now = mono_ms();
 		while (start_one(&l, now))
 			;
 		k = epoll_wait(l.ep, evs, 256, wait_ms(&l, now));
@@ -899,7 +891,7 @@ scanloop_run(const struct target *const *t, size_t n,
 			else
 				event(&l, evs[i].data.ptr, evs[i].events);
 		}
-		expire(&l, now_ms());
+		expire(&l, mono_ms());
 	}
 	rc = 0;
 out:

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "monoclock.h"
 #include "addrclass.h"
 #include "msg.h"
 #include "sock.h"
@@ -26,13 +27,7 @@ conn_init(struct conn *c, int timeout_ms, char *err, size_t errlen)
 	c->err = err;
 	c->errlen = errlen;
 	c->phase = "while connecting";
-	clock_gettime(CLOCK_MONOTONIC, &c->end);
-	c->end.tv_sec += timeout_ms / 1000;
-	c->end.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (c->end.tv_nsec >= 1000000000) {
-		c->end.tv_sec++;
-		c->end.tv_nsec -= 1000000000;
-	}
+	c->end = mono_ms() + timeout_ms;
 }
 
 void
@@ -48,13 +43,7 @@ conn_fail(struct conn *c, const char *fmt, ...)
 int
 conn_left(const struct conn *c)
 {
-	struct timespec now;
-	long long ms;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (long long)(c->end.tv_sec - now.tv_sec) * 1000 +
-	    (c->end.tv_nsec - now.tv_nsec) / 1000000;
-	return ms > 0 ? (int)ms : 0;
+	return mono_left(c->end);
 }
 
 void

@@ -15,7 +15,7 @@
  */
 struct conn {
 	int		 fd;
-	struct timespec	 end;		/* CLOCK_MONOTONIC deadline */
+	long long	 end;		/* deadline, mono_ms() */
 	int		 timeout_ms;
 	const char	*phase;
 	char		*err;
