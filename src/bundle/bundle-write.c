@@ -18,6 +18,7 @@
 #include <archive_entry.h>
 
 #include "bundle.h"
+#include "fileutil.h"
 #include "lazyarchive.h"
 #include "msg.h"
 
@@ -144,29 +145,69 @@ err:
 	return NULL;
 }
 
-/* Write archive to fd.  0, or -1 after reporting. */
+/* The archive in memory, as libarchive writes it. */
+struct membuf {
+	unsigned char	*p;
+	size_t		 len, cap;
+	int		 too_big;	/* over BUNDLE_MAX_ARCHIVE */
+};
+
+static la_ssize_t
+membuf_write(struct archive *a, void *arg, const void *data, size_t n)
+{
+	struct membuf *m = arg;
+
+	(void)a;
+	if (n > BUNDLE_MAX_ARCHIVE - m->len) {
+		m->too_big = 1;
+		return -1;
+	}
+	if (m->len + n > m->cap) {
+		while (m->len + n > m->cap)
+			m->cap = m->cap ? m->cap * 2 : 64 * 1024;
+		m->p = xrealloc(m->p, m->cap);
+	}
+	memcpy(m->p + m->len, data, n);
+	m->len += n;
+	return (la_ssize_t)n;
+}
+
+/*
+ * Write the archive to fd.  libarchive writes it into memory first: when
+ * its own write fails (a full disk) it marks the archive fatal and never
+ * ends its compressor, whose memory then leaks (libarchive 3.6).
+ * Returns 0, or -1 after reporting.
+ */
 static int
 write_archive(const struct bundle *b, enum bundle_format f, int fd,
     const char *out)
 {
+	struct membuf m = { NULL, 0, 0, 0 };
 	struct archive *a;
 	int rc = -1;
 
 	if ((a = new_archive(f)) == NULL)
 		return -1;
-	if (archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+	if (archive_write_open2(a, &m, NULL, membuf_write, NULL, NULL) !=
+	    ARCHIVE_OK) {
 		msg_error("cannot write %s: %s", out, reason(a));
 		goto out;
 	}
 	if (write_entries(a, b, "", out) < 0)
 		goto out;
 	if (archive_write_close(a) != ARCHIVE_OK) {
-		msg_error("cannot write %s: %s", out, reason(a));
+		msg_error("cannot write %s: %s", out, m.too_big ? "larger "
+		    "than the largest bundle trustfix writes" : reason(a));
+		goto out;
+	}
+	if (fu_write_all(fd, m.p, m.len) == -1) {
+		msg_error("cannot write %s: %s", out, strerror(errno));
 		goto out;
 	}
 	rc = 0;
 out:
 	archive_write_free(a);
+	free(m.p);
 	return rc;
 }
 

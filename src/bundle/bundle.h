@@ -12,6 +12,8 @@
 
 /* The Java keystore password everybody expects when none is given. */
 #define BUNDLE_DEFAULT_STORE_PASSWORD	"changeit"
+/* The largest archive bundle writes: far above any set of roots. */
+#define BUNDLE_MAX_ARCHIVE	(256 * 1024 * 1024)
 
 struct bundle_opts {
 	const char	*identifier;	/* mobileconfig PayloadIdentifier */

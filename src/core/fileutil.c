@@ -47,8 +47,8 @@ out:
 	return rc;
 }
 
-static int
-write_all(int fd, const void *data, size_t len)
+int
+fu_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 	ssize_t n;
@@ -79,7 +79,7 @@ fu_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 		tmp = NULL;
 		goto out;
 	}
-	if (write_all(fd, data, len) == -1 || fchmod(fd, mode) == -1 ||
+	if (fu_write_all(fd, data, len) == -1 || fchmod(fd, mode) == -1 ||
 	    fsync(fd) == -1) {
 		msg_error("cannot write %s: %s", tmp, strerror(errno));
 		goto out;

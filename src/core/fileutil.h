@@ -14,6 +14,9 @@
 int	fu_write_atomic(const char *path, const void *data, size_t len,
 	    mode_t mode);
 
+/* write(2) all of data, again after EINTR; 0, or -1 with errno set. */
+int	fu_write_all(int fd, const void *data, size_t len);
+
 /* Rename, then fsync the directory.  Returns 0, or -1 after reporting. */
 int	fu_rename(const char *from, const char *to);
 

@@ -89,8 +89,10 @@
 	    (struct archive *a, struct archive_entry *e), \
 	    (a, e), ARCHIVE_FATAL) \
 	F(struct archive *, archive_write_new, (void), (), NULL) \
-	F(int, archive_write_open_fd, \
-	    (struct archive *a, int fd), (a, fd), ARCHIVE_FATAL) \
+	F(int, archive_write_open2, \
+	    (struct archive *a, void *arg, archive_open_callback *o, \
+	    archive_write_callback *w, archive_close_callback *c, \
+	    archive_free_callback *f), (a, arg, o, w, c, f), ARCHIVE_FATAL) \
 	F(int, archive_write_open_memory, \
 	    (struct archive *a, void *p, size_t n, size_t *used), \
 	    (a, p, n, used), ARCHIVE_FATAL) \
