@@ -174,5 +174,7 @@ store_dir_open(struct store *st, const char *dir)
 		    st->location);
 		return -1;
 	}
+	if (st->flags & STORE_WRITE)
+		return store_p11_purpose_roll_forward(st);
 	return 0;
 }

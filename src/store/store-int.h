@@ -58,6 +58,8 @@ unsigned char *store_eku_ext_der(unsigned bits, int *len);
 unsigned char *store_eku_oid_der(int *len);
 
 /* Changes shared by the directory and p11-kit stores (store-p11.c). */
+/* Complete a change of purposes a crash cut short.  0, or -1 reported. */
+int	store_p11_purpose_roll_forward(struct store *st);
 int	store_p11_import(struct store *st, X509 *x, const char *label,
 	    unsigned purposes, int dry_run, int (*refresh)(struct store *));
 int	store_p11_remove(struct store *st, const struct store_anchor *a,

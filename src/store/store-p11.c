@@ -1,16 +1,100 @@
 /* store-p11.c - the p11-kit backend, and changes shared with the directory. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "facts.h"
 #include "fileutil.h"
 #include "msg.h"
 #include "spawn.h"
 #include "store-int.h"
 
 /* Import, remove and verify, shared by the directory and p11-kit stores. */
+
+/*
+ * While the purposes of an anchor change, PURPOSE_JOURNAL beside the lock
+ * holds "SHA256 BITS": the old restriction goes before the new one is
+ * made (p11-kit allows no other order), and a crash in between would
+ * leave the anchor trusted for every purpose.  The next run that opens
+ * the store to change it completes the change first.
+ */
+#define PURPOSE_JOURNAL	".trustfix-purpose"
+
+static char *
+purpose_journal(const struct store *st)
+{
+	char *dir = xstrdup(st->location), *slash, *path;
+
+	/* The p11-kit token's lock is beside it, the directory's inside. */
+	if (st->ops->kind == STORE_P11KIT &&
+	    (slash = strrchr(dir, '/')) != NULL && slash != dir)
+		*slash = '\0';
+	path = xasprintf("%s/%s", dir, PURPOSE_JOURNAL);
+	free(dir);
+	return path;
+}
+
+/* Change x's purposes on the token, journalled.  0, or -1 reported. */
+static int
+set_purposes(struct store *st, X509 *x, const char *label,
+    unsigned purposes)
+{
+	char *j = purpose_journal(st), *line, sha[65];
+	int rc = -1;
+
+	facts_sha256(x, sha);
+	line = xasprintf("%s %u\n", sha, purposes);
+	if (fu_write_atomic(j, line, strlen(line), 0644) == 0 &&
+	    p11v_set_purposes(st->p11, x, label, purposes) == 0) {
+		fu_unlink(j);
+		rc = 0;
+	}
+	free(line);
+	free(j);
+	return rc;
+}
+
+int
+store_p11_purpose_roll_forward(struct store *st)
+{
+	struct store_anchors a;
+	struct store_anchor *b;
+	char *j = purpose_journal(st), buf[128], sha[65];
+	unsigned bits;
+	size_t i;
+	FILE *f;
+	int rc = 0, n = 0;
+
+	if ((f = fopen(j, "r")) == NULL) {
+		free(j);
+		return 0;
+	}
+	if (fgets(buf, sizeof(buf), f) != NULL)
+		n = sscanf(buf, "%64s %u", sha, &bits);
+	fclose(f);
+	if (n == 2 && p11v_list(st->p11, &a) == 0) {
+		for (i = 0; i < a.n; i++) {
+			b = &a.v[i];
+			if (strcmp(b->sha256, sha) != 0 || !b->trustfix ||
+			    store_anchor_get0_x509(b) == NULL)
+				continue;
+			msg_warn("completing a change of purposes that "
+			    "stopped: %s is trusted for %s again", sha,
+			    bits ? "its purposes" : "every purpose");
+			rc = p11v_set_purposes(st->p11,
+			    store_anchor_get0_x509(b), b->label, bits);
+			break;
+		}
+		store_anchors_clear(&a);
+	}
+	if (rc == 0)
+		fu_unlink(j);
+	free(j);
+	return rc == 0 && n == 2 ? p11v_reload(st->p11) : rc;
+}
 
 /*
  * p11-kit keeps a purpose restriction per public key (a stapled
@@ -97,7 +181,7 @@ store_p11_import(struct store *st, X509 *x, const char *label,
 		goto out;
 	}
 	if (found != NULL) {
-		if (p11v_set_purposes(st->p11, x, full, purposes) == -1)
+		if (set_purposes(st, x, full, purposes) == -1)
 			goto out;
 	} else if (p11v_create(st->p11, x, full, purposes) == -1)
 		goto out;
@@ -343,6 +427,8 @@ store_p11kit_open(struct store *st, struct p11_view *v)
 	rc = store_take_lock(st, parent);
 	free(parent);
 	if (rc == -1)
+		return -1;
+	if (store_p11_purpose_roll_forward(st) == -1)
 		return -1;
 	p11kit_roll_forward(st);
 	return p11v_reload(st->p11);

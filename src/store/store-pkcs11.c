@@ -556,13 +556,10 @@ create_staple(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
 	return rc;
 }
 
-/*
- * Destroy our stapled extendedKeyUsage objects for x's key (all with
- * force), but the one keep (CK_INVALID_HANDLE: none).
- */
+/* Destroy our stapled extendedKeyUsage objects for x's key (all: force). */
 static int
 destroy_staples(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
-    int force, CK_OBJECT_HANDLE keep)
+    int force)
 {
 	CK_OBJECT_CLASS cls = CKO_X_CERTIFICATE_EXTENSION;
 	CK_OBJECT_HANDLE *objs = NULL;
@@ -579,8 +576,6 @@ destroy_staples(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
 	if (spki == NULL || find_all(s, h, t, 3, &objs, &count) == -1)
 		count = 0;
 	for (i = 0; i < count; i++) {
-		if (objs[i] == keep)
-			continue;
 		label = get_attr(s, h, objs[i], CKA_LABEL, &len);
 		if (force || (label != NULL && strncmp((char *)label,
 		    STORE_LABEL_PREFIX, strlen(STORE_LABEL_PREFIX)) == 0)) {
@@ -596,28 +591,24 @@ destroy_staples(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
 }
 
 /*
- * Make purposes (0: any) the restriction on x's key.  The new staple is
- * made before the old ones go: a crash in between leaves two
- * restrictions, never an anchor trusted wider than before or after.
+ * Make purposes (0: any) the restriction on x's key.  p11-kit keeps one
+ * staple per key and extension: a second one replaces the first in its
+ * index (and a search after that reads freed memory in p11-kit 0.24),
+ * and a staple cannot be rewritten in place (CKA_VALUE is read-only).
+ * So the old one goes first; store-p11.c journals the change so that a
+ * crash in between is completed by the next run.
  */
 static int
 replace_staples(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
     const char *label, unsigned purposes)
 {
-	CK_OBJECT_HANDLE made = CK_INVALID_HANDLE;
-	int i;
+	CK_OBJECT_HANDLE made;
 
+	destroy_staples(s, h, x, 0);
+	fault_point("after-staple-destroy");
 	if (purposes != 0 &&
 	    create_staple(s, h, x, label, purposes, &made) == -1)
 		return -1;
-	fault_point("after-new-staple");
-	/*
-	 * p11-kit shows one staple per key and extension: the newest.  The
-	 * one hidden behind it shows when that one goes, so go on until no
-	 * other is left (a crash may have left several).
-	 */
-	for (i = 0; i < 8 && destroy_staples(s, h, x, 0, made) > 0; i++)
-		;
 	return 0;
 }
 
@@ -710,7 +701,7 @@ destroy_in_slot(struct p11_slot *s, X509 *x, int force)
 	CK_SESSION_HANDLE h;
 	CK_ULONG count = 0, i, len;
 	unsigned char *der = NULL, *label;
-	int dlen, n = 0, k;
+	int dlen, n = 0;
 	CK_RV rv;
 
 	if (open_session(s, 1, &h) == -1)
@@ -744,9 +735,7 @@ destroy_in_slot(struct p11_slot *s, X509 *x, int force)
 	fault_point("after-destroy");
 	/* The restriction is the key's: keep it for another anchor. */
 	if (!key_in_token(s, h, x))
-		for (k = 0; k < 8 && destroy_staples(s, h, x, force,
-		    CK_INVALID_HANDLE) > 0; k++)
-			;	/* each may uncover one p11-kit hid */
+		destroy_staples(s, h, x, force);
 out:
 	free(objs);
 	OPENSSL_free(der);
