@@ -2,6 +2,7 @@
 #include <sys/socket.h>
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
