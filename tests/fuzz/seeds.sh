@@ -3,7 +3,9 @@
 #
 # Usage: tests/fuzz/seeds.sh OUTDIR
 # Writes OUTDIR/load (PEM, DER, PKCS#7, PKCS#12, zip, tar),
-# OUTDIR/target and OUTDIR/starttls.  Nothing binary is kept in git.
+# OUTDIR/target, OUTDIR/starttls, OUTDIR/names (a host name and SAN
+# dNSNames), OUTDIR/devprofile (bundles/*.profile) and OUTDIR/aia (DER,
+# PEM, PKCS#7).  Nothing binary is kept in git.
 set -eu
 
 if [ $# -ne 1 ]; then
@@ -12,7 +14,8 @@ if [ $# -ne 1 ]; then
 fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1
-mkdir -p "$out/pki" "$out/load" "$out/target" "$out/starttls"
+mkdir -p "$out/pki" "$out/load" "$out/target" "$out/starttls" \
+    "$out/names" "$out/devprofile" "$out/aia"
 "$top/tests/pki.sh" "$out/pki" >/dev/null
 
 for f in "$out"/pki/*.pem; do
@@ -49,3 +52,21 @@ printf '\001* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\na1 OK go\r\n' \
 printf '\001* OK hi\r\n* CAPABILITY IMAP4 STARTTLS\r\na0 OK\r\na1 NO\r\n' \
     >"$out/starttls/imap2"
 printf '\002+OK POP3\r\n+OK go\r\n' >"$out/starttls/pop3"
+
+# The name asked for, then the certificate's dNSNames, NUL-separated.
+i=0
+for t in 'mail.contoso.test\0mail.contoso.test' \
+    'x.contoso.test\0*.contoso.test\0contoso.test' \
+    'MAIL.Contoso.Test.\0mail.contoso.test' 'a.b.test\0*.test' \
+    'xn--bcher-kva.test\0*.test\0*.xn--bcher-kva.test' \
+    'a.b.c.test\0*.c.test\0f*.b.c.test' 'host_1.corp.test\0*.corp.test'; do
+	i=$((i + 1))
+	printf '%b' "$t" >"$out/names/$i"
+done
+
+cp "$top"/bundles/*.profile "$out/devprofile/"
+
+# What a caIssuers URL may answer.
+cp "$out/load/issuing.der" "$out/load/root.der" "$out/load/issuing.pem" \
+    "$out/load/server-chain.p7b" "$out/aia/"
+cp "$out"/pki/aia/*.p7c "$out/aia/" 2>/dev/null || true

@@ -1,0 +1,20 @@
+/* fuzz-aia.c - libFuzzer harness: chain_parse_certs on an AIA download. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "chain.h"
+
+/*
+ * The whole input is what an http or ldap caIssuers URL answered: DER
+ * or PEM certificates, or PKCS#7 certs-only.  The CRL and OCSP answers
+ * are parsed inside revoke.c, by OpenSSL, with no entry point of ours.
+ */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	STACK_OF(X509) *sk;
+
+	if (chain_parse_certs(data, size, &sk) == 0)
+		sk_X509_pop_free(sk, X509_free);
+	return 0;
+}
