@@ -119,6 +119,14 @@ reject(struct diagnosis *d, enum finding_id id, int cert, enum client_id c,
 	    NULL)->rejected_by |= B(c);
 }
 
+/* Does x have an extendedKeyUsage without serverAuth? */
+static int
+eku_lacks_server(X509 *x)
+{
+	return (X509_get_extension_flags(x) & EXFLAG_XKUSAGE) &&
+	    !(X509_get_extended_key_usage(x) & XKU_SSL_SERVER);
+}
+
 /* Does the subjectAltName hold a dNSName or an iPAddress? */
 static int
 san_addresses(X509 *leaf)
@@ -550,7 +558,7 @@ go_name_error(X509 *leaf, const char *name)
 static char *
 java_name_error(X509 *leaf, const char *name)
 {
-	char *dns;
+	char **dns;
 	char *s;
 
 	if (X509_get_ext_by_NID(leaf, NID_subject_alt_name, -1) < 0)
@@ -560,11 +568,11 @@ java_name_error(X509 *leaf, const char *name)
 	if (target_is_ip(name))
 		return xasprintf("No subject alternative names matching IP "
 		    "address %s found", name);
-	dns = san_list(leaf, 0);
-	s = *dns != '\0' ? xasprintf("No subject alternative DNS name "
-	    "matching %s found.", name) : xasprintf("No name matching %s "
-	    "found", name);
-	free(dns);
+	dns = facts_dns_names(leaf);
+	s = dns != NULL && dns[0] != NULL ? xasprintf("No subject "
+	    "alternative DNS name matching %s found.", name) :
+	    xasprintf("No name matching %s found", name);
+	facts_strv_free(dns);
 	return s;
 }
 
@@ -598,15 +606,12 @@ clients_rule_error(const struct diagnosis *d, const struct finding *f,
 			    "SEC_ERROR_UNKNOWN_ISSUER");
 		if (f->id == F_NO_SERVER_AUTH && f->cert > 0)
 			return xstrdup("SEC_ERROR_CA_CERT_INVALID");
-		if (f->id == F_NO_SERVER_AUTH && !((X509_get_extension_flags(
-		    leaf) & EXFLAG_XKUSAGE) && !(X509_get_extended_key_usage(
-		    leaf) & XKU_SSL_SERVER)))
+		if (f->id == F_NO_SERVER_AUTH && !eku_lacks_server(leaf))
 			return xstrdup("SEC_ERROR_INADEQUATE_KEY_USAGE");
 		return NULL;
 	case CL_GNUTLS:
 		if (f->id == F_NO_SERVER_AUTH && f->cert == 0 &&
-		    !((X509_get_extension_flags(leaf) & EXFLAG_XKUSAGE) &&
-		    !(X509_get_extended_key_usage(leaf) & XKU_SSL_SERVER)))
+		    !eku_lacks_server(leaf))
 			return xstrdup("Key usage violation in certificate "
 			    "has been detected.");
 		if (f->id == F_NOT_A_CA && ca)

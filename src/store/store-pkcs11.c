@@ -520,7 +520,7 @@ writable_slot(struct p11_view *v)
 
 static int
 create_staple(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
-    const char *label, unsigned bits, CK_OBJECT_HANDLE *made)
+    const char *label, unsigned bits)
 {
 	CK_OBJECT_CLASS cls = CKO_X_CERTIFICATE_EXTENSION;
 	CK_BBOOL yes = CK_TRUE;
@@ -543,10 +543,9 @@ create_staple(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
 		};
 
 		rv = s->f->C_CreateObject(h, t, 6, &o);
-		if (rv == CKR_OK) {
-			*made = o;
+		if (rv == CKR_OK)
 			rc = 0;
-		} else
+		else
 			msg_error("cannot add the purpose restriction to %s: "
 			    "%s", s->path, ckr_name(rv));
 	}
@@ -602,12 +601,9 @@ static int
 replace_staples(struct p11_slot *s, CK_SESSION_HANDLE h, X509 *x,
     const char *label, unsigned purposes)
 {
-	CK_OBJECT_HANDLE made;
-
 	destroy_staples(s, h, x, 0);
 	fault_point("after-staple-destroy");
-	if (purposes != 0 &&
-	    create_staple(s, h, x, label, purposes, &made) == -1)
+	if (purposes != 0 && create_staple(s, h, x, label, purposes) == -1)
 		return -1;
 	return 0;
 }
