@@ -6,6 +6,7 @@
 #include <openssl/x509v3.h>
 
 #include "facts.h"
+#include "factsmemo.h"
 #include "tap.h"
 
 #define LDAP_AIA "ldap:///CN=Contoso%20Root%20CA,CN=AIA," \
@@ -262,6 +263,37 @@ static const char *const contract[] = { "subject", "issuer", "serial",
 	"not_before", "not_after", "sha256", "self_signed", "is_ca",
 	"dns_names", "ip_addresses", "key", "signature", "source", NULL };
 
+/* The memo answers what facts_json answers, and callers' keys stay theirs. */
+static void
+test_memo(X509 *leaf, X509 *root)
+{
+	json_t *want = facts_json(leaf, SOURCE_SERVER), *a, *b, *c;
+
+	factsmemo_enable(2);
+	a = factsmemo_json(leaf, SOURCE_SERVER);
+	json_object_set_new(a, "in_path", json_true());
+	b = factsmemo_json(leaf, SOURCE_SERVER);
+	ok(json_equal(b, want), "remembered facts equal facts_json's");
+	ok(json_object_get(b, "in_path") == NULL,
+	    "a caller's key does not reach the memory");
+	c = factsmemo_json(leaf, SOURCE_AIA);
+	is_str(json_string_value(json_object_get(c, "source")), "aia",
+	    "the source is part of what is remembered");
+	json_decref(c);
+	/* A third certificate fills the memory of two: it starts over. */
+	c = factsmemo_json(root, SOURCE_STORE);
+	ok(json_is_true(json_object_get(c, "self_signed")),
+	    "a full memory starts over");
+	json_decref(c);
+	factsmemo_enable(0);
+	c = factsmemo_json(leaf, SOURCE_SERVER);
+	ok(json_equal(c, want), "without memory: facts_json");
+	json_decref(a);
+	json_decref(b);
+	json_decref(c);
+	json_decref(want);
+}
+
 static void
 test_json(X509 *leaf, X509 *root)
 {
@@ -400,6 +432,7 @@ main(void)
 	test_time(leaf);
 	test_sha256(leaf);
 	test_json(leaf, root);
+	test_memo(leaf, root);
 	test_misc(ed, ec);
 	X509_free(leaf);
 	X509_free(root);

@@ -13,6 +13,7 @@
 #include "diagnose.h"
 #include "diagopts.h"
 #include "exitcode.h"
+#include "factsmemo.h"
 #include "httpcache.h"
 #include "load.h"
 #include "msg.h"
@@ -23,6 +24,9 @@
 #include "scanout.h"
 #include "scansrc.h"
 #include "target.h"
+
+/* Certificates whose facts a scan keeps: a few MB at most. */
+#define SCAN_FACTS_MEMO	4096
 
 enum {
 	OPT_CONCURRENCY = OPT_DIAG_LAST,
@@ -285,6 +289,7 @@ cmd_scan(const struct cmd_info *cmd, int argc, char **argv,
 	sc.base = &o;
 	sc.name = s.d.name;
 	httpcache_enable();
+	factsmemo_enable(SCAN_FACTS_MEMO);
 	scanout_begin(&sc);
 	scan_files(&sc, pw);
 	if (scan_network(&sc, &s, co) != 0)
@@ -292,6 +297,7 @@ cmd_scan(const struct cmd_info *cmd, int argc, char **argv,
 	else
 		rc = scanout_end(&sc);
 out:
+	factsmemo_enable(0);
 	scanout_clear(&sc);
 	scan_list_clear(&l);
 	if (pw != NULL)

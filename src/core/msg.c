@@ -232,7 +232,7 @@ msg_json(const char *s)
 const char *
 msg_ossl_reason(void)
 {
-	static char buf[256];
+	static _Thread_local char buf[256];
 	unsigned long e, last = 0;
 
 	while ((e = ERR_get_error()) != 0)

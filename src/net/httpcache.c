@@ -46,13 +46,19 @@ struct entry {
 	struct job	*job;		/* while running */
 };
 
+/*
+ * The cache is the run's, under lock: a scan's loop takes in downloads
+ * while its diagnosis thread asks.  How a miss is treated, and the misses
+ * of the calls since, are each thread's own.
+ */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int enabled;
 static struct entry **cache;
 static size_t ncache, bytes;
-static enum httpcache_miss miss_mode = HTTPCACHE_FETCH;
-static int miss_timeout_ms;
-static char **misses;
-static size_t nmisses;
+static _Thread_local enum httpcache_miss miss_mode = HTTPCACHE_FETCH;
+static _Thread_local int miss_timeout_ms;
+static _Thread_local char **misses;
+static _Thread_local size_t nmisses;
 static int efd = -1;
 static int running;
 
@@ -255,15 +261,13 @@ later(struct entry *e, const char *url, char *err, size_t errlen)
 	return -1;
 }
 
-int
-httpcache_get(const char *url, int timeout, unsigned char **resp,
-    size_t *resp_len, char *err, size_t errlen)
+/* The answer held for url, or a miss treated as miss_mode says. */
+static int
+lookup(const char *url, unsigned char **resp, size_t *resp_len, char *err,
+    size_t errlen)
 {
 	struct entry *e = enabled ? find(url) : NULL;
-	int rc;
 
-	*resp = NULL;
-	*resp_len = 0;
 	if (e != NULL && e->state == E_ANSWERED) {
 		if (e->body == NULL) {
 			snprintf(err, errlen, "%s", e->err);
@@ -280,12 +284,32 @@ httpcache_get(const char *url, int timeout, unsigned char **resp,
 	}
 	if (enabled && miss_mode == HTTPCACHE_LATER)
 		return later(e, url, err, errlen);
+	return 1;
+}
+
+int
+httpcache_get(const char *url, int timeout, unsigned char **resp,
+    size_t *resp_len, char *err, size_t errlen)
+{
+	int rc;
+
+	*resp = NULL;
+	*resp_len = 0;
+	pthread_mutex_lock(&lock);
+	rc = lookup(url, resp, resp_len, err, errlen);
+	pthread_mutex_unlock(&lock);
+	if (rc <= 0)
+		return rc;
+	/* Fetched now, without the lock: nobody waits for this one. */
 	rc = httpget(url, NULL, NULL, 0, timeout, resp, resp_len, err,
 	    errlen);
-	if (enabled && rc == 0)
+	pthread_mutex_lock(&lock);
+	if (enabled && find(url) == NULL && rc == 0)
 		keep(url, *resp, *resp_len, NULL);
-	else if (enabled && strstr(err, "timed out") == NULL)
+	else if (enabled && find(url) == NULL &&
+	    strstr(err, "timed out") == NULL)
 		keep(url, NULL, 0, err);
+	pthread_mutex_unlock(&lock);
 	return rc;
 }
 
@@ -319,11 +343,14 @@ int
 httpcache_settled(char *const *urls)
 {
 	const struct entry *e;
+	int settled = 1;
 
-	for (; urls != NULL && *urls != NULL; urls++)
+	pthread_mutex_lock(&lock);
+	for (; settled && urls != NULL && *urls != NULL; urls++)
 		if ((e = find(*urls)) != NULL && e->state != E_ANSWERED)
-			return 0;
-	return 1;
+			settled = 0;
+	pthread_mutex_unlock(&lock);
+	return settled;
 }
 
 int
@@ -343,6 +370,7 @@ httpcache_poll(void)
 
 	if (efd >= 0)
 		(void)!read(efd, &v, sizeof(v));
+	pthread_mutex_lock(&lock);
 	for (i = 0; i < ncache; ) {
 		if (cache[i]->state != E_RUNNING ||
 		    !__atomic_load_n(&cache[i]->job->done, __ATOMIC_ACQUIRE)) {
@@ -354,6 +382,7 @@ httpcache_poll(void)
 			i++;
 	}
 	start_queued();
+	pthread_mutex_unlock(&lock);
 	return ended;
 }
 
@@ -364,10 +393,12 @@ httpcache_stop(void)
 
 	misses_clear();
 	miss_mode = HTTPCACHE_FETCH;
+	pthread_mutex_lock(&lock);
 	for (i = 0; i < ncache; ) {
 		if (cache[i]->state == E_QUEUED)
 			drop(i);
 		else if (cache[i]->state != E_RUNNING || !settle(i))
 			i++;
 	}
+	pthread_mutex_unlock(&lock);
 }

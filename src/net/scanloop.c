@@ -18,6 +18,7 @@
 #include "httpcache.h"
 #include "msg.h"
 #include "scanloop.h"
+#include "scanwork.h"
 #include "sock.h"
 #include "starttls.h"
 #include "tlsstep.h"
@@ -29,6 +30,7 @@ enum job_state {
 	J_CONNECTING,
 	J_STARTTLS,
 	J_TLS,
+	J_DIAG,		/* with done, on the diagnosis thread */
 	J_WAIT		/* for the downloads its diagnosis asked for */
 };
 
@@ -62,6 +64,9 @@ struct job {
 	size_t		 outlen;
 	uint32_t	 events;	/* what epoll watches */
 	char		**wait;		/* J_WAIT: the URLs */
+	int		 final;		/* J_DIAG: done may not wait */
+	int		 left;		/* ms of the deadline left for done */
+	int		 rc;		/* J_DIAG: what done answered */
 	size_t		 host;
 	struct job	*prev, *next;	/* active jobs, oldest first */
 };
@@ -90,14 +95,17 @@ struct loop {
 	struct job	*first, *last;
 	int		 active;
 	long long	 next_start;	/* --rate */
+	struct scanwork	*work;		/* runs done; NULL: the loop does */
+	int		 diagnosing;	/* jobs in J_DIAG */
 };
 
 /* Lookups still running after their deadline: never freed, still ours. */
 static struct lookup *abandoned;
 /* getaddrinfo_a()'s threads say "done" here; it lives as long as they. */
 static int gai_efd = -1;
-/* epoll's mark for httpcache_fd(); jobs and gai_efd (NULL) have theirs. */
-static char downloads;
+/* epoll's marks for httpcache_fd() and scanwork_fd(); jobs and gai_efd
+ * (NULL) have theirs. */
+static char downloads, diagnosed;
 
 static void
 gai_notify(union sigval sv)
@@ -118,6 +126,17 @@ cmp_host(const void *a, const void *b, void *arg)
 	int c = strcasecmp(t[*x]->connect_host, t[*y]->connect_host);
 
 	return c != 0 ? c : (*x > *y) - (*x < *y);
+}
+
+/* Hosts in the order of their first target in the input. */
+static int
+cmp_first(const void *a, const void *b, void *arg)
+{
+	const struct host *hosts = arg;
+	size_t x = hosts[*(const size_t *)a].pending[0];
+	size_t y = hosts[*(const size_t *)b].pending[0];
+
+	return (x > y) - (x < y);
 }
 
 static void
@@ -153,8 +172,9 @@ hosts_init(struct loop *l)
 	/* Start with the host of the first target, and so on. */
 	for (i = 0; i < h; i++)
 		ord[i] = i;
+	qsort_r(ord, h, sizeof(*ord), cmp_first, l->hosts);
 	for (i = 0; i < h; i++)
-		ready_push(l, i);
+		ready_push(l, ord[i]);
 	free(ord);
 }
 
@@ -250,33 +270,57 @@ release(struct loop *l, struct job *j)
 }
 
 /*
- * Hand j to done, downloads that its diagnosis asks for starting in the
- * background; when it waits for them (and may), j stays, in J_WAIT.
- * With final, or past the deadline, done gets no download.
+ * On the diagnosis thread: done for j, downloads that its diagnosis asks
+ * for starting in the background (j->wait: their URLs).
  */
+static void
+run_done(void *item, void *arg)
+{
+	struct job *j = item;
+	struct loop *l = arg;
+	long long left = j->final ? 0 : j->deadline - mono_ms();
+
+	j->left = left > 0 ? (int)left : 0;
+	httpcache_set_miss(j->left > 0 ? HTTPCACHE_LATER : HTTPCACHE_NEVER,
+	    j->left);
+	j->rc = l->done(l->arg, j->i, &j->r, j->old ? &j->o : NULL, j->left);
+	j->wait = httpcache_take_misses();
+	httpcache_set_miss(HTTPCACHE_FETCH, 0);
+}
+
+static void diagnosed_one(struct loop *, struct job *);
+
+/* Hand j to done; with final, or past the deadline, with no download. */
 static void
 report(struct loop *l, struct job *j, int final)
 {
-	long long left = final ? 0 : j->deadline - mono_ms();
-	int rc;
+	httpcache_urls_free(j->wait);
+	j->wait = NULL;
+	j->final = final;
+	j->state = J_DIAG;
+	l->diagnosing++;
+	if (l->work != NULL) {
+		scanwork_submit(l->work, j);
+		return;
+	}
+	run_done(j, l);
+	diagnosed_one(l, j);
+}
 
-	for (;;) {
-		if (left < 0)
-			left = 0;
-		httpcache_set_miss(left > 0 ? HTTPCACHE_LATER :
-		    HTTPCACHE_NEVER, (int)left);
-		rc = l->done(l->arg, j->i, &j->r, j->old ? &j->o : NULL,
-		    (int)left);
-		httpcache_urls_free(j->wait);
-		j->wait = httpcache_take_misses();
-		httpcache_set_miss(HTTPCACHE_FETCH, 0);
-		if (rc != SCANLOOP_WAIT)
-			break;
-		if (j->wait != NULL && left > 0) {
+/* done answered for j: it waits for its downloads, or it has ended. */
+static void
+diagnosed_one(struct loop *l, struct job *j)
+{
+	l->diagnosing--;
+	if (j->rc == SCANLOOP_WAIT) {
+		if (j->wait == NULL || j->left == 0 ||
+		    j->deadline <= mono_ms())
+			report(l, j, 1);
+		else if (httpcache_settled(j->wait))
+			report(l, j, 0);
+		else
 			j->state = J_WAIT;
-			return;
-		}
-		left = 0;
+		return;
 	}
 	list_remove(l, j);
 	l->done_count++;
@@ -284,6 +328,16 @@ report(struct loop *l, struct job *j, int final)
 	fetch_result_clear(&j->r);
 	fetch_result_clear(&j->o);
 	free(j);
+}
+
+/* The diagnosis thread finished jobs. */
+static void
+diagnoses_done(struct loop *l)
+{
+	struct job *j;
+
+	while ((j = scanwork_take(l->work)) != NULL)
+		diagnosed_one(l, j);
 }
 
 /* The job's network part ends. */
@@ -725,7 +779,9 @@ start_one(struct loop *l, long long now)
 	struct host *h;
 	size_t hi;
 
-	if (l->active >= l->lim->concurrency || l->rhead == l->rtail)
+	/* Diagnoses behind too: a new connection would wait for them. */
+	if (l->active >= l->lim->concurrency || l->rhead == l->rtail ||
+	    l->diagnosing >= l->lim->concurrency)
 		return 0;
 	if (l->lim->rate > 0 && now < l->next_start)
 		return 0;
@@ -763,15 +819,29 @@ start_one(struct loop *l, long long now)
 static void
 expire(struct loop *l, long long now)
 {
-	while (l->first != NULL && l->first->deadline <= now) {
-		if (l->first->state == J_WAIT) {
-			report(l, l->first, 1);
+	struct job *j, *next;
+
+	for (j = l->first; j != NULL && j->deadline <= now; j = next) {
+		next = j->next;
+		if (j->state == J_DIAG)
 			continue;
+		if (j->state != J_WAIT) {
+			conn_timed_out(&j->c);
+			release(l, j);
 		}
-		conn_timed_out(&l->first->c);
-		release(l, l->first);
-		report(l, l->first, 1);
+		report(l, j, 1);
 	}
+}
+
+/* The first deadline of a job the loop itself must end. */
+static struct job *
+next_deadline(struct loop *l)
+{
+	struct job *j;
+
+	for (j = l->first; j != NULL && j->state == J_DIAG; j = j->next)
+		;
+	return j;
 }
 
 static void
@@ -803,10 +873,11 @@ event(struct loop *l, struct job *j, uint32_t ev)
 static int
 wait_ms(struct loop *l, long long now)
 {
+	struct job *j = next_deadline(l);
 	long long w = 1000;
 
-	if (l->first != NULL && l->first->deadline - now < w)
-		w = l->first->deadline - now;
+	if (j != NULL && j->deadline - now < w)
+		w = j->deadline - now;
 	if (l->lim->rate > 0 && l->rhead != l->rtail &&
 	    l->active < l->lim->concurrency && l->next_start - now < w)
 		w = l->next_start - now;
@@ -844,6 +915,13 @@ loop_init(struct loop *l)
 		msg_error("epoll: %s", strerror(errno));
 		return -1;
 	}
+	/* Without the thread the loop diagnoses, as it did before. */
+	ev.data.ptr = &diagnosed;
+	if ((l->work = scanwork_start(run_done, l)) != NULL &&
+	    epoll_ctl(l->ep, EPOLL_CTL_ADD, scanwork_fd(l->work), &ev) != 0) {
+		scanwork_free(l->work);
+		l->work = NULL;
+	}
 	if ((l->ctx = tlsstep_ctx_new(0, &c, &l->level)) == NULL ||
 	    (l->ctx_old = tlsstep_ctx_new(FETCH_ALLOW_OLD, &c,
 	    &(int){ 0 })) == NULL) {
@@ -859,6 +937,8 @@ scanloop_run(const struct target *const *t, size_t n,
     const struct scanloop_limits *lim, scanloop_done_fn *done, void *arg)
 {
 	struct epoll_event evs[256];
+	struct scanwork *w;
+	struct job *j;
 	struct loop l;
 	long long now;
 	int i, k, rc = -1;
@@ -888,6 +968,8 @@ scanloop_run(const struct target *const *t, size_t n,
 				lookups_done(&l);
 			else if (evs[i].data.ptr == &downloads)
 				downloads_done(&l);
+			else if (evs[i].data.ptr == &diagnosed)
+				diagnoses_done(&l);
 			else
 				event(&l, evs[i].data.ptr, evs[i].events);
 		}
@@ -895,6 +977,14 @@ scanloop_run(const struct target *const *t, size_t n,
 	}
 	rc = 0;
 out:
+	/* What the thread holds comes back; the loop ends the rest. */
+	if ((w = l.work) != NULL) {
+		scanwork_stop(w);
+		l.work = NULL;
+		while ((j = scanwork_take(w)) != NULL)
+			diagnosed_one(&l, j);
+		scanwork_free(w);
+	}
 	while (l.first != NULL) {
 		if (l.first->state != J_WAIT) {
 			snprintf(l.first->cur->error,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "facts.h"
+#include "factsmemo.h"
 #include "msg.h"
 #include "out-diagnose.h"
 #include "out.h"
@@ -317,7 +318,7 @@ out_diagnose_json(json_t *target, const struct diagnosis *d)
 	char **s;
 
 	for (i = 0; d->all != NULL && i < d->all->n; i++) {
-		c = facts_json(d->all->v[i].x509, d->all->v[i].source);
+		c = factsmemo_json(d->all->v[i].x509, d->all->v[i].source);
 		json_object_set_new(c, "in_path", json_boolean(i < npath));
 		if (d->all->v[i].source == SOURCE_AIA)
 			json_object_set_new(c, "url",

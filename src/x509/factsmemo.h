@@ -1,0 +1,24 @@
+/* factsmemo.h - facts_json() that reads each certificate once. */
+#ifndef TRUSTFIX_FACTSMEMO_H
+#define TRUSTFIX_FACTSMEMO_H
+
+#include <stddef.h>
+
+#include "facts.h"
+
+/*
+ * Remember up to max certificates' facts from now on (0: forget them
+ * and remember none).  A scan meets the same intermediates, roots and
+ * often server certificates at many targets: reading their extensions,
+ * names and self-signature once per run instead of once per target.
+ */
+void	 factsmemo_enable(size_t max);
+
+/*
+ * facts_json(x, source), from memory when x (by SHA-256) was read
+ * before; "days_left" counts from now either way.  Without
+ * factsmemo_enable() it is facts_json().
+ */
+json_t	*factsmemo_json(X509 *x, enum cert_source source);
+
+#endif
