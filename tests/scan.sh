@@ -119,6 +119,16 @@ like "$(cat "$T/text")" "connection refused" "text: why it failed"
 like "$(tail -n 1 "$T/text")" "^3 targets: 1 trusted, 1 untrusted, 1 failed" \
     "text: the summary"
 
+# Hosts start in the order of the input, not of their names: one
+# connection at a time, localhost (named first) ends first although
+# 127.0.0.1 sorts before it.
+printf 'localhost:%s\n127.0.0.1:%s\n' "$NG" "$NG" >"$T/order"
+tf scan --json --concurrency 1 --timeout 5 --name mail.contoso.test \
+    --trust "$P/root.pem" "$T/order"
+is "$(printf '%s\n' "$out" | jq -r 'select(.target) | .target.input' |
+    paste -sd' ')" "localhost:$NG 127.0.0.1:$NG" \
+    "hosts start in the order they are named"
+
 # AIA: two targets behind one server that sends no intermediate; the
 # issuer's URL is downloaded once for the whole scan.
 peer start_nginx "$P/server.pem" "$P/server.key"
