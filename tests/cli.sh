@@ -39,6 +39,26 @@ is "$rc" 2 "an unknown option exits 2"
 like "$err" "^trustfix: inspect: unknown option '--no-such-option'" \
     "the message names the command and the option"
 
+# One file-or-host decision for every command: a host name is never a
+# file because of letters inside it; a missing file is one by its ending;
+# a scheme that lost a character is named.
+REFUSED=$(free_port)
+for c in inspect diagnose; do
+	for h in www.cern.ch mail.pembroke.ac.uk; do
+		tf "$c" --timeout 3 --connect "127.0.0.1:$REFUSED" "$h"
+		unlike "$err" "cannot read" "$c $h: a server, not a file"
+		like "$out$err" "refused" "$c $h: dialled (refused)"
+	done
+	tf "$c" missing-root.pem
+	is "$rc" 4 "$c missing-root.pem: exit 4"
+	like "$err" "^trustfix: $c: cannot read missing-root.pem: No such file" \
+	    "$c missing-root.pem: no such file"
+	tf "$c" smtp//mail.contoso.test
+	is "$rc" 2 "$c smtp//mail.contoso.test: a usage error"
+	like "$err" "did you mean smtp://mail.contoso.test\?" \
+	    "$c smtp//mail.contoso.test: did you mean smtp://"
+done
+
 # What the command line says is escaped like any outside text.
 ESC=$(printf '\033')
 for args in "fr${ESC}[2J" "list --no${ESC}[2J" "list -${ESC}" "list x${ESC}[2J" \

@@ -108,13 +108,19 @@ tf inspect --json "127.0.0.1:$S_SERVER_PORT"
 is "$rc" 0 "rsa1024: exit 0"
 jq_is '.chain[0].sha256' "$(sha256 "$P/rsa1024.pem")" "rsa1024: leaf received"
 
-# A server that speaks only TLS 1.0: the client's defaults refuse it.
+# A server that speaks only TLS 1.0: the client's defaults refuse it;
+# inspect retries with old protocols allowed, as diagnose and export-root
+# do, and shows what it presents.
 peer start_s_server "$P/server-chain.pem" "$P/server.key" -tls1 \
     -cipher DEFAULT:@SECLEVEL=0
 tf inspect --json "127.0.0.1:$S_SERVER_PORT"
-is "$rc" 3 "TLS 1.0 only: exit 3"
-like "$err" '^trustfix: inspect: TLS handshake failed: .*server chose TLSv1,' \
-    "TLS 1.0 only: says which version the server chose"
+is "$rc" 0 "TLS 1.0 only: exit 0 (the retry with old protocols)"
+jq_is '.tls.protocol' TLSv1 "TLS 1.0 only: the protocol it spoke"
+jq_is '.chain[0].sha256' "$(sha256 "$P/server.pem")" \
+    "TLS 1.0 only: its certificate"
+tf inspect "127.0.0.1:$S_SERVER_PORT"
+like "$err" '^trustfix: inspect: warning: the server speaks only TLSv1:' \
+    "TLS 1.0 only: the text says so on stderr"
 
 # --- a server asking for a client certificate ---------------------------
 peer start_s_server "$P/server-chain.pem" "$P/server.key" -verify 1

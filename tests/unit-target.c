@@ -153,6 +153,22 @@ static const struct row rows[] = {
 	    NULL },
 	{ "certs/server.pem", NULL, "127.0.0.1", ERR, NULL, 0, NULL, NULL,
 	    NULL },
+	/* A missing file by its ending; never a host by letters inside. */
+	{ "missing.pem", NULL, NULL, "file", NULL, 0, NULL, NULL, NULL },
+	{ "ROOT.CER", NULL, NULL, "file", NULL, 0, NULL, NULL, NULL },
+	{ "bundle.tar.gz", NULL, NULL, "file", NULL, 0, NULL, NULL, NULL },
+	{ "www.cern.ch", NULL, NULL, "tls", "www.cern.ch", 443,
+	    "www.cern.ch 443", "www.cern.ch", "www.cern.ch" },
+	{ "mail.pembroke.ac.uk", NULL, NULL, "tls", "mail.pembroke.ac.uk",
+	    443, "mail.pembroke.ac.uk 443", "mail.pembroke.ac.uk",
+	    "mail.pembroke.ac.uk" },
+	{ "host.pem:8443", NULL, NULL, "tls", "host.pem", 8443,
+	    "host.pem 8443", "host.pem", "host.pem" },
+	/* A scheme that lost a character. */
+	{ "smtp//mail.contoso.test", NULL, NULL, ERR, NULL, 0, NULL, NULL,
+	    NULL },
+	{ "https:/mail.contoso.test", NULL, NULL, ERR, NULL, 0, NULL, NULL,
+	    NULL },
 	{ NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL }
 };
 

@@ -1,11 +1,9 @@
 /* cmd-diagnose.c - the diagnose command: would a client trust it, why not. */
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -13,6 +11,7 @@
 #include "diagnose.h"
 #include "diagopts.h"
 #include "exitcode.h"
+#include "getchain.h"
 #include "fetch.h"
 #include "load.h"
 #include "msg.h"
@@ -123,14 +122,9 @@ diagnose_server(const struct target *t, struct common_opts *co,
 {
 	struct diagnosis *d;
 	struct fetch_result old;
-	int left;
 
-	memset(&old, 0, sizeof(old));
-	if (fetch_chain(t, co->timeout * 1000, 0, r) != 0 &&
-	    r->handshake_failed &&
-	    (left = (int)(o->deadline - time(NULL))) > 0 &&
-	    fetch_chain(t, left * 1000, FETCH_ALLOW_OLD, &old) == 0 &&
-	    old.old_protocol) {
+	(void)getchain_fetch(t, co->timeout * 1000, r, &old);
+	if (r->chain == NULL && old.chain != NULL && old.old_protocol) {
 		d = diagopts_diagnose_fetched(r, &old, o);
 		fetch_result_clear(r);
 		*r = old;
@@ -145,8 +139,6 @@ static int
 check_operands(int argc, char **argv, int i, const struct dopts *d,
     struct common_opts *co, struct target *t)
 {
-	char *e;
-
 	if (argc - i > 1 || (argc - i == 1) == (d->chain != NULL)) {
 		msg_error("give one TARGET, or --chain FILE");
 		fprintf(stderr, "Try 'trustfix diagnose --help'.\n");
@@ -154,15 +146,6 @@ check_operands(int argc, char **argv, int i, const struct dopts *d,
 	}
 	if (d->chain != NULL)
 		return EXIT_OK;
-	if (strstr(argv[i], "://") == NULL && strchr(argv[i], '/') == NULL &&
-	    strchr(argv[i], ':') == NULL && access(argv[i], F_OK) != 0 &&
-	    (strcasestr(argv[i], ".pem") || strcasestr(argv[i], ".crt") ||
-	    strcasestr(argv[i], ".cer") || strcasestr(argv[i], ".der"))) {
-		e = msg_escape(argv[i]);
-		msg_error("cannot read %s: %s", e, strerror(errno));
-		free(e);
-		return EXIT_INPUT;
-	}
 	if (target_parse(argv[i], co->sni, co->connect, t) != 0)
 		return EXIT_USAGE;
 	return EXIT_OK;

@@ -1,14 +1,13 @@
 /* cmd-inspect.c - the inspect command: show a server's chain or files'. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
 
 #include "cmd.h"
 #include "exitcode.h"
+#include "getchain.h"
 #include "fetch.h"
 #include "load.h"
 #include "msg.h"
@@ -25,35 +24,11 @@ static const struct opt_spec specs[] = {
 	OPT_ROW_END
 };
 
-/*
- * A missing "cert.pem" would otherwise be taken for a host name: a
- * TARGET without scheme or port that ends like a certificate file is a
- * file, so that the user hears "No such file".
- */
-static int
-looks_like_file(const char *s)
-{
-	static const char *const ext[] = { ".pem", ".crt", ".cer", ".der",
-	    ".p7b", ".p7c", ".p12", ".pfx", ".tar", ".tgz", ".gz", NULL };
-	size_t n = strlen(s), k;
-	int i;
-
-	if (strstr(s, "://") != NULL || strchr(s, ':') != NULL)
-		return 0;
-	for (i = 0; ext[i] != NULL; i++) {
-		k = strlen(ext[i]);
-		if (n > k && strcasecmp(s + n - k, ext[i]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /* Parse every operand into ts.  EXIT_OK, or an exit code after reporting. */
 static int
 parse_targets(int n, char **ops, struct common_opts *co, struct target *ts,
     int *nnet)
 {
-	char *e;
 	int i;
 
 	*nnet = 0;
@@ -61,12 +36,6 @@ parse_targets(int n, char **ops, struct common_opts *co, struct target *ts,
 		if (strcmp(ops[i], "-") == 0) {
 			ts[i].proto = PROTO_FILE;
 			continue;
-		}
-		if (looks_like_file(ops[i]) && access(ops[i], F_OK) != 0) {
-			e = msg_escape(ops[i]);
-			msg_error("cannot read %s: %s", e, strerror(errno));
-			free(e);
-			return EXIT_INPUT;
 		}
 		if (target_parse(ops[i], co->sni, co->connect, &ts[i]) != 0)
 			return EXIT_USAGE;
@@ -137,35 +106,41 @@ out:
 static int
 inspect_server(const struct target *t, struct common_opts *co)
 {
-	struct fetch_result r;
+	struct fetch_result first, old, *rp;
 	json_t *doc;
 	char *e;
 	int rc = EXIT_NETWORK;
 
-	memset(&r, 0, sizeof(r));
 	if (co->password_file != NULL)
 		msg_warn("--password-file applies to PKCS#12 files; ignored");
-	if (fetch_chain(t, co->timeout * 1000, 0, &r) != 0) {
-		e = msg_escape(r.error);
+	if (getchain_fetch(t, co->timeout * 1000, &first, &old) != 0) {
+		e = msg_escape(first.error);
 		msg_error("%s", e);
 		free(e);
 		goto out;
 	}
+	/* An old server's chain, with the old protocol it spoke. */
+	rp = first.chain != NULL ? &first : &old;
+	if (rp == &old)
+		msg_warn("the server speaks only %s: shown with old protocols "
+		    "allowed (trustfix diagnose says which clients refuse it)",
+		    old.protocol ? old.protocol : "old protocols");
 	rc = EXIT_OK;
 	if (co->json) {
 		doc = json_object();
 		json_object_set_new(doc, "target",
-		    out_json_target(t, r.address, r.port));
-		json_object_set_new(doc, "tls", out_json_tls(&r));
-		json_object_set_new(doc, "chain", out_json_chain(r.chain, 0));
+		    out_json_target(t, rp->address, rp->port));
+		json_object_set_new(doc, "tls", out_json_tls(rp));
+		json_object_set_new(doc, "chain", out_json_chain(rp->chain, 0));
 		if (out_json_print(stdout, doc) != 0)
 			rc = EXIT_FAILED;
 	} else {
-		out_text_tls(stdout, t, &r);
-		out_text_chain(stdout, r.chain);
+		out_text_tls(stdout, t, rp);
+		out_text_chain(stdout, rp->chain);
 	}
 out:
-	fetch_result_clear(&r);
+	fetch_result_clear(&first);
+	fetch_result_clear(&old);
 	return rc;
 }
 

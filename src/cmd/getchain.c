@@ -17,13 +17,36 @@
 #include "store.h"
 
 int
+getchain_fetch(const struct target *t, int timeout_ms, struct fetch_result *r,
+    struct fetch_result *old)
+{
+	long long deadline = mono_ms() + timeout_ms;
+	int left;
+
+	memset(r, 0, sizeof(*r));
+	memset(old, 0, sizeof(*old));
+	if (fetch_chain(t, timeout_ms, 0, r) == 0)
+		return 0;
+	/*
+	 * An old server may speak only TLS 1.0/1.1: try again, within what
+	 * is left of the one deadline, when the handshake was refused (not
+	 * after a timeout or a refused connection).
+	 */
+	if (!r->handshake_failed || (left = mono_left(deadline)) <= 0)
+		return -1;
+	if (fetch_chain(t, left, FETCH_ALLOW_OLD, old) == 0)
+		return 0;
+	fetch_result_clear(old);
+	memset(old, 0, sizeof(*old));
+	return -1;
+}
+
+int
 getchain_sent(const struct target *t, const struct common_opts *co,
     struct certlist **sent)
 {
-	struct fetch_result r;
+	struct fetch_result r, old;
 	struct load_opts lo = { NULL };
-	long long start;
-	int left;
 	int code = EXIT_OK;
 
 	if (!target_is_network(t)) {
@@ -38,32 +61,19 @@ getchain_sent(const struct target *t, const struct common_opts *co,
 			    strlen(lo.password));
 		return code;
 	}
-	memset(&r, 0, sizeof(r));
-	start = mono_ms();
-	if (fetch_chain(t, co->timeout * 1000, 0, &r) == -1) {
-		/*
-		 * An old server may speak only TLS 1.0/1.1: try again, within
-		 * what is left of the one deadline, when the handshake was
-		 * refused (not after a timeout or a refused connection).
-		 */
-		left = mono_left(start + co->timeout * 1000LL);
-		if (!r.handshake_failed || left <= 0) {
-			msg_error("%s: %s", t->input, r.error);
-			fetch_result_clear(&r);
-			return EXIT_NETWORK;
-		}
-		fetch_result_clear(&r);
-		memset(&r, 0, sizeof(r));
-		if (fetch_chain(t, left, FETCH_ALLOW_OLD, &r) == -1) {
-			msg_error("%s: %s", t->input, r.error);
-			fetch_result_clear(&r);
-			return EXIT_NETWORK;
-		}
+	if (getchain_fetch(t, co->timeout * 1000, &r, &old) != 0) {
+		msg_error("%s: %s", t->input, r.error);
+		code = EXIT_NETWORK;
+	} else if (r.chain != NULL) {
+		*sent = r.chain;
+		r.chain = NULL;
+	} else {
+		*sent = old.chain;
+		old.chain = NULL;
 	}
-	*sent = r.chain;
-	r.chain = NULL;
 	fetch_result_clear(&r);
-	return EXIT_OK;
+	fetch_result_clear(&old);
+	return code;
 }
 
 X509_STORE *

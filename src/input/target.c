@@ -196,14 +196,58 @@ hostport_parse(const char *s, const char *what, struct url *u)
 	return rc;
 }
 
+/*
+ * Endings of certificate and archive files.  No top-level domain has one
+ * of these names, so a host name never ends in one: "www.cern.ch" is a
+ * server, "missing.pem" a file that is not there.
+ */
+static const char *const file_endings[] = { ".pem", ".crt", ".cer",
+    ".der", ".p7b", ".p7c", ".p12", ".pfx", ".tar", ".tgz", ".gz", NULL };
+
 static int
 is_file(const char *input)
 {
 	struct stat st;
+	size_t n = strlen(input), k;
+	int i;
 
 	if (stat(input, &st) == 0)
 		return 1;
-	return strstr(input, "://") == NULL && strchr(input, '/') != NULL;
+	if (strstr(input, "://") != NULL)
+		return 0;
+	if (strchr(input, '/') != NULL)
+		return 1;
+	if (strchr(input, ':') != NULL)
+		return 0;
+	for (i = 0; file_endings[i] != NULL; i++) {
+		k = strlen(file_endings[i]);
+		if (n > k && strcasecmp(input + n - k, file_endings[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* "smtp//host" or "smtp:/host": a scheme that lost a character. */
+static int
+broken_scheme(const char *input)
+{
+	const struct scheme *s;
+	size_t k;
+	char *e;
+
+	for (s = schemes; s->name != NULL; s++) {
+		k = strlen(s->name);
+		if (strncasecmp(input, s->name, k) != 0 ||
+		    (strncmp(input + k, "//", 2) != 0 &&
+		    (strncmp(input + k, ":/", 2) != 0 || input[k + 2] == '/')))
+			continue;
+		e = msg_escape(input);
+		msg_error("%s is no TARGET: did you mean %s://%s?", e,
+		    s->name, e + k + 2 + (input[k + 2] == '/'));
+		free(e);
+		return 1;
+	}
+	return 0;
 }
 
 /* Set t's file fields.  Returns 0, or -1 after reporting. */
@@ -280,6 +324,8 @@ target_parse(const char *input, const char *sni, const char *connect,
 		msg_error("empty TARGET");
 		goto out;
 	}
+	if (broken_scheme(input))
+		goto out;
 	if (is_file(input)) {
 		rc = file_target(input, sni, connect, t);
 		goto out;

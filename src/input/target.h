@@ -30,7 +30,11 @@ struct target {
 /*
  * Parse input into t.  sni and connect may be NULL (--sni, --connect).
  * A string is a file when it names an existing path, or has no scheme
- * and contains a '/'.  Returns 0, or -1 after reporting a usage error.
+ * and contains a '/', or has no ':' and ends in a certificate or archive
+ * file's ending (.pem, .crt, .cer, .der, .p7b, .p7c, .p12, .pfx, .tar,
+ * .tgz, .gz: no top-level domain is named so).  "smtp//host" is refused
+ * with "did you mean smtp://host".  Returns 0, or -1 after reporting a
+ * usage error.
  */
 int	target_parse(const char *input, const char *sni, const char *connect,
 	    struct target *t);
