@@ -18,6 +18,7 @@
 
 #include <openssl/x509_vfy.h>
 
+#include "anchors.h"
 #include "clients.h"
 #include "diagnose.h"
 #include "load.h"
@@ -84,6 +85,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	o.name = argv[3];
+	o.public_anchors.store = anchors_distribution(&o.public_anchors.where);
 	o.at = time(NULL);
 	o.server_auth = 1;
 	o.seclevel = -1;

@@ -111,6 +111,9 @@ ca_free(struct ca *c)
 	EVP_PKEY_free(c->key);
 }
 
+/* The public anchors of the checks: a store made here, or none. */
+static struct deploy_public public;
+
 /* Classify the certificates given, leaf first; check kind and evidence. */
 static void
 check(const char *what, enum deployment want, const char *ev_part,
@@ -122,7 +125,7 @@ check(const char *what, enum deployment want, const char *ev_part,
 
 	for (i = 0; i < n; i++)
 		certlist_add1(l, v[i], NULL, SOURCE_SERVER);
-	is_str(deploy_name(deploy_classify(l, &ev)), deploy_name(want),
+	is_str(deploy_name(deploy_classify(l, &public, &ev)), deploy_name(want),
 	    "%s", what);
 	ok(ev != NULL && strstr(ev, ev_part) != NULL,
 	    "%s: evidence \"%s\" says \"%s\"", what, ev ? ev : "(null)",
@@ -176,6 +179,15 @@ main(void)
 	ok(anchors_distribution(NULL) != NULL, "the anchor override loads");
 	ok(anchors_distribution(NULL) == anchors_distribution(NULL),
 	    "the default anchors are cached");
+
+	/* Without public anchors nothing is public, and the words say so. */
+	v[0] = make("www.example.com", k, &pubi, 0, NULL, NULL);
+	v[1] = pubi.x;
+	v[2] = pub.x;
+	check("no public anchors given", DEPLOY_PRIVATE_CA,
+	    "could not be read", v, 3);
+	X509_free(v[0]);
+	public.store = anchors_distribution(&public.where);
 
 	v[0] = make("router.example.test", k, NULL, 0, NULL, NULL);
 	check("self-signed server", DEPLOY_SELF_SIGNED, "its own issuer", v,

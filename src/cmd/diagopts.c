@@ -232,6 +232,8 @@ diagopts_fill(struct diag_opts *o, const struct dopts *d,
     const struct common_opts *co, int net)
 {
 	o->at = d->at_given ? d->at : time(NULL);
+	o->public_anchors.store = anchors_distribution(
+	    &o->public_anchors.where);
 	o->at_given = d->at_given;
 	o->server_auth = d->purpose != 0;
 	o->aia = !co->no_aia;

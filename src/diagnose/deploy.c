@@ -5,7 +5,6 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
-#include "anchors.h"
 #include "deploy.h"
 #include "facts.h"
 #include "msg.h"
@@ -134,10 +133,11 @@ adcs_evidence(const struct certlist *chain)
 }
 
 static enum deployment
-classify_anchor(const struct certlist *chain, char **ev)
+classify_anchor(const struct certlist *chain, const struct deploy_public *pub,
+    char **ev)
 {
-	const char *where;
-	X509_STORE *store = anchors_distribution(&where);
+	const char *where = pub->where != NULL ? pub->where : "?";
+	X509_STORE *store = pub->store;
 	X509 *top = chain_top(chain);
 	char *subj = facts_subject(top), *iss = facts_issuer(top);
 	int kind, root = facts_is_self_issued(top);
@@ -166,7 +166,8 @@ classify_anchor(const struct certlist *chain, char **ev)
 }
 
 enum deployment
-deploy_classify(const struct certlist *chain, char **evidence)
+deploy_classify(const struct certlist *chain, const struct deploy_public *pub,
+    char **evidence)
 {
 	enum deployment d;
 	char *ev = NULL;
@@ -182,7 +183,7 @@ deploy_classify(const struct certlist *chain, char **evidence)
 	} else if ((ev = adcs_evidence(chain)) != NULL)
 		d = DEPLOY_WINDOWS_PKI;
 	else
-		d = classify_anchor(chain, &ev);
+		d = classify_anchor(chain, pub, &ev);
 	if (evidence != NULL)
 		*evidence = ev;
 	else

@@ -16,12 +16,19 @@ enum deployment {
 /* "self-signed", "windows-pki", "public-ca", "private-ca". */
 const char *deploy_name(enum deployment);
 
+/* The anchors a distribution ships: a root among them is a public CA. */
+struct deploy_public {
+	X509_STORE	*store;		/* NULL: they could not be read */
+	const char	*where;		/* where they were read, for the words */
+};
+
 /*
- * Classify chain (the path as built, leaf first, plus anything sent).
- * evidence, if not NULL, receives a one-line explanation the caller
- * frees ("issuing CA carries AD CS extension 1.3.6.1.4.1.311.21.1").
+ * Classify chain (the path as built, leaf first, plus anything sent)
+ * against the public anchors pub.  evidence, if not NULL, receives a
+ * one-line explanation the caller frees ("issuing CA carries AD CS
+ * extension 1.3.6.1.4.1.311.21.1").  Reads nothing: pure.
  */
 enum deployment deploy_classify(const struct certlist *chain,
-	    char **evidence);
+	    const struct deploy_public *pub, char **evidence);
 
 #endif

@@ -535,7 +535,8 @@ diagnose_chain(const struct certlist *sent, const struct diag_opts *o)
 		add(&e, F_CHAIN_ORDER, SEV_WARNING, -1,
 		    xstrdup(d->chain->order));
 	collect_all(d);
-	d->deployment = deploy_classify(d->all, &d->deployment_evidence);
+	d->deployment = deploy_classify(d->all, &o->public_anchors,
+	    &d->deployment_evidence);
 	/*
 	 * Creating an SSL_CTX to learn the level costs a millisecond: only
 	 * when a key or signature gives less than 128 bits of security,

@@ -31,6 +31,8 @@ struct diag_opts {
 	int		 timeout;	/* seconds, per download */
 	time_t		 deadline;	/* for all downloads */
 	X509_STORE	*anchors;	/* trust anchors in use; never NULL */
+	struct deploy_public public_anchors; /* the distribution's, to tell
+					   a public root from a private one */
 	int		 default_anchors; /* anchors are the client default */
 	const struct certlist *untrusted; /* --untrusted, or NULL */
 	const char	*target;	/* TARGET as given, for the fixes */

@@ -64,6 +64,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct load_opts opts = { .password = "" };
+	struct deploy_public pub = { NULL, NULL };
 	struct certlist *list = certlist_new();
 	char *evidence = NULL;
 	size_t i;
@@ -71,7 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (load_buffer(data, size, "fuzz", &opts, list) == 0) {
 		for (i = 0; i < list->n; i++)
 			check_cert(list->v[i].x509, list->v[i].source);
-		(void)deploy_classify(list, &evidence);
+		(void)deploy_classify(list, &pub, &evidence);
 		free(evidence);
 	}
 	certlist_free(list);
