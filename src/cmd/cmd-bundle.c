@@ -25,6 +25,7 @@
 #include "fetch.h"
 #include "load.h"
 #include "msg.h"
+#include "out.h"
 #include "target.h"
 
 enum {
@@ -466,7 +467,7 @@ static void
 render_json(const struct bundle *b, const char *out)
 {
 	json_t *doc, *a;
-	char hex[65], *s;
+	char hex[65];
 	size_t i;
 
 	doc = json_object();
@@ -496,11 +497,7 @@ render_json(const struct bundle *b, const char *out)
 		    "sha256", hex));
 	}
 	json_object_set_new(doc, "files", a);
-	s = json_dumps(doc, JSON_INDENT(2));
-	if (s != NULL)
-		printf("%s\n", s);
-	free(s);
-	json_decref(doc);
+	out_json_print(stdout, doc);
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "diagopts.h"
 #include "exitcode.h"
 #include "msg.h"
+#include "out.h"
 #include "scanout.h"
 
 #define PROGRESS_MS	200	/* between two progress lines */
@@ -219,7 +220,6 @@ scanout_item(struct scan *sc, struct scan_item *it, const struct diagnosis *d,
 {
 	const char *verdict;
 	json_t *doc;
-	char *s;
 	int counts, code;
 
 	if (d->chain == NULL) {
@@ -246,13 +246,7 @@ scanout_item(struct scan *sc, struct scan_item *it, const struct diagnosis *d,
 		    &it->t : NULL, o, address, port);
 		json_object_set_new(doc, "origin", origins_json(sc, it));
 		json_object_set_new(doc, "error", json_boolean(counts));
-		s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(doc);
-		if (s != NULL) {
-			/* One write per document: a line is whole or absent. */
-			fprintf(stdout, "%s\n", s);
-			free(s);
-		}
+		(void)out_json_print_line(stdout, doc, 0);
 	} else
 		text_line(sc, it, d, verdict, counts);
 	fflush(stdout);
@@ -264,7 +258,6 @@ scanout_end(struct scan *sc)
 {
 	double secs = (mono_ms() - sc->t0) / 1000.0;
 	json_t *doc;
-	char *s;
 
 	progress(sc, 1);
 	if (sc->json) {
@@ -276,12 +269,7 @@ scanout_end(struct scan *sc)
 		    "untrusted", (json_int_t)sc->untrusted,
 		    "failed", (json_int_t)sc->failed,
 		    "seconds", secs, "exit", sc->worst);
-		s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER |
-		    JSON_REAL_PRECISION(4));
-		json_decref(doc);
-		if (s != NULL)
-			printf("%s\n", s);
-		free(s);
+		(void)out_json_print_line(stdout, doc, 4);
 	} else {
 		printf("%zu targets: %zu trusted, %zu untrusted, %zu failed",
 		    sc->done, sc->trusted, sc->untrusted, sc->failed);

@@ -83,6 +83,24 @@ out_json_chain(const struct certlist *l, int with_file)
 }
 
 int
+out_json_print_line(FILE *f, json_t *doc, size_t precision)
+{
+	size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER;
+	char *s;
+	int rc = -1;
+
+	if (precision > 0)
+		flags |= JSON_REAL_PRECISION(precision);
+	s = json_dumps(doc, flags);
+	json_decref(doc);
+	/* One write per document: a line is whole or absent. */
+	if (s != NULL && fprintf(f, "%s\n", s) >= 0 && fflush(f) == 0)
+		rc = 0;
+	free(s);
+	return rc;
+}
+
+int
 out_json_print(FILE *f, json_t *doc)
 {
 	int rc = 0;

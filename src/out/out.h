@@ -67,4 +67,11 @@ json_t	*out_json_chain(const struct certlist *l, int with_file);
  */
 int	out_json_print(FILE *f, json_t *doc);
 
+/*
+ * doc as one compact line (JSON Lines; reals with precision digits, 0:
+ * jansson's default), flushed, and drop the reference.  Returns 0, or
+ * -1 on a write error, left in ferror(f) for main() to report.
+ */
+int	out_json_print_line(FILE *f, json_t *doc, size_t precision);
+
 #endif
