@@ -85,11 +85,8 @@ inspect_files(int n, char **ops, struct common_opts *co)
 			goto out;
 	rc = EXIT_OK;
 	if (co->json) {
-		doc = json_object();
-		json_object_set_new(doc, "target",
-		    out_json_files_target(ops, n));
-		json_object_set_new(doc, "tls", json_null());
-		json_object_set_new(doc, "chain", out_json_chain(l, 1));
+		doc = out_json_inspect(out_json_files_target(ops, n), NULL,
+		    l);
 		if (out_json_print(stdout, doc) != 0)
 			rc = EXIT_FAILED;
 	} else {
@@ -127,11 +124,8 @@ inspect_server(const struct target *t, struct common_opts *co)
 		    old.protocol ? old.protocol : "old protocols");
 	rc = EXIT_OK;
 	if (co->json) {
-		doc = json_object();
-		json_object_set_new(doc, "target",
-		    out_json_target(t, rp->address, rp->port));
-		json_object_set_new(doc, "tls", out_json_tls(rp));
-		json_object_set_new(doc, "chain", out_json_chain(rp->chain, 0));
+		doc = out_json_inspect(out_json_target(t, rp->address,
+		    rp->port), rp, rp->chain);
 		if (out_json_print(stdout, doc) != 0)
 			rc = EXIT_FAILED;
 	} else {

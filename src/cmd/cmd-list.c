@@ -105,29 +105,6 @@ print_text(const struct store_anchor *a)
 	free(safe);
 }
 
-static json_t *
-anchor_json(struct store_anchor *a)
-{
-	X509 *x = store_anchor_get0_x509(a);
-	json_t *j, *p = json_array();
-	const char **v = store_purpose_names(a->purposes);
-	size_t i;
-
-	j = x ? facts_json(x, SOURCE_STORE) : json_pack("{s:s}", "sha256",
-	    a->sha256);
-	for (i = 0; v[i] != NULL; i++)
-		json_array_append_new(p, json_string(v[i]));
-	free(v);
-	json_object_set_new(j, "trustfix", json_boolean(a->trustfix));
-	json_object_set_new(j, "distribution",
-	    json_boolean(a->distribution));
-	json_object_set_new(j, "distrusted", json_boolean(a->distrusted));
-	json_object_set_new(j, "purposes", p);
-	json_object_set_new(j, "label", msg_json(a->label));
-	json_object_set_new(j, "token", msg_json(a->where));
-	return j;
-}
-
 int
 cmd_list(const struct cmd_info *cmd, int argc, char **argv,
     struct common_opts *co)
@@ -163,7 +140,7 @@ cmd_list(const struct cmd_info *cmd, int argc, char **argv,
 			continue;
 		shown++;
 		if (co->json)
-			json_array_append_new(arr, anchor_json(&a.v[i]));
+			json_array_append_new(arr, out_json_anchor(&a.v[i]));
 		else
 			print_text(&a.v[i]);
 	}

@@ -82,6 +82,42 @@ out_json_chain(const struct certlist *l, int with_file)
 	return a;
 }
 
+json_t *
+out_json_anchor(struct store_anchor *a)
+{
+	X509 *x = store_anchor_get0_x509(a);
+	json_t *j, *p = json_array();
+	const char **v = store_purpose_names(a->purposes);
+	size_t i;
+
+	j = x ? facts_json(x, SOURCE_STORE) : json_pack("{s:s}", "sha256",
+	    a->sha256);
+	for (i = 0; v[i] != NULL; i++)
+		json_array_append_new(p, json_string(v[i]));
+	free(v);
+	json_object_set_new(j, "trustfix", json_boolean(a->trustfix));
+	json_object_set_new(j, "distribution",
+	    json_boolean(a->distribution));
+	json_object_set_new(j, "distrusted", json_boolean(a->distrusted));
+	json_object_set_new(j, "purposes", p);
+	json_object_set_new(j, "label", msg_json(a->label));
+	json_object_set_new(j, "token", msg_json(a->where));
+	return j;
+}
+
+json_t *
+out_json_inspect(json_t *target, const struct fetch_result *r,
+    const struct certlist *chain)
+{
+	json_t *doc = json_object();
+
+	json_object_set_new(doc, "target", target);
+	json_object_set_new(doc, "tls", r != NULL ? out_json_tls(r) :
+	    json_null());
+	json_object_set_new(doc, "chain", out_json_chain(chain, r == NULL));
+	return doc;
+}
+
 int
 out_json_print_line(FILE *f, json_t *doc, size_t precision)
 {

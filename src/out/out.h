@@ -57,6 +57,20 @@ json_t	*out_json_tls(const struct fetch_result *r);
 /* {"backend", "location"} of a trust store. */
 json_t	*out_json_store(const struct store *st);
 
+/*
+ * An anchor of list --json: facts_json() (or only "sha256" when the
+ * store holds no certificate for it), then "trustfix", "distribution",
+ * "distrusted", "purposes", "label", "token".
+ */
+json_t	*out_json_anchor(struct store_anchor *a);
+
+/*
+ * inspect --json: {"target", "tls" (null for files), "chain"}; target is
+ * taken over, r is NULL for files.
+ */
+json_t	*out_json_inspect(json_t *target, const struct fetch_result *r,
+	    const struct certlist *chain);
+
 /* [facts_json() of each entry], with "file" when with_file is set. */
 json_t	*out_json_chain(const struct certlist *l, int with_file);
 
