@@ -188,4 +188,13 @@ is "$rc" 2 "--concurrency 0: usage error"
 tf scan "$T/no-such-file"
 is "$rc" 4 "an unreadable list: exit 4"
 
+# A full disk: every line's write fails; the run says so once, exit 1.
+if [ -w /dev/full ]; then
+	printf '%s\n%s\n' "$P/server-chain.pem" "$P/root.pem" >"$T/files"
+	"$TRUSTFIX" scan --json "$T/files" >/dev/full 2>"$T/full.err"
+	is "$?" 1 "full disk: exit 1"
+	is "$(cat "$T/full.err")" "trustfix: scan: cannot write the output" \
+	    "full disk: said once"
+fi
+
 done_testing

@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "exitcode.h"
 #include "msg.h"
+#include "out.h"
 #include "store.h"
 
 static const struct cmd_info commands[] = {
@@ -82,7 +83,7 @@ sanitize_fds(void)
 static int
 finish(int code)
 {
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	if (fflush(stdout) != 0 || ferror(stdout) || out_lines_failed()) {
 		/*
 		 * The change is made and verified: a reader that went away
 		 * does not undo it, so the exit status still says it

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "facts.h"
+#include "fileutil.h"
 #include "msg.h"
 #include "out.h"
 
@@ -118,10 +119,19 @@ out_json_inspect(json_t *target, const struct fetch_result *r,
 	return doc;
 }
 
+/* A line out_json_print_line() could not write: stdio never saw it. */
+static int line_failed;
+
+int
+out_lines_failed(void)
+{
+	return line_failed;
+}
+
 int
 out_json_print_line(FILE *f, json_t *doc, size_t precision)
 {
-	size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER;
+	size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER, n;
 	char *s;
 	int rc = -1;
 
@@ -129,9 +139,19 @@ out_json_print_line(FILE *f, json_t *doc, size_t precision)
 		flags |= JSON_REAL_PRECISION(precision);
 	s = json_dumps(doc, flags);
 	json_decref(doc);
-	/* One write per document: a line is whole or absent. */
-	if (s != NULL && fprintf(f, "%s\n", s) >= 0 && fflush(f) == 0)
-		rc = 0;
+	/*
+	 * One write(2) per document, past stdio (which would cut a long
+	 * line at its buffer's size): a line is whole or absent, even when
+	 * the run is interrupted.
+	 */
+	if (s != NULL && fflush(f) == 0) {
+		n = strlen(s);
+		s[n] = '\n';
+		if (fu_write_all(fileno(f), s, n + 1) == 0)
+			rc = 0;
+	}
+	if (rc != 0)
+		line_failed = 1;
 	free(s);
 	return rc;
 }

@@ -83,9 +83,11 @@ int	out_json_print(FILE *f, json_t *doc);
 
 /*
  * doc as one compact line (JSON Lines; reals with precision digits, 0:
- * jansson's default), flushed, and drop the reference.  Returns 0, or
- * -1 on a write error, left in ferror(f) for main() to report.
+ * jansson's default) in one write(2) after flushing f, and drop the
+ * reference.  Returns 0, or -1 on a write error, which
+ * out_lines_failed() then tells main() to report.
  */
 int	out_json_print_line(FILE *f, json_t *doc, size_t precision);
+int	out_lines_failed(void);
 
 #endif
