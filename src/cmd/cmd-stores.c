@@ -76,7 +76,7 @@ cmd_stores(const struct cmd_info *cmd, int argc, char **argv,
 	if (co->json) {
 		arr = json_array();
 		for (i = 0; i < l.n; i++)
-			json_array_append_new(arr, hostopts_json(&l.v[i]));
+			json_array_append_new(arr, out_json_hoststore(&l.v[i]));
 		out_json_print(stdout, json_pack("{s:o}", "stores", arr));
 	} else
 		for (i = 0; i < l.n; i++)

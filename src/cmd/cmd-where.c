@@ -139,7 +139,7 @@ cmd_where(const struct cmd_info *cmd, int argc, char **argv,
 	for (i = 0; i < l.n; i++) {
 		why = NULL;
 		t = hoststore_trusts(&l.v[i], &h.hs, x, pem, &why);
-		j = hostopts_json(&l.v[i]);
+		j = out_json_hoststore(&l.v[i]);
 		json_object_set_new(j, "trusted", t == -1 ? json_null() :
 		    json_boolean(t));
 		json_object_set_new(j, "why", msg_json(why));

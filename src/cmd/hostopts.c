@@ -77,20 +77,3 @@ hostopts_clear(struct hostopts *h)
 	h->hs.storepass = NULL;
 }
 
-json_t *
-hostopts_json(const struct hoststore *hs)
-{
-	json_t *j = json_object();
-
-	json_object_set_new(j, "kind",
-	    json_string(hoststore_kind_name(hs->kind)));
-	json_object_set_new(j, "location", msg_json(hs->location));
-	json_object_set_new(j, "readers", msg_json(hs->readers));
-	json_object_set_new(j, "user", msg_json(hs->user));
-	json_object_set_new(j, "anchors", hs->anchors >= 0 ?
-	    json_integer(hs->anchors) : json_null());
-	json_object_set_new(j, "follows_system", json_boolean(hs->follows));
-	json_object_set_new(j, "how", msg_json(hs->how ? hs->how : ""));
-	json_object_set_new(j, "error", msg_json(hs->error));
-	return j;
-}

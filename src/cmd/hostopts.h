@@ -86,7 +86,5 @@ int	hostopts_apply(const struct hostopts *h, struct store *st, X509 *x,
 int	hostopts_services(const struct hostopts *h, const struct common_opts *co,
 	    json_t *anchors, json_t *doc);
 
-/* A store as --json shows it (stores, where). */
-json_t	*hostopts_json(const struct hoststore *hs);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "facts.h"
 #include "fileutil.h"
+#include "hoststore.h"
 #include "msg.h"
 #include "out.h"
 
@@ -103,6 +104,24 @@ out_json_anchor(struct store_anchor *a)
 	json_object_set_new(j, "purposes", p);
 	json_object_set_new(j, "label", msg_json(a->label));
 	json_object_set_new(j, "token", msg_json(a->where));
+	return j;
+}
+
+json_t *
+out_json_hoststore(const struct hoststore *hs)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "kind",
+	    json_string(hoststore_kind_name(hs->kind)));
+	json_object_set_new(j, "location", msg_json(hs->location));
+	json_object_set_new(j, "readers", msg_json(hs->readers));
+	json_object_set_new(j, "user", msg_json(hs->user));
+	json_object_set_new(j, "anchors", hs->anchors >= 0 ?
+	    json_integer(hs->anchors) : json_null());
+	json_object_set_new(j, "follows_system", json_boolean(hs->follows));
+	json_object_set_new(j, "how", msg_json(hs->how ? hs->how : ""));
+	json_object_set_new(j, "error", msg_json(hs->error));
 	return j;
 }
 

@@ -64,6 +64,10 @@ json_t	*out_json_store(const struct store *st);
  */
 json_t	*out_json_anchor(struct store_anchor *a);
 
+/* A store of the host as stores --json and where --json show it. */
+struct hoststore;
+json_t	*out_json_hoststore(const struct hoststore *hs);
+
 /*
  * inspect --json: {"target", "tls" (null for files), "chain"}; target is
  * taken over, r is NULL for files.
