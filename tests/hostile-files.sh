@@ -202,4 +202,36 @@ ok "$(test -e /tmp/trustfix-absolute.pem; echo $((! $?)))" \
     "nothing written at an absolute member path"
 cd .. || exit 1
 
+# Out of memory is no crash: under every address-space limit from what
+# the loader needs to what the file needs, inspect of 990 certificates
+# ends by itself, trusted output or "out of memory" and exit 1, never by
+# a signal.  (The sanitizers reserve terabytes of address space: skip.)
+if ldd "$TRUSTFIX" 2>/dev/null | grep -q libasan; then
+	skip_one "address-space limits under the sanitizers"
+elif command -v prlimit >/dev/null; then
+	for _ in $(seq 990); do cat "$P/server.pem"; done >"$T/990.pem"
+	signals=0 ooms=0 whole=0
+	for mb in $(seq 6 2 40); do
+		prlimit --as=$((mb * 1024 * 1024)) "$TRUSTFIX" inspect \
+		    "$T/990.pem" >/dev/null 2>"$T/oom.err"
+		r=$?
+		if [ "$r" -ge 128 ]; then
+			signals=$((signals + 1))
+			printf '# %d MB: exit %d: %s\n' "$mb" "$r" \
+			    "$(head -c 200 "$T/oom.err")"
+		elif [ "$r" = 1 ] && grep -qx 'trustfix: out of memory' \
+		    "$T/oom.err"; then
+			ooms=$((ooms + 1))
+		elif [ "$r" = 0 ]; then
+			whole=$((whole + 1))
+		fi
+	done
+	is "$signals" 0 "no run under a memory limit ends by a signal"
+	check "some limits run out of memory ($ooms), said as such" \
+	    [ "$ooms" -gt 0 ]
+	check "larger limits read the whole file ($whole)" [ "$whole" -gt 0 ]
+else
+	skip_one "prlimit not installed"
+fi
+
 done_testing

@@ -42,10 +42,8 @@ text_printf(struct text *t, const char *fmt, ...)
 	if (vasprintf(&s, fmt, ap) < 0)
 		s = NULL;
 	va_end(ap);
-	if (s == NULL) {
-		msg_error("out of memory");
-		abort();
-	}
+	if (s == NULL)
+		msg_oom();
 	text_add(t, s, strlen(s));
 	free(s);
 }

@@ -54,12 +54,12 @@ scanout_init(struct scan *sc, struct scan_list *l, int json)
 	sc->json = json;
 	sc->items = xcalloc(l->n + 1, sizeof(*sc->items));
 	if (hcreate_r(l->n * 2 + 16, &h) == 0)
-		abort();	/* only without memory */
+		msg_oom();
 	for (i = 0; i < l->n; i++) {
 		e.key = l->v[i].input;
 		e.data = (void *)(uintptr_t)sc->n;
 		if (hsearch_r(e, ENTER, &found, &h) == 0)
-			abort();	/* only without memory */
+			msg_oom();
 		k = (size_t)(uintptr_t)found->data;
 		it = &sc->items[k];
 		if (k == sc->n)
@@ -96,12 +96,12 @@ scanout_resume(struct scan *sc, const char *path)
 	}
 	memset(&h, 0, sizeof(h));
 	if (hcreate_r(sc->n * 2 + 16, &h) == 0)
-		abort();	/* only without memory */
+		msg_oom();
 	for (k = 0; k < sc->n; k++) {
 		en.key = sc->items[k].t.input;
 		en.data = &sc->items[k];
 		if (hsearch_r(en, ENTER, &found, &h) == 0)
-			abort();
+			msg_oom();
 	}
 	while (getline(&buf, &cap, f) >= 0) {
 		/* A line cut short by an interrupt does not parse: redo. */

@@ -54,11 +54,11 @@ certlist_get1_stack(const struct certlist *l)
 	size_t i;
 
 	if (sk == NULL)
-		abort();
+		msg_oom();
 	for (i = 0; i < l->n; i++) {
 		X509_up_ref(l->v[i].x509);
 		if (!sk_X509_push(sk, l->v[i].x509))
-			abort();
+			msg_oom();
 	}
 	return sk;
 }

@@ -235,8 +235,12 @@ msg_ossl_reason(void)
 	static _Thread_local char buf[256];
 	unsigned long e, last = 0;
 
-	while ((e = ERR_get_error()) != 0)
+	while ((e = ERR_get_error()) != 0) {
+		/* Not a damaged input: the process is out of memory. */
+		if (ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE)
+			msg_oom();
 		last = e;
+	}
 	if (last == 0)
 		return "unknown error";
 	if (ERR_reason_error_string(last) != NULL)
@@ -247,11 +251,18 @@ msg_ossl_reason(void)
 	return buf;
 }
 
-static void
-oom(void)
+void
+msg_oom(void)
 {
-	fputs("trustfix: out of memory\n", stderr);
-	abort();
+	static const char m[] = "trustfix: out of memory\n";
+
+	/*
+	 * Neither stdio nor the exit handlers, which may want memory; no
+	 * core dump either.  Exit 1, failed: a trust store change stopped
+	 * here is completed or undone by the next run, as after a crash.
+	 */
+	(void)!write(STDERR_FILENO, m, sizeof(m) - 1);
+	_exit(1);
 }
 
 void *
@@ -260,7 +271,7 @@ xmalloc(size_t n)
 	void *p = malloc(n == 0 ? 1 : n);
 
 	if (p == NULL)
-		oom();
+		msg_oom();
 	return p;
 }
 
@@ -270,7 +281,7 @@ xcalloc(size_t n, size_t size)
 	void *p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);
 
 	if (p == NULL)
-		oom();
+		msg_oom();
 	return p;
 }
 
@@ -279,7 +290,7 @@ xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n == 0 ? 1 : n);
 	if (p == NULL)
-		oom();
+		msg_oom();
 	return p;
 }
 
@@ -289,7 +300,7 @@ xstrdup(const char *s)
 	char *p = strdup(s);
 
 	if (p == NULL)
-		oom();
+		msg_oom();
 	return p;
 }
 
@@ -304,6 +315,6 @@ xasprintf(const char *fmt, ...)
 	n = vasprintf(&p, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		oom();
+		msg_oom();
 	return p;
 }

@@ -46,12 +46,19 @@ char	*msg_escape_len(const char *s, size_t len);
 json_t	*msg_json(const char *s);
 
 /*
- * The reason of the newest OpenSSL error, in a static buffer, and the
- * error queue cleared.  "unknown error" when the queue is empty.
+ * The reason of the newest OpenSSL error, in a buffer of the calling
+ * thread, and the error queue cleared; msg_oom() when one of the errors
+ * is a failed allocation.  "unknown error" when the queue is empty.
  */
 const char *msg_ossl_reason(void);
 
-/* Allocation that cannot fail (aborts with a message). */
+/*
+ * Out of memory: "trustfix: out of memory" on stderr and exit 1, with
+ * neither stdio nor exit handlers (they may want memory).
+ */
+void	msg_oom(void) __attribute__((noreturn));
+
+/* Allocation that cannot fail (msg_oom() when it does). */
 void	*xmalloc(size_t n);
 void	*xcalloc(size_t n, size_t size);
 void	*xrealloc(void *p, size_t n);

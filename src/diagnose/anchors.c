@@ -161,7 +161,7 @@ anchors_distribution(const char **where)
 	if (!tried) {
 		tried = 1;
 		if ((store = X509_STORE_new()) == NULL)
-			abort();
+			msg_oom();
 		if (over != NULL && *over != '\0') {
 			n = load_default(store, over);
 			store_where = xstrdup(over);

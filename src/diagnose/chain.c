@@ -511,12 +511,10 @@ chain_build(const struct certlist *sent, const struct certlist *untrusted,
 	b.c = c;
 	c->offpath = certlist_new();
 	b.lookup = X509_STORE_CTX_new();
+	/* Both fail only without memory. */
 	if (b.lookup == NULL || !X509_STORE_CTX_init(b.lookup, anchors, NULL,
-	    NULL)) {
-		msg_error("cannot search the trust anchors: %s",
-		    msg_ossl_reason());
-		abort();
-	}
+	    NULL))
+		msg_oom();
 	certlist_add1(b.cur, sent->v[0].x509, sent->v[0].origin,
 	    sent->v[0].source);
 	dfs(&b);

@@ -46,7 +46,7 @@ load_error(const char *name, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (vasprintf(&m, fmt, ap) < 0)
-		abort();
+		msg_oom();
 	va_end(ap);
 	msg_error("%s: %s", e, m);
 	free(m);
@@ -209,10 +209,10 @@ load_der_certs(struct loader *ld, const unsigned char *buf, long len,
 	int rc = NOT_FOUND;
 
 	if ((sk = sk_X509_new_null()) == NULL)
-		abort();
+		msg_oom();
 	while (p < end && (x = d2i_X509(NULL, &p, end - p)) != NULL)
 		if (!sk_X509_push(sk, x))
-			abort();
+			msg_oom();
 	if (p == end && sk_X509_num(sk) > 0)
 		rc = add_stack(ld, sk, name);
 	ERR_clear_error();
@@ -300,7 +300,7 @@ load_pem(struct loader *ld, const unsigned char *buf, size_t len,
 	BIO *b;
 
 	if ((b = BIO_new_mem_buf(buf, (int)len)) == NULL)
-		abort();
+		msg_oom();
 	while (PEM_read_bio(b, &type, &header, &data, &dlen)) {
 		index++;
 		r = pem_block(ld, type, data, dlen, name, index);
@@ -493,7 +493,7 @@ load_archive(struct loader *ld, const unsigned char *buf, size_t len,
 		return -1;
 	}
 	if ((a = archive_read_new()) == NULL)
-		abort();
+		msg_oom();
 	archive_read_support_format_zip(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_filter_gzip(a);

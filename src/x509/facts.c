@@ -83,7 +83,7 @@ facts_name(const X509_NAME *name)
 	if (name == NULL)
 		return xstrdup("");
 	if ((b = BIO_new(BIO_s_mem())) == NULL)
-		abort();
+		msg_oom();
 	if (X509_NAME_print_ex(b, name, 0, NAME_FLAGS) < 0) {
 		ERR_clear_error();
 		BIO_free(b);
@@ -429,13 +429,13 @@ aia_urls(const X509 *x, int method)
 	aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
 	ERR_clear_error();
 	if ((one = sk_GENERAL_NAME_new_null()) == NULL)
-		abort();
+		msg_oom();
 	for (i = 0; i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
 		ad = sk_ACCESS_DESCRIPTION_value(aia, i);
 		if (OBJ_obj2nid(ad->method) != method)
 			continue;
 		if (!sk_GENERAL_NAME_push(one, ad->location))
-			abort();
+			msg_oom();
 		general_names(one, GEN_URI, &sv);
 		(void)sk_GENERAL_NAME_pop(one);
 	}
@@ -517,7 +517,7 @@ octets_hex(const ASN1_OCTET_STRING *os)
 	h = OPENSSL_buf2hexstr(ASN1_STRING_get0_data(os),
 	    ASN1_STRING_length(os));
 	if (h == NULL)
-		abort();
+		msg_oom();
 	s = xstrdup(h);
 	OPENSSL_free(h);
 	return s;
@@ -624,7 +624,7 @@ facts_adcs_markers(const X509 *x)
 
 	for (i = 0; i < sizeof(adcs_exts) / sizeof(adcs_exts[0]); i++) {
 		if ((obj = OBJ_txt2obj(adcs_exts[i].oid, 1)) == NULL)
-			abort();
+			msg_oom();
 		if (X509_get_ext_by_OBJ(x, obj, -1) >= 0)
 			strv_add0(&sv, xasprintf("%s (%s)", adcs_exts[i].what,
 			    adcs_exts[i].oid));
