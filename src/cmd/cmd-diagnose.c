@@ -123,8 +123,8 @@ diagnose_server(const struct target *t, struct common_opts *co,
 	struct diagnosis *d;
 	struct fetch_result old;
 
-	(void)getchain_fetch(t, co->timeout * 1000, r, &old);
-	if (r->chain == NULL && old.chain != NULL && old.old_protocol) {
+	if (getchain_fetch(t, co->timeout * 1000, r, &old) == &old &&
+	    old.old_protocol) {
 		d = diagopts_diagnose_fetched(r, &old, o);
 		fetch_result_clear(r);
 		*r = old;

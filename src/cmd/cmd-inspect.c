@@ -110,14 +110,14 @@ inspect_server(const struct target *t, struct common_opts *co)
 
 	if (co->password_file != NULL)
 		msg_warn("--password-file applies to PKCS#12 files; ignored");
-	if (getchain_fetch(t, co->timeout * 1000, &first, &old) != 0) {
+	if ((rp = getchain_fetch(t, co->timeout * 1000, &first, &old)) ==
+	    NULL) {
 		e = msg_escape(first.error);
 		msg_error("%s", e);
 		free(e);
 		goto out;
 	}
 	/* An old server's chain, with the old protocol it spoke. */
-	rp = first.chain != NULL ? &first : &old;
 	if (rp == &old)
 		msg_warn("the server speaks only %s: shown with old protocols "
 		    "allowed (trustfix diagnose says which clients refuse it)",

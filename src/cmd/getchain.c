@@ -16,7 +16,7 @@
 #include "msg.h"
 #include "store.h"
 
-int
+struct fetch_result *
 getchain_fetch(const struct target *t, int timeout_ms, struct fetch_result *r,
     struct fetch_result *old)
 {
@@ -26,26 +26,26 @@ getchain_fetch(const struct target *t, int timeout_ms, struct fetch_result *r,
 	memset(r, 0, sizeof(*r));
 	memset(old, 0, sizeof(*old));
 	if (fetch_chain(t, timeout_ms, 0, r) == 0)
-		return 0;
+		return r;
 	/*
 	 * An old server may speak only TLS 1.0/1.1: try again, within what
 	 * is left of the one deadline, when the handshake was refused (not
 	 * after a timeout or a refused connection).
 	 */
 	if (!r->handshake_failed || (left = mono_left(deadline)) <= 0)
-		return -1;
+		return NULL;
 	if (fetch_chain(t, left, FETCH_ALLOW_OLD, old) == 0)
-		return 0;
+		return old;
 	fetch_result_clear(old);
 	memset(old, 0, sizeof(*old));
-	return -1;
+	return NULL;
 }
 
 int
 getchain_sent(const struct target *t, const struct common_opts *co,
     struct certlist **sent)
 {
-	struct fetch_result r, old;
+	struct fetch_result r, old, *got;
 	struct load_opts lo = { NULL };
 	int code = EXIT_OK;
 
@@ -61,15 +61,12 @@ getchain_sent(const struct target *t, const struct common_opts *co,
 			    strlen(lo.password));
 		return code;
 	}
-	if (getchain_fetch(t, co->timeout * 1000, &r, &old) != 0) {
+	if ((got = getchain_fetch(t, co->timeout * 1000, &r, &old)) == NULL) {
 		msg_error("%s: %s", t->input, r.error);
 		code = EXIT_NETWORK;
-	} else if (r.chain != NULL) {
-		*sent = r.chain;
-		r.chain = NULL;
 	} else {
-		*sent = old.chain;
-		old.chain = NULL;
+		*sent = got->chain;
+		got->chain = NULL;
 	}
 	fetch_result_clear(&r);
 	fetch_result_clear(&old);

@@ -15,11 +15,11 @@
  * Fetch what server t presents: one attempt, and when its handshake was
  * refused a second that allows TLS 1.0/1.1, both within one deadline of
  * timeout_ms.  r is the first attempt, old the second (zeroed when none
- * was made or it failed); the caller clears both.  Returns 0 when r or
- * old holds a chain; -1 otherwise, r->error saying why (not reported:
- * the caller decides).
+ * was made or it failed); the caller clears both.  Returns the one of
+ * them that holds a chain, or NULL with r->error saying why (not
+ * reported: the caller decides).
  */
-int	getchain_fetch(const struct target *t, int timeout_ms,
+struct fetch_result *getchain_fetch(const struct target *t, int timeout_ms,
 	    struct fetch_result *r, struct fetch_result *old);
 
 /*

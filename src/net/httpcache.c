@@ -304,11 +304,12 @@ httpcache_get(const char *url, int timeout, unsigned char **resp,
 	rc = httpget(url, NULL, NULL, 0, timeout, resp, resp_len, err,
 	    errlen);
 	pthread_mutex_lock(&lock);
-	if (enabled && find(url) == NULL && rc == 0)
-		keep(url, *resp, *resp_len, NULL);
-	else if (enabled && find(url) == NULL &&
-	    strstr(err, "timed out") == NULL)
-		keep(url, NULL, 0, err);
+	if (enabled && find(url) == NULL) {
+		if (rc == 0)
+			keep(url, *resp, *resp_len, NULL);
+		else if (strstr(err, "timed out") == NULL)
+			keep(url, NULL, 0, err);
+	}
 	pthread_mutex_unlock(&lock);
 	return rc;
 }
