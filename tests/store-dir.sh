@@ -219,6 +219,28 @@ like "$err" "already trusts this certificate for every purpose" \
 tf remove --store "$S" --yes "$SELF"
 is "$rc" 1 "removing it without --force: refused"
 like "$err" "not one trustfix imported; use --force" "and says why"
+# Ownership is in the object, not only in its label: an object written by
+# hand under a trustfix: label, or one whose mark names another
+# certificate, is not trustfix's.
+grep -q '^url: "urn%3Atrustfix%3Asha256%3A'"$ROOT"'"$' "$S"/*.p11-kit
+is "$?" 0 "the object trustfix wrote holds its mark and SHA-256"
+for c in server issuing; do
+	{ printf '[p11-kit-object-v1]\nclass: certificate\n'
+	  printf 'certificate-type: x-509\ntrusted: true\n'
+	  printf 'label: "trustfix:planted %s"\n' "$c"
+	  [ "$c" = issuing ] &&
+	      printf 'url: "urn%%3Atrustfix%%3Asha256%%3A%s"\n' "$ROOT"
+	  cat "$P/$c.pem"; } >"$S/anchors/planted-$c.p11-kit"
+done
+for c in server issuing; do
+	tf list --store "$S" --json
+	jq_is '.anchors[] | select(.label == "trustfix:planted '"$c"'") |
+	    .trustfix' false "$c under a trustfix: label by hand: not trustfix's"
+	tf remove --store "$S" --yes "$(hex "$P/$c.pem")"
+	is "$rc" 1 "$c: removing it without --force: refused"
+	like "$err" "not one trustfix imported; use --force" "and says why"
+done
+rm -f "$S"/anchors/planted-*.p11-kit
 tf remove --store "$S" "$ROOT" </dev/null
 is "$rc" 1 "remove without --yes and no terminal: refused"
 if command -v script >/dev/null 2>&1; then

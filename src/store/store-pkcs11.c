@@ -434,6 +434,36 @@ describe(struct p11_slot *s, CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o,
 	X509_NAME_free(name);
 }
 
+/*
+ * Ownership is in the object as well as in its label: CKA_URL holds
+ * OWNER_URL and the certificate's SHA-256.  A file placed by hand whose
+ * label begins with trustfix: (p11-kit labels a PEM file by its CN) has
+ * no mark, and a mark copied from another object names another
+ * certificate.  No client reads CKA_URL when CKA_VALUE is there.
+ */
+#define OWNER_URL	"urn:trustfix:sha256:"
+
+/* Is the certificate object o, whose SHA-256 is sha, one trustfix made? */
+static int
+is_ours(struct p11_slot *s, CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o,
+    const char *sha)
+{
+	unsigned char *label, *url;
+	CK_ULONG len;
+	int ours;
+
+	label = get_attr(s, h, o, CKA_LABEL, &len);
+	url = get_attr(s, h, o, CKA_URL, &len);
+	ours = label != NULL && url != NULL &&
+	    strncmp((char *)label, STORE_LABEL_PREFIX,
+	    strlen(STORE_LABEL_PREFIX)) == 0 &&
+	    strncmp((char *)url, OWNER_URL, strlen(OWNER_URL)) == 0 &&
+	    strcmp((char *)url + strlen(OWNER_URL), sha) == 0;
+	free(label);
+	free(url);
+	return ours;
+}
+
 static void
 add_anchor(struct store_anchors *out, struct p11_slot *s,
     CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, unsigned char *der,
@@ -452,8 +482,7 @@ add_anchor(struct store_anchors *out, struct p11_slot *s,
 	if (a->label == NULL)
 		a->label = xstrdup("");
 	a->where = xstrdup(s->path);
-	a->trustfix = strncmp(a->label, STORE_LABEL_PREFIX,
-	    strlen(STORE_LABEL_PREFIX)) == 0;
+	a->trustfix = is_ours(s, h, o, a->sha256);
 	a->distribution = strncmp(s->path, "/usr/share/", 11) == 0;
 	a->distrusted = get_bool(s, h, o, CKA_X_DISTRUSTED);
 	spki = get_attr(s, h, o, CKA_PUBLIC_KEY_INFO, &spki_len);
@@ -656,8 +685,11 @@ p11v_create(struct p11_view *v, X509 *x, const char *label,
 	CK_OBJECT_HANDLE o;
 	CK_SESSION_HANDLE h;
 	struct p11_slot *s;
-	unsigned char *der = NULL;
-	int len, rc = -1;
+	unsigned char *der = NULL, *spki = NULL, keyhash[EVP_MAX_MD_SIZE];
+	unsigned keyhash_len;
+	char sha[65], *url = NULL;
+	int len, spki_len, rc = -1;
+	CK_ULONG n;
 	CK_RV rv;
 
 	if ((s = writable_slot(v)) == NULL || open_session(s, 1, &h) == -1)
@@ -668,6 +700,12 @@ p11v_create(struct p11_view *v, X509 *x, const char *label,
 	if (replace_staples(s, h, x, label, purposes) == -1)
 		goto out;
 	fault_point("after-extension");
+	facts_sha256(x, sha);
+	url = xasprintf("%s%s", OWNER_URL, sha);
+	/* p11-kit takes CKA_URL only with the key hashes: its own ones. */
+	if ((spki = der_spki(x, &spki_len)) == NULL || !EVP_Digest(spki,
+	    (size_t)spki_len, keyhash, &keyhash_len, EVP_sha1(), NULL))
+		goto out;
 	CK_ATTRIBUTE t[] = {
 		{ CKA_CLASS, &cls, sizeof(cls) },
 		{ CKA_CERTIFICATE_TYPE, &type, sizeof(type) },
@@ -676,8 +714,13 @@ p11v_create(struct p11_view *v, X509 *x, const char *label,
 		{ CKA_X_DISTRUSTED, &no, sizeof(no) },
 		{ CKA_LABEL, (void *)label, strlen(label) },
 		{ CKA_VALUE, der, (CK_ULONG)len },
+		{ CKA_URL, url, strlen(url) },
+		{ CKA_HASH_OF_SUBJECT_PUBLIC_KEY, keyhash, keyhash_len },
+		/* An anchor's issuer key is known when it signed itself. */
+		{ CKA_HASH_OF_ISSUER_PUBLIC_KEY, keyhash, keyhash_len },
 	};
-	if ((rv = s->f->C_CreateObject(h, t, 7, &o)) != CKR_OK) {
+	n = X509_check_issued(x, x) == X509_V_OK ? 10 : 9;
+	if ((rv = s->f->C_CreateObject(h, t, n, &o)) != CKR_OK) {
 		msg_error("cannot add the anchor to %s: %s", s->path,
 		    ckr_name(rv));
 		goto out;
@@ -685,6 +728,8 @@ p11v_create(struct p11_view *v, X509 *x, const char *label,
 	rc = 0;
 out:
 	OPENSSL_free(der);
+	OPENSSL_free(spki);
+	free(url);
 	s->f->C_CloseSession(h);
 	return rc;
 }
@@ -695,8 +740,9 @@ destroy_in_slot(struct p11_slot *s, X509 *x, int force)
 	CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
 	CK_OBJECT_HANDLE *objs = NULL;
 	CK_SESSION_HANDLE h;
-	CK_ULONG count = 0, i, len;
-	unsigned char *der = NULL, *label;
+	CK_ULONG count = 0, i;
+	unsigned char *der = NULL;
+	char sha[65];
 	int dlen, n = 0;
 	CK_RV rv;
 
@@ -712,21 +758,18 @@ destroy_in_slot(struct p11_slot *s, X509 *x, int force)
 	};
 	if (find_all(s, h, t, 2, &objs, &count) == -1)
 		count = 0;
+	facts_sha256(x, sha);
 	for (i = 0; i < count; i++) {
-		label = get_attr(s, h, objs[i], CKA_LABEL, &len);
-		if (force || (label != NULL && strncmp((char *)label,
-		    STORE_LABEL_PREFIX, strlen(STORE_LABEL_PREFIX)) == 0)) {
+		if (force || is_ours(s, h, objs[i], sha)) {
 			rv = s->f->C_DestroyObject(h, objs[i]);
 			if (rv != CKR_OK) {
 				msg_error("cannot remove the anchor from %s: "
 				    "%s", s->path, ckr_name(rv));
 				n = -1;
-				free(label);
 				goto out;
 			}
 			n++;
 		}
-		free(label);
 	}
 	fault_point("after-destroy");
 	/* The restriction is the key's: keep it for another anchor. */
