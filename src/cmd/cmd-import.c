@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
@@ -196,11 +195,11 @@ check_cert(X509 *x, const char *fp, const struct import_opts *o,
 static int
 import_one(struct store *st, struct cert_entry *e, const char *label,
     const struct import_opts *o, const struct common_opts *co,
-    json_t *anchors)
+    struct change_report *rep)
 {
 	char *name = label ? xstrdup(label) : store_default_label(e->x509);
-	char *advice = NULL, *plan = NULL, *s;
-	json_t *j;
+	char *advice = NULL, *plan = NULL, sha[65];
+	struct change_anchor *a;
 	int r, code = EXIT_OK;
 
 	r = store_import(st, e->x509, name, (unsigned)o->purposes,
@@ -223,21 +222,17 @@ import_one(struct store *st, struct cert_entry *e, const char *label,
 		printf("%s\n", r == 0 ? "already trusted, nothing changed" :
 		    code == EXIT_OK ? "imported and verified" :
 		    "imported, not verified");
-	j = facts_json(e->x509, SOURCE_FILE);
-	json_object_set_new(j, "file", msg_json(e->origin ?
-	    e->origin : ""));
-	s = xasprintf("trustfix:%s", name);
-	json_object_set_new(j, "label", msg_json(s));
-	free(s);
-	json_object_set_new(j, "changed", json_boolean(r == 1));
-	if (plan != NULL)
-		json_object_set_new(j, "plan", msg_json(plan));
-	json_object_set_new(j, "verified", json_boolean(r == 0 ||
-	    (!co->dry_run && code == EXIT_OK)));
+	facts_sha256(e->x509, sha);
+	a = change_add(rep, e->x509, SOURCE_FILE, sha);
+	a->file = xstrdup(e->origin ? e->origin : "");
+	a->label = xasprintf("trustfix:%s", name);
+	a->changed = r == 1;
+	a->plan = plan;
+	plan = NULL;
+	a->verified = r == 0 || (!co->dry_run && code == EXIT_OK);
 	if (code == EXIT_OK && o->host.also != 0 && (r = hostopts_apply(
-	    &o->host, st, e->x509, name, 1, co, j)) != 0)
+	    &o->host, st, e->x509, name, 1, co, a)) != 0)
 		code = r == HOSTSTORE_REFUSED ? EXIT_FAILED : EXIT_STORE;
-	json_array_append_new(anchors, j);
 out:
 	free(plan);
 	free(advice);
@@ -270,10 +265,11 @@ run_import(struct certlist *list, const struct import_opts *o,
     const struct common_opts *co)
 {
 	struct store *st = NULL;
-	json_t *doc, *anchors = json_array();
+	struct change_report rep;
 	size_t i;
 	int code = EXIT_OK, c;
 
+	memset(&rep, 0, sizeof(rep));
 	if (store_open(co->store, co->dry_run ? 0 : STORE_WRITE, &st) == -1) {
 		code = EXIT_STORE;
 		goto out;
@@ -289,23 +285,18 @@ run_import(struct certlist *list, const struct import_opts *o,
 	for (i = 0; i < list->n; i++) {
 		if (!co->json && list->n > 1)
 			printf("%s", i ? "\n" : "");
-		c = import_one(st, &list->v[i], o->label, o, co, anchors);
+		c = import_one(st, &list->v[i], o->label, o, co, &rep);
 		if (c != EXIT_OK) {
 			code = c;
 			break;
 		}
 	}
-	doc = json_pack("{s:o, s:O}", "store", out_json_store(st),
-	    "anchors", anchors);
-	if (hostopts_services(&o->host, co, anchors, doc) != 0 &&
-	    code == EXIT_OK)
+	if (hostopts_services(&o->host, co, &rep) != 0 && code == EXIT_OK)
 		code = EXIT_FAILED;
 	if (co->json)
-		out_json_print(stdout, doc);
-	else
-		json_decref(doc);
+		out_json_print(stdout, out_json_change(st, &rep));
 out:
-	json_decref(anchors);
+	change_clear(&rep);
 	store_close(st);
 	return code;
 }

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <jansson.h>
 
 #include "cmd.h"
 #include "exitcode.h"
@@ -140,10 +139,11 @@ refuse_foreign(const struct target_cert *v, size_t n,
 
 static int
 remove_one(struct store *st, const struct target_cert *t,
-    const struct hostopts *h, const struct common_opts *co, json_t *arr)
+    const struct hostopts *h, const struct common_opts *co,
+    struct change_report *rep)
 {
+	struct change_anchor *a;
 	char *advice = NULL;
-	json_t *j;
 	int r = 0, code = EXIT_OK;
 
 	if (t->anchor != NULL &&
@@ -162,17 +162,15 @@ remove_one(struct store *st, const struct target_cert *t,
 		    "would remove it (dry run: nothing changed)" :
 		    code == EXIT_OK ? "removed and verified" :
 		    "removed, not verified");
-	j = t->x509 ? facts_json(t->x509, SOURCE_STORE) :
-	    json_pack("{s:s}", "sha256", t->sha256);
-	json_object_set_new(j, "changed", json_boolean(r == 1));
+	a = change_add(rep, t->x509, SOURCE_STORE, t->sha256);
+	a->changed = r == 1;
 	if (h->also != 0 && t->x509 == NULL) {
 		msg_error("%s: give the certificate's file to remove it from "
 		    "the other stores", t->sha256);
 		code = EXIT_USAGE;
 	} else if (code == EXIT_OK && h->also != 0 &&
-	    (r = hostopts_apply(h, st, t->x509, NULL, 0, co, j)) != 0)
+	    (r = hostopts_apply(h, st, t->x509, NULL, 0, co, a)) != 0)
 		code = r == HOSTSTORE_REFUSED ? EXIT_FAILED : EXIT_STORE;
-	json_array_append_new(arr, j);
 	return code;
 }
 
@@ -184,10 +182,11 @@ run_remove(int argc, char **argv, const struct hostopts *h,
 	struct store_anchors a = { NULL, 0 };
 	struct target_cert *v = NULL;
 	struct stat sb;
-	json_t *arr = json_array(), *doc;
+	struct change_report rep;
 	size_t n = 0, i;
 	int code = EXIT_STORE, r;
 
+	memset(&rep, 0, sizeof(rep));
 	if (store_open(co->store, co->dry_run ? 0 : STORE_WRITE, &st) == -1 ||
 	    store_list(st, &a) == -1)
 		goto out;
@@ -210,17 +209,13 @@ run_remove(int argc, char **argv, const struct hostopts *h,
 		goto out;
 	code = EXIT_OK;
 	for (i = 0; i < n && code == EXIT_OK; i++)
-		code = remove_one(st, &v[i], h, co, arr);
-	doc = json_pack("{s:o, s:O}", "store", out_json_store(st),
-	    "anchors", arr);
-	if (hostopts_services(h, co, arr, doc) != 0 && code == EXIT_OK)
+		code = remove_one(st, &v[i], h, co, &rep);
+	if (hostopts_services(h, co, &rep) != 0 && code == EXIT_OK)
 		code = EXIT_FAILED;
 	if (co->json)
-		out_json_print(stdout, doc);
-	else
-		json_decref(doc);
+		out_json_print(stdout, out_json_change(st, &rep));
 out:
-	json_decref(arr);
+	change_clear(&rep);
 	for (i = 0; i < n; i++)
 		X509_free(v[i].own);
 	free(v);

@@ -3,8 +3,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <jansson.h>
-
 #include "hostopts.h"
 #include "msg.h"
 #include "opt.h"
@@ -31,11 +29,12 @@ outcome(int r, int add, const struct hoststore *hs, int dry_run)
 
 int
 hostopts_apply(const struct hostopts *h, struct store *st, X509 *x,
-    const char *label, int add, const struct common_opts *co, json_t *j)
+    const char *label, int add, const struct common_opts *co,
+    struct change_anchor *a)
 {
 	struct hoststore_opts o = h->hs;
 	struct hoststores l = { NULL, 0, NULL };
-	json_t *arr = json_array(), *e;
+	struct change_also *e;
 	char *pem = NULL, *loc;
 	size_t i;
 	int r, rc = 0;
@@ -63,14 +62,15 @@ hostopts_apply(const struct hostopts *h, struct store *st, X509 *x,
 			    hoststore_kind_name(l.v[i].kind), loc,
 			    outcome(r, add, &l.v[i], co->dry_run));
 		free(loc);
-		e = json_pack("{s:s, s:o, s:b, s:b, s:b}", "kind",
-		    hoststore_kind_name(l.v[i].kind), "location",
-		    msg_json(l.v[i].location), "follows_system", l.v[i].follows,
-		    "changed", r == 1, "verified", r >= 0 && !co->dry_run);
-		json_array_append_new(arr, e);
+		e = change_add_also(a);
+		e->kind = hoststore_kind_name(l.v[i].kind);
+		e->location = xstrdup(l.v[i].location);
+		e->follows_system = l.v[i].follows;
+		e->changed = r == 1;
+		e->verified = r >= 0 && !co->dry_run;
 	}
 out:
-	json_object_set_new(j, "also", arr);
+	a->has_also = 1;
 	hoststore_pem_tmp_free(pem);
 	hoststores_clear(&l);
 	return rc;

@@ -2,10 +2,9 @@
 #ifndef TRUSTFIX_HOSTOPTS_H
 #define TRUSTFIX_HOSTOPTS_H
 
-#include <jansson.h>
-
 #include "hoststore.h"
 #include "opt.h"
+#include "out-change.h"
 
 enum hostopt_key {
 	OPT_HOME = 2000,
@@ -66,25 +65,24 @@ void	hostopts_clear(struct hostopts *h);
 /*
  * import/remove --also: after the system store (st, open) changed, add
  * x to (add = 1) or remove it from the stores h->also names, saying
- * per store what happened (on stdout, or as "also": [...] in j).
- * Returns 0; HOSTSTORE_REFUSED when a store refused the change (an
- * entry trustfix did not add) and none failed otherwise; -1 when a store
- * failed (all reported).
+ * per store what happened (on stdout unless --json) and keeping it in
+ * a's "also" list.  Returns 0; HOSTSTORE_REFUSED when a store refused
+ * the change (an entry trustfix did not add) and none failed otherwise;
+ * -1 when a store failed (all reported).
  */
 struct common_opts;
 int	hostopts_apply(const struct hostopts *h, struct store *st, X509 *x,
 	    const char *label, int add, const struct common_opts *co,
-	    json_t *j);
+	    struct change_anchor *a);
 
 /*
- * After import/remove: when an anchor changed (anchors: the --json
- * array, each with "changed"), name the running services that keep the
- * old anchors and how to reload them (on stdout, or as "services" in
- * doc); with --reload run those commands.  Returns 0, or -1 when a
- * reload failed (reported).
+ * After import/remove: when an anchor of rep changed in the system
+ * store, find the running services that keep the old anchors and say
+ * how to reload them (on stdout unless --json; kept in rep); with
+ * --reload run those commands.  Returns 0, or -1 when a reload failed
+ * (reported).
  */
 int	hostopts_services(const struct hostopts *h, const struct common_opts *co,
-	    json_t *anchors, json_t *doc);
-
+	    struct change_report *rep);
 
 #endif

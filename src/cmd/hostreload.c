@@ -3,8 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <jansson.h>
-
 #include "hostopts.h"
 #include "msg.h"
 #include "opt.h"
@@ -12,19 +10,6 @@
 #include "spawn.h"
 
 #define RELOAD_SETTLE	2	/* seconds between a reload and a retry */
-
-/* 1 if one entry of anchors (or of its "also" list) changed. */
-static int
-any_changed(json_t *anchors)
-{
-	json_t *a;
-	size_t i;
-
-	json_array_foreach(anchors, i, a)
-		if (json_is_true(json_object_get(a, "changed")))
-			return 1;
-	return 0;
-}
 
 /* Run argv; 0, or -1 with *why (the caller frees). */
 static int
@@ -47,10 +32,10 @@ run(char **argv, char **why)
 	return rc;
 }
 
-/* Run one command of s and say how it went; 0, or -1 reported. */
+/* Run one command of c's service and say how it went; 1 ran, 0 failed. */
 static int
-run_step(const struct service *s, char **argv, const char *what,
-    const struct common_opts *co, json_t *j)
+run_step(struct change_service *c, char **argv, const char *what,
+    const struct common_opts *co)
 {
 	char *cmd = services_command(argv), *why = NULL;
 	int rc = run(argv, &why);
@@ -58,84 +43,73 @@ run_step(const struct service *s, char **argv, const char *what,
 	if (rc == 0 && !co->json)
 		printf("  %s: ran %s\n", what, cmd);
 	else if (rc != 0)
-		msg_error("%s %s (pid %ld): %s failed: %s", what, s->name,
-		    (long)s->pid, cmd, why ? why : "?");
-	json_object_set_new(j, what, json_boolean(rc == 0));
-	if (rc != 0 && json_object_get(j, "error") == NULL)
-		json_object_set_new(j, "error", msg_json(why ? why : "?"));
+		msg_error("%s %s (pid %ld): %s failed: %s", what, c->svc.name,
+		    (long)c->svc.pid, cmd, why ? why : "?");
+	if (rc != 0 && c->error == NULL)
+		c->error = xstrdup(why ? why : "?");
 	free(why);
 	free(cmd);
-	return rc;
+	return rc == 0;
 }
 
-static json_t *
-describe(const struct service *s, const struct common_opts *co)
+static void
+describe(struct change_service *c, const struct common_opts *co)
 {
-	char *rl = s->reload ? services_command(s->reload) : NULL;
-	char *rt = s->retry ? services_command(s->retry) : NULL;
-	char *cfg = s->config ? msg_escape(s->config) : NULL;
-	json_t *j;
+	const struct service *s = &c->svc;
+	char *cfg;
 
-	if (!co->json) {
-		printf("%s (pid %ld%s%s): %s\n", s->name, (long)s->pid,
-		    cfg ? ", " : "", cfg ? cfg : "", s->why);
-		if (rl != NULL)
-			printf("  reload:  %s\n", rl);
-		if (rt != NULL)
-			printf("  %s %s\n", strcmp(s->name, "fetchmail") == 0 ?
-			    "poll now:" : "retry deferred mail:", rt);
-	}
-	j = json_pack("{s:o, s:I, s:o, s:o, s:o, s:o, s:o}", "name",
-	    msg_json(s->name), "pid", (json_int_t)s->pid, "exe",
-	    msg_json(s->exe), "config", msg_json(s->config), "reload",
-	    msg_json(rl), "retry", msg_json(rt), "why", msg_json(s->why));
-	free(rl);
-	free(rt);
+	c->reload = s->reload ? services_command(s->reload) : NULL;
+	c->retry = s->retry ? services_command(s->retry) : NULL;
+	c->reloaded = c->retried = -1;
+	if (co->json)
+		return;
+	cfg = s->config ? msg_escape(s->config) : NULL;
+	printf("%s (pid %ld%s%s): %s\n", s->name, (long)s->pid,
+	    cfg ? ", " : "", cfg ? cfg : "", s->why);
+	if (c->reload != NULL)
+		printf("  reload:  %s\n", c->reload);
+	if (c->retry != NULL)
+		printf("  %s %s\n", strcmp(s->name, "fetchmail") == 0 ?
+		    "poll now:" : "retry deferred mail:", c->retry);
 	free(cfg);
-	return j;
 }
 
 int
 hostopts_services(const struct hostopts *h, const struct common_opts *co,
-    json_t *anchors, json_t *doc)
+    struct change_report *rep)
 {
-	struct service_list l;
-	json_t *arr = json_array(), *j;
+	struct change_service *c;
 	size_t i;
 	int rc = 0;
 
-	memset(&l, 0, sizeof(l));
-	if (any_changed(anchors))
-		services_find(h->nonly > 0 ? h->only : NULL, &l);
-	if (!co->json && l.n > 0)
+	if (change_any(rep))
+		services_find(h->nonly > 0 ? h->only : NULL, &rep->services);
+	rep->svc = xcalloc(rep->services.n + 1, sizeof(*rep->svc));
+	if (!co->json && rep->services.n > 0)
 		printf("\n%s\n", h->reload && !co->dry_run ? "reloading the "
 		    "services that keep the old anchors:" : "services that "
 		    "keep the old anchors until reloaded (--reload does it):");
-	for (i = 0; i < l.n; i++) {
-		j = describe(&l.v[i], co);
-		if (h->reload && !co->dry_run) {
-			if (l.v[i].reload != NULL && run_step(&l.v[i],
-			    l.v[i].reload, "reloaded", co, j) != 0) {
-				rc = -1;
-				json_array_append_new(arr, j);
-				continue;
-			}
-			/*
-			 * A reload restarts the queue manager: a retry sent
-			 * while the old one exits is lost.
-			 */
-			if (l.v[i].reload != NULL && l.v[i].retry != NULL)
-				sleep(RELOAD_SETTLE);
-			if (l.v[i].retry != NULL && run_step(&l.v[i],
-			    l.v[i].retry, "retried", co, j) != 0)
-				rc = -1;
+	for (i = 0; i < rep->services.n; i++) {
+		c = &rep->svc[i];
+		c->svc = rep->services.v[i];
+		describe(c, co);
+		if (!h->reload || co->dry_run)
+			continue;
+		if (c->svc.reload != NULL &&
+		    !(c->reloaded = run_step(c, c->svc.reload, "reloaded",
+		    co))) {
+			rc = -1;
+			continue;
 		}
-		json_array_append_new(arr, j);
+		/*
+		 * A reload restarts the queue manager: a retry sent while
+		 * the old one exits is lost.
+		 */
+		if (c->svc.reload != NULL && c->svc.retry != NULL)
+			sleep(RELOAD_SETTLE);
+		if (c->svc.retry != NULL &&
+		    !(c->retried = run_step(c, c->svc.retry, "retried", co)))
+			rc = -1;
 	}
-	if (doc != NULL)
-		json_object_set_new(doc, "services", arr);
-	else
-		json_decref(arr);
-	services_clear(&l);
 	return rc;
 }
