@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <jansson.h>
 #include <openssl/pem.h>
 
 #include "chain.h"
@@ -19,6 +18,7 @@
 #include "load.h"
 #include "msg.h"
 #include "out.h"
+#include "out-export.h"
 #include "target.h"
 
 enum {
@@ -172,18 +172,20 @@ describe(FILE *f, const struct certlist *l, const struct xchain_opts *o)
 		    "whole file).\n");
 }
 
-/* The top's issuer is unknown: the chain may stop short of the root. */
+/*
+ * The top's issuer is unknown (reached 0): the chain may stop short of
+ * the root.  -1 when nothing is left to write but the server's own.
+ */
 static int
-incomplete(const struct chain *c, json_t *doc)
+incomplete(const struct chain *c, int reached)
 {
 	X509 *top = c->path->v[c->path->n - 1].x509;
 	char *iss, *e, **u;
 
-	if (c->anchored || chain_self_signed(top))
+	if (reached)
 		return 0;
 	iss = facts_issuer(top);
 	e = msg_escape(iss ? iss : "?");
-	json_object_set_new(doc, "missing", msg_json(iss ? iss : ""));
 	if (c->path->n == 1) {
 		msg_error("the CA that issued the server's certificate, %s, is "
 		    "neither sent, nor given with --untrusted, nor available "
@@ -203,35 +205,22 @@ incomplete(const struct chain *c, json_t *doc)
 	return 0;
 }
 
+/* Write pem where o says; returns an exit code. */
 static int
-write_out(const struct certlist *l, const struct xchain_opts *o,
-    const struct common_opts *co, json_t *doc)
+write_out(const struct certlist *l, const char *pem,
+    const struct xchain_opts *o, const struct common_opts *co)
 {
-	char *pem = pem_of(l);
-	json_t *arr = json_array();
-	size_t i;
 	int rc = EXIT_OK;
 
-	for (i = 0; i < l->n; i++) {
-		json_t *j = facts_json(l->v[i].x509, l->v[i].source);
-
-		if (l->v[i].origin != NULL)
-			json_object_set_new(j, "from",
-			    msg_json(l->v[i].origin));
-		json_array_append_new(arr, j);
-	}
-	json_object_set_new(doc, "chain", arr);
-	json_object_set_new(doc, "output", msg_json(o->output));
 	if (co->json && o->output == NULL)
-		json_object_set_new(doc, "pem", json_string(pem));
-	else if (o->output != NULL) {
+		return EXIT_OK;
+	if (o->output != NULL) {
 		if (fu_write_atomic(o->output, pem, strlen(pem), 0644) == -1)
 			rc = EXIT_FAILED;
 	} else if (fputs(pem, stdout) == EOF)
 		rc = EXIT_FAILED;
 	if (rc == EXIT_OK && !co->json)
 		describe(o->output ? stdout : stderr, l, o);
-	free(pem);
 	return rc;
 }
 
@@ -260,9 +249,9 @@ run(const char *input, const struct xchain_opts *o, struct common_opts *co)
 	struct getchain_req req;
 	struct certlist *untr = NULL, *l = NULL;
 	struct chain *c = NULL;
-	json_t *doc = json_object();
 	time_t now = time(NULL);
-	int code;
+	char *pem = NULL;
+	int code, reached;
 
 	memset(&req, 0, sizeof(req));
 	if ((code = load_untrusted(o->untrusted, co, &untr)) != EXIT_OK)
@@ -273,24 +262,24 @@ run(const char *input, const struct xchain_opts *o, struct common_opts *co)
 	req.at = now;
 	if ((code = getchain_path(input, co, &req, &c)) != EXIT_OK)
 		goto out;
-	json_object_set_new(doc, "target", json_pack("{s:o}", "input",
-	    msg_json(input)));
-	if (incomplete(c, doc) == -1) {
+	reached = c->anchored ||
+	    chain_self_signed(c->path->v[c->path->n - 1].x509);
+	if (incomplete(c, reached) == -1) {
 		code = EXIT_FAILED;
 		goto print;
 	}
 	l = to_send(c, o->with_leaf);
-	code = write_out(l, o, co, doc);
+	pem = pem_of(l);
+	code = write_out(l, pem, o, co);
 	if (code != EXIT_OK)
 		msg_error("cannot write the chain%s%s", o->output ? " to " :
 		    "", o->output ? o->output : "");
 print:
-	if (co->json) {
-		out_json_print(stdout, doc);
-		doc = NULL;
-	}
+	if (co->json)
+		out_json_print(stdout, out_json_export_chain(input, c, reached,
+		    l, o->output, o->output == NULL ? pem : NULL));
 out:
-	json_decref(doc);
+	free(pem);
 	certlist_free(l);
 	chain_free(c);
 	certlist_free(untr);

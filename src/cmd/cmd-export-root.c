@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <jansson.h>
 #include <openssl/pem.h>
 
 #include "anchors.h"
@@ -21,6 +20,7 @@
 #include "load.h"
 #include "msg.h"
 #include "out.h"
+#include "out-export.h"
 #include "store.h"
 #include "target.h"
 
@@ -76,55 +76,6 @@ handle(int key, const char *arg, void *ctx)
 	return -1;
 }
 
-/*
- * Nothing above the top: say whom to ask for what.  Above a CA the
- * missing issuer is the root; above the server's own certificate it is
- * the CA that issued it, and the root is further up.
- */
-static void
-name_missing(X509 *top, const struct chain *c, json_t *doc, int json)
-{
-	char *issuer = facts_issuer(top), *aki = facts_aki(top);
-	char *subject = facts_subject(top);
-	char *si = msg_escape(issuer ? issuer : "?");
-	char *st = msg_escape(subject ? subject : "?");
-	int leaf = c->path->n == 1;
-	json_t *urls = json_array();
-	char **u;
-
-	msg_error("no root could be reached above %s", st);
-	if (!json && leaf)
-		fprintf(stderr, "The server does not send the CA certificate "
-		    "that issued its own, and it could not be fetched.\n"
-		    "Ask the PKI administrator for that CA's certificate and "
-		    "the root above it:\n  issuing CA:     %s\n", si);
-	else if (!json)
-		fprintf(stderr, "Ask the PKI administrator for the root "
-		    "certificate:\n  root subject:   %s\n", si);
-	if (!json && aki != NULL)
-		fprintf(stderr, "  key identifier: %s\n", aki);
-	for (u = c->aia_other; u != NULL && *u != NULL; u++) {
-		char *s = msg_escape(*u);
-
-		if (!json)
-			fprintf(stderr, "  published at:   %s\n", s);
-		json_array_append_new(urls, msg_json(*u));
-		free(s);
-	}
-	for (u = c->aia_log; u != NULL && *u != NULL; u++)
-		if (!json)
-			fprintf(stderr, "  tried:          %s\n", *u);
-	json_object_set_new(doc, "root", json_null());
-	json_object_set_new(doc, "missing", json_pack("{s:o, s:s, s:s?, s:o}",
-	    "subject", msg_json(issuer ? issuer : ""), "role", leaf ? "issuing-ca" :
-	    "root", "key_identifier", aki, "aia", urls));
-	free(si);
-	free(st);
-	free(aki);
-	free(issuer);
-	free(subject);
-}
-
 static int
 write_root(X509 *root, const struct export_opts *o)
 {
@@ -152,55 +103,26 @@ out:
 	return rc;
 }
 
-static const char *
-how_found(const struct chain *c, X509 *root)
-{
-	const struct cert_entry *e = &c->path->v[c->path->n - 1];
-
-	if (c->path->n == 1)
-		return "the server's own self-signed certificate";
-	if (c->anchored && e->source == SOURCE_STORE)
-		return "a trust anchor of the store (already trusted)";
-	(void)root;
-	return e->source == SOURCE_AIA ? "fetched from an AIA caIssuers URL" :
-	    "sent by the server";
-}
-
-/* Report and write the root; returns an exit code. */
+/* Report and write the root (reached: c ends at one); an exit code. */
 static int
-export(struct chain *c, const struct export_opts *o,
-    const struct common_opts *co, json_t *doc)
+export(const struct chain *c, int reached, const struct export_opts *o,
+    const struct common_opts *co)
 {
 	X509 *root = c->path->v[c->path->n - 1].x509;
-	const char *url = c->path->v[c->path->n - 1].source == SOURCE_AIA ?
-	    c->path->v[c->path->n - 1].origin : NULL;
-	char fp[65], sha1[41], *subject, *safe;
-	FILE *f = co->json || o->output == NULL ? stderr : stdout;
-	json_t *j;
+	char *subject, *shown;
 
-	if (!c->anchored && !chain_self_signed(root)) {
-		name_missing(root, c, doc, co->json);
+	if (!reached) {
+		subject = facts_subject(root);
+		shown = msg_escape(subject ? subject : "?");
+		msg_error("no root could be reached above %s", shown);
+		free(shown);
+		free(subject);
+		if (!co->json)
+			out_text_missing_root(stderr, c);
 		return EXIT_FAILED;
 	}
-	facts_sha256(root, fp);
-	facts_sha1(root, sha1);
-	subject = facts_subject(root);
-	safe = msg_escape(subject ? subject : "?");
 	if (!co->json)
-		fprintf(f, "root:    %s\nsha256:  %s\nsha1:    %s\n"
-		    "from:    %s\n", safe, fp, sha1, how_found(c, root));
-	free(safe);
-	safe = url != NULL ? msg_escape(url) : NULL;
-	if (!co->json && safe != NULL)
-		fprintf(f, "url:     %s\n", safe);
-	free(safe);
-	free(subject);
-	j = facts_json(root, c->path->v[c->path->n - 1].source);
-	json_object_set_new(j, "found", json_string(how_found(c, root)));
-	if (url != NULL)
-		json_object_set_new(j, "url", msg_json(url));
-	json_object_set_new(doc, "root", j);
-	json_object_set_new(doc, "output", msg_json(o->output));
+		out_text_root(o->output == NULL ? stderr : stdout, c);
 	if ((co->json && o->output == NULL) || write_root(root, o) == 0)
 		return EXIT_OK;
 	msg_error("cannot write the root%s%s", o->output ? " to " : "",
@@ -214,32 +136,18 @@ run_export(const char *input, const struct export_opts *o,
 {
 	struct getchain_req req;
 	struct chain *c = NULL;
-	json_t *doc = json_object();
-	int code;
+	int code, reached;
 
 	memset(&req, 0, sizeof(req));
 	if ((code = getchain_path(input, co, &req, &c)) != EXIT_OK)
 		goto out;
-	json_object_set_new(doc, "target", json_pack("{s:o}", "input",
-	    msg_json(input)));
-	code = export(c, o, co, doc);
-	if (co->json) {
-		if (o->output == NULL && code == EXIT_OK) {
-			char *pem = NULL;
-			BIO *b = BIO_new(BIO_s_mem());
-			long len;
-
-			PEM_write_bio_X509(b, c->path->v[c->path->n - 1].x509);
-			len = BIO_get_mem_data(b, &pem);
-			json_object_set_new(json_object_get(doc, "root"),
-			    "pem", json_stringn(pem, (size_t)len));
-			BIO_free(b);
-		}
-		out_json_print(stdout, doc);
-		doc = NULL;
-	}
+	reached = c->anchored ||
+	    chain_self_signed(c->path->v[c->path->n - 1].x509);
+	code = export(c, reached, o, co);
+	if (co->json)
+		out_json_print(stdout, out_json_export_root(input, c, reached,
+		    o->output, o->output == NULL && code == EXIT_OK));
 out:
-	json_decref(doc);
 	chain_free(c);
 	return code;
 }

@@ -1,0 +1,179 @@
+/* out-export.c - what export-root and export-chain found, as text and JSON. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <openssl/pem.h>
+
+#include "facts.h"
+#include "msg.h"
+#include "out-export.h"
+
+static const struct cert_entry *
+top_of(const struct chain *c)
+{
+	return &c->path->v[c->path->n - 1];
+}
+
+static const char *
+how_found(const struct chain *c)
+{
+	const struct cert_entry *e = top_of(c);
+
+	if (c->path->n == 1)
+		return "the server's own self-signed certificate";
+	if (c->anchored && e->source == SOURCE_STORE)
+		return "a trust anchor of the store (already trusted)";
+	return e->source == SOURCE_AIA ? "fetched from an AIA caIssuers URL" :
+	    "sent by the server";
+}
+
+/* The URL the top was fetched from, or NULL. */
+static const char *
+top_url(const struct chain *c)
+{
+	return top_of(c)->source == SOURCE_AIA ? top_of(c)->origin : NULL;
+}
+
+void
+out_text_root(FILE *f, const struct chain *c)
+{
+	X509 *root = top_of(c)->x509;
+	char fp[65], sha1[41], *subject = facts_subject(root), *safe;
+
+	facts_sha256(root, fp);
+	facts_sha1(root, sha1);
+	safe = msg_escape(subject ? subject : "?");
+	fprintf(f, "root:    %s\nsha256:  %s\nsha1:    %s\nfrom:    %s\n",
+	    safe, fp, sha1, how_found(c));
+	free(safe);
+	if (top_url(c) != NULL) {
+		safe = msg_escape(top_url(c));
+		fprintf(f, "url:     %s\n", safe);
+		free(safe);
+	}
+	free(subject);
+}
+
+void
+out_text_missing_root(FILE *f, const struct chain *c)
+{
+	X509 *top = top_of(c)->x509;
+	char *issuer = facts_issuer(top), *aki = facts_aki(top);
+	char *si = msg_escape(issuer ? issuer : "?"), *s, **u;
+
+	if (c->path->n == 1)
+		fprintf(f, "The server does not send the CA certificate that "
+		    "issued its own, and it could not be fetched.\nAsk the "
+		    "PKI administrator for that CA's certificate and the root "
+		    "above it:\n  issuing CA:     %s\n", si);
+	else
+		fprintf(f, "Ask the PKI administrator for the root "
+		    "certificate:\n  root subject:   %s\n", si);
+	if (aki != NULL)
+		fprintf(f, "  key identifier: %s\n", aki);
+	for (u = c->aia_other; u != NULL && *u != NULL; u++) {
+		s = msg_escape(*u);
+		fprintf(f, "  published at:   %s\n", s);
+		free(s);
+	}
+	for (u = c->aia_log; u != NULL && *u != NULL; u++)
+		fprintf(f, "  tried:          %s\n", *u);
+	free(si);
+	free(aki);
+	free(issuer);
+}
+
+static json_t *
+target_json(const char *input)
+{
+	return json_pack("{s:o}", "input", msg_json(input));
+}
+
+static json_t *
+missing_json(const struct chain *c)
+{
+	X509 *top = top_of(c)->x509;
+	char *issuer = facts_issuer(top), *aki = facts_aki(top), **u;
+	json_t *urls = json_array(), *j;
+
+	for (u = c->aia_other; u != NULL && *u != NULL; u++)
+		json_array_append_new(urls, msg_json(*u));
+	j = json_pack("{s:o, s:s, s:o, s:o}", "subject",
+	    msg_json(issuer ? issuer : ""), "role", c->path->n == 1 ?
+	    "issuing-ca" : "root", "key_identifier", msg_json(aki), "aia",
+	    urls);
+	free(aki);
+	free(issuer);
+	return j;
+}
+
+static json_t *
+pem_json(X509 *x)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *pem = NULL;
+	long len;
+	json_t *j;
+
+	if (b == NULL || !PEM_write_bio_X509(b, x))
+		msg_oom();
+	len = BIO_get_mem_data(b, &pem);
+	j = json_stringn(pem, (size_t)len);
+	BIO_free(b);
+	return j;
+}
+
+json_t *
+out_json_export_root(const char *input, const struct chain *c, int reached,
+    const char *output, int with_pem)
+{
+	json_t *doc = json_pack("{s:o}", "target", target_json(input)), *j;
+
+	if (!reached) {
+		json_object_set_new(doc, "root", json_null());
+		json_object_set_new(doc, "missing", missing_json(c));
+		return doc;
+	}
+	j = facts_json(top_of(c)->x509, top_of(c)->source);
+	json_object_set_new(j, "found", json_string(how_found(c)));
+	if (top_url(c) != NULL)
+		json_object_set_new(j, "url", msg_json(top_url(c)));
+	if (with_pem)
+		json_object_set_new(j, "pem", pem_json(top_of(c)->x509));
+	json_object_set_new(doc, "root", j);
+	json_object_set_new(doc, "output", msg_json(output));
+	return doc;
+}
+
+json_t *
+out_json_export_chain(const char *input, const struct chain *c,
+    int reached, const struct certlist *l, const char *output,
+    const char *pem)
+{
+	json_t *doc = json_pack("{s:o}", "target", target_json(input));
+	json_t *arr, *j;
+	char *issuer;
+	size_t i;
+
+	if (!reached) {
+		issuer = facts_issuer(top_of(c)->x509);
+		json_object_set_new(doc, "missing",
+		    msg_json(issuer ? issuer : ""));
+		free(issuer);
+	}
+	if (l == NULL)
+		return doc;
+	arr = json_array();
+	for (i = 0; i < l->n; i++) {
+		j = facts_json(l->v[i].x509, l->v[i].source);
+		if (l->v[i].origin != NULL)
+			json_object_set_new(j, "from",
+			    msg_json(l->v[i].origin));
+		json_array_append_new(arr, j);
+	}
+	json_object_set_new(doc, "chain", arr);
+	json_object_set_new(doc, "output", msg_json(output));
+	if (pem != NULL)
+		json_object_set_new(doc, "pem", json_string(pem));
+	return doc;
+}
