@@ -11,6 +11,7 @@
 
 #include "bundle.h"
 #include "facts.h"
+#include "hexdigest.h"
 #include "msg.h"
 
 /* A growing text buffer for the README and MANIFEST files. */
@@ -499,9 +500,8 @@ int
 bundle_add_manifest(struct bundle *b)
 {
 	struct text t = { NULL, 0, 0 };
-	unsigned char md[32];
-	char date[32];
-	size_t i, j;
+	char date[32], hex[65];
+	size_t i;
 
 	qsort(b->files, b->nfiles, sizeof(*b->files), cmp_file);
 	rfc3339(b->mtime, date);
@@ -525,15 +525,12 @@ bundle_add_manifest(struct bundle *b)
 	text_printf(&t, "Files and their SHA-256 (check them with "
 	    "\"sha256sum -c MANIFEST\"):\n\n");
 	for (i = 0; i < b->nfiles; i++) {
-		if (EVP_Digest(b->files[i].data, b->files[i].len, md, NULL,
-		    EVP_sha256(), NULL) != 1) {
-			msg_error("SHA-256: %s", msg_ossl_reason());
+		if (sha256_hex(b->files[i].data, b->files[i].len, hex) == -1) {
+			msg_error("cannot compute a SHA-256");
 			free(t.s);
 			return -1;
 		}
-		for (j = 0; j < sizeof(md); j++)
-			text_printf(&t, "%02x", md[j]);
-		text_printf(&t, "  %s\n", b->files[i].path);
+		text_printf(&t, "%s  %s\n", hex, b->files[i].path);
 	}
 	bundle_add_file0(b, xstrdup("MANIFEST"), (unsigned char *)t.s, t.len);
 	qsort(b->files, b->nfiles, sizeof(*b->files), cmp_file);

@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <jansson.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -450,75 +449,6 @@ check_certs(const struct certlist *l, int force)
 	return rc;
 }
 
-static int
-file_sha256(const struct bundle_file *f, char hex[65])
-{
-	unsigned char md[32];
-	size_t i;
-
-	if (EVP_Digest(f->data, f->len, md, NULL, EVP_sha256(), NULL) != 1)
-		return -1;
-	for (i = 0; i < sizeof(md); i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return 0;
-}
-
-static void
-render_json(const struct bundle *b, const char *out)
-{
-	json_t *doc, *a;
-	char hex[65];
-	size_t i;
-
-	doc = json_object();
-	json_object_set_new(doc, "output", msg_json(out));
-	json_object_set_new(doc, "format", json_string(
-	    bundle_format_name(bundle_format_of(out))));
-	a = json_array();
-	for (i = 0; i < b->ndevices; i++)
-		json_array_append_new(a, msg_json(b->devices[i]));
-	json_object_set_new(doc, "devices", a);
-	json_object_set_new(doc, "signed", json_boolean(b->signed_profiles));
-	json_object_set_new(doc, "mtime", json_integer(b->mtime));
-	a = json_array();
-	for (i = 0; i < b->ncerts; i++) {
-		json_t *c = facts_json(b->certs[i].x509, SOURCE_FILE);
-
-		json_object_set_new(c, "name", msg_json(b->certs[i].base));
-		json_array_append_new(a, c);
-	}
-	json_object_set_new(doc, "certificates", a);
-	a = json_array();
-	for (i = 0; i < b->nfiles; i++) {
-		if (file_sha256(&b->files[i], hex) < 0)
-			hex[0] = '\0';
-		json_array_append_new(a, json_pack("{s:o,s:I,s:s}", "path",
-		    msg_json(b->files[i].path), "size", (json_int_t)b->files[i].len,
-		    "sha256", hex));
-	}
-	json_object_set_new(doc, "files", a);
-	out_json_print(stdout, doc);
-}
-
-static void
-render_text(const struct bundle *b, const char *out)
-{
-	size_t i;
-	char *o = msg_escape(out);
-
-	printf("wrote %s (%s): %zu certificate%s for", o,
-	    bundle_format_name(bundle_format_of(out)), b->ncerts,
-	    b->ncerts == 1 ? "" : "s");
-	for (i = 0; i < b->ndevices; i++)
-		printf("%s %s", i ? "," : "", b->devices[i]);
-	printf("%s\n", b->signed_profiles ? " (Apple profile signed)" : "");
-	for (i = 0; i < b->ncerts; i++)
-		printf("  %s\n    SHA-256 %s\n    SHA-1   %s\n",
-		    b->certs[i].subject, b->certs[i].sha256,
-		    b->certs[i].sha1);
-	free(o);
-}
-
 /* OUT exists and is not an empty directory that a bundle could fill. */
 static int
 out_taken(const char *out)
@@ -699,9 +629,9 @@ cmd_bundle(const struct cmd_info *cmd, int argc, char **argv,
 	if (bundle_add_manifest(b) < 0 || bundle_write(b, c.out, co->force))
 		goto out;
 	if (co->json)
-		render_json(b, c.out);
+		out_json_print(stdout, out_json_bundle(b, c.out));
 	else
-		render_text(b, c.out);
+		out_text_bundle(stdout, b, c.out);
 	rc = EXIT_OK;
 out:
 	for (i = 0; i < nprofiles; i++)

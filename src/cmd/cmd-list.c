@@ -13,6 +13,7 @@
 #include "diagopts.h"
 #include "exitcode.h"
 #include "facts.h"
+#include "hexdigest.h"
 #include "msg.h"
 #include "out.h"
 #include "store.h"
@@ -74,23 +75,6 @@ origin_word(const struct store_anchor *a)
 	return a->distribution ? "distribution" : "local";
 }
 
-/* The SHA-1 "Thumbprint" Windows shows, from the anchor's DER. */
-static void
-sha1_hex(const struct store_anchor *a, char hex[41])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0, i;
-
-	hex[0] = '\0';
-	if (!EVP_Digest(a->der, a->der_len, md, &len, EVP_sha1(), NULL) ||
-	    len != 20) {
-		ERR_clear_error();
-		return;
-	}
-	for (i = 0; i < len; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-}
-
 static void
 print_text(const struct store_anchor *a)
 {
@@ -98,7 +82,7 @@ print_text(const struct store_anchor *a)
 	char *purposes = store_purposes_text(a->purposes);
 	char sha1[41];
 
-	sha1_hex(a, sha1);
+	(void)sha1_hex(a->der, a->der_len, sha1);
 	printf("%s  %s  %-10s  %-12s  %-11s  %s\n", a->sha256, sha1,
 	    a->expires, origin_word(a), purposes, safe);
 	free(purposes);

@@ -75,6 +75,16 @@ json_t	*out_json_hoststore(const struct hoststore *hs);
 json_t	*out_json_inspect(json_t *target, const struct fetch_result *r,
 	    const struct certlist *chain);
 
+/*
+ * bundle --json: {"output", "format", "devices", "signed", "mtime",
+ * "certificates": [facts_json() with "name"], "files": [{"path",
+ * "size", "sha256"}]}.
+ */
+struct bundle;
+json_t	*out_json_bundle(const struct bundle *b, const char *out);
+/* bundle: "wrote OUT (format): N certificates for ...", fingerprints. */
+void	out_text_bundle(FILE *f, const struct bundle *b, const char *out);
+
 /* [facts_json() of each entry], with "file" when with_file is set. */
 json_t	*out_json_chain(const struct certlist *l, int with_file);
 

@@ -127,7 +127,6 @@ void	store_anchor_fill(struct store_anchor *a, X509 *x);
 void	store_anchor_fill_der(struct store_anchor *a, unsigned char *der,
 	    size_t len);
 /* Lowercase hex SHA-256 of der. */
-void	store_sha256(const unsigned char *der, size_t len, char hex[65]);
 /* A file-name-safe form of label: [A-Za-z0-9._-], at most 60 bytes. */
 char	*store_safe_name(const char *label);
 /* "a.pem"'s certificates appended to sk; 0 or -1 (not reported). */

@@ -16,6 +16,7 @@
 
 #include "facts.h"
 #include "fileutil.h"
+#include "hexdigest.h"
 #include "load.h"
 #include "msg.h"
 #include "spawn.h"
@@ -160,29 +161,12 @@ store_safe_name(const char *label)
 }
 
 void
-store_sha256(const unsigned char *der, size_t len, char hex[65])
-{
-	static EVP_MD *md;
-	unsigned char out[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-
-	/* Fetched once: an implicit fetch per certificate costs locks. */
-	if (md == NULL)
-		md = EVP_MD_fetch(NULL, "SHA256", NULL);
-	if (md == NULL || !EVP_Digest(der, len, out, &n, md, NULL))
-		n = 0;
-	for (i = 0; i < n && i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", out[i]);
-	hex[2 * i] = '\0';
-}
-
-void
 store_anchor_fill_der(struct store_anchor *a, unsigned char *der,
     size_t len)
 {
 	a->der = der;
 	a->der_len = len;
-	store_sha256(der, len, a->sha256);
+	(void)sha256_hex(der, len, a->sha256);
 }
 
 void
@@ -224,7 +208,7 @@ store_anchors_find(const struct store_anchors *a, X509 *x)
 
 	if ((len = i2d_X509(x, &der)) <= 0)
 		return NULL;
-	store_sha256(der, (size_t)len, sha);
+	(void)sha256_hex(der, (size_t)len, sha);
 	OPENSSL_free(der);
 	for (i = 0; i < a->n; i++)
 		if (strcmp(a->v[i].sha256, sha) == 0)

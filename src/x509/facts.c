@@ -14,6 +14,7 @@
 #include <openssl/x509v3.h>
 
 #include "facts.h"
+#include "hexdigest.h"
 #include "msg.h"
 
 /* RFC 2253 escaping, but UTF-8 kept as is and a space after commas. */
@@ -134,15 +135,14 @@ static void
 digest_hex(const X509 *x, const EVP_MD *type, size_t size, char *hex)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0, i;
+	unsigned int len = 0;
 
 	hex[0] = '\0';
 	if (!X509_digest(x, type, md, &len) || len != size) {
 		ERR_clear_error();
 		return;
 	}
-	for (i = 0; i < len; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex_encode(md, len, hex);
 }
 
 void
