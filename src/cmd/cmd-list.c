@@ -5,15 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <jansson.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
 
 #include "cmd.h"
 #include "diagopts.h"
 #include "exitcode.h"
 #include "facts.h"
-#include "hexdigest.h"
 #include "msg.h"
 #include "out.h"
 #include "store.h"
@@ -65,37 +61,13 @@ not_expiring(struct store_anchor *a, const struct list_opts *o)
 	return left != FACTS_NO_DAYS && left >= o->expiring;
 }
 
-static const char *
-origin_word(const struct store_anchor *a)
-{
-	if (a->distrusted)
-		return "distrusted";
-	if (a->trustfix)
-		return "trustfix";
-	return a->distribution ? "distribution" : "local";
-}
-
-static void
-print_text(const struct store_anchor *a)
-{
-	char *safe = msg_escape(a->subject);
-	char *purposes = store_purposes_text(a->purposes);
-	char sha1[41];
-
-	(void)sha1_hex(a->der, a->der_len, sha1);
-	printf("%s  %s  %-10s  %-12s  %-11s  %s\n", a->sha256, sha1,
-	    a->expires, origin_word(a), purposes, safe);
-	free(purposes);
-	free(safe);
-}
-
 int
 cmd_list(const struct cmd_info *cmd, int argc, char **argv,
     struct common_opts *co)
 {
 	struct store *st = NULL;
 	struct store_anchors a = { NULL, 0 };
-	json_t *doc, *arr;
+	struct store_anchor **v = NULL;
 	char *e;
 	struct list_opts o = { 0, -1 };
 	size_t i, shown = 0;
@@ -116,24 +88,19 @@ cmd_list(const struct cmd_info *cmd, int argc, char **argv,
 	}
 	if (store_open(co->store, 0, &st) == -1 || store_list(st, &a) == -1)
 		goto out;
-	arr = json_array();
+	v = xcalloc(a.n + 1, sizeof(*v));
 	for (i = 0; i < a.n; i++) {
 		if (!o.all && a.v[i].distribution && !a.v[i].trustfix)
 			continue;
 		if (not_expiring(&a.v[i], &o))
 			continue;
-		shown++;
-		if (co->json)
-			json_array_append_new(arr, out_json_anchor(&a.v[i]));
-		else
-			print_text(&a.v[i]);
+		v[shown++] = &a.v[i];
+		if (!co->json)
+			out_text_anchor(stdout, &a.v[i]);
 	}
-	if (co->json) {
-		doc = json_pack("{s:o, s:o}", "store", out_json_store(st),
-		    "anchors", arr);
-		out_json_print(stdout, doc);
-	} else {
-		json_decref(arr);
+	if (co->json)
+		out_json_print(stdout, out_json_list(st, v, shown));
+	else {
 		if (shown == 0 && o.expiring >= 0)
 			msg_note("no anchor%s expires within %d days in %s "
 			    "store %s", o.all ? "" : " besides the "
@@ -147,6 +114,7 @@ cmd_list(const struct cmd_info *cmd, int argc, char **argv,
 	}
 	code = o.expiring >= 0 && shown > 0 ? EXIT_FAILED : EXIT_OK;
 out:
+	free(v);
 	store_anchors_clear(&a);
 	store_close(st);
 	return code;

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <jansson.h>
 
 #include "cmd.h"
 #include "exitcode.h"
@@ -21,37 +20,12 @@ static const struct opt_spec specs[] = {
 	OPT_ROW_END
 };
 
-static void
-store_text(const struct hoststore *hs)
-{
-	char *loc = msg_escape(hs->location), *rd = msg_escape(hs->readers);
-	char *how = msg_escape(hs->how ? hs->how : "");
-
-	printf("%-8s %s\n", hoststore_kind_name(hs->kind), loc);
-	if (hs->error != NULL)
-		printf("         cannot read it: %s\n", hs->error);
-	else if (hs->anchors >= 0)
-		printf("         %ld anchor%s\n", hs->anchors,
-		    hs->anchors == 1 ? "" : "s");
-	if (hs->kind != HS_SYSTEM)
-		printf("         %s the system store: %s\n", hs->follows ?
-		    "follows" : "does not follow", how);
-	else
-		printf("         backend: %s\n", how);
-	printf("         read by: %s%s%s\n", rd, hs->user ? "; user " : "",
-	    hs->user ? hs->user : "");
-	free(how);
-	free(rd);
-	free(loc);
-}
-
 int
 cmd_stores(const struct cmd_info *cmd, int argc, char **argv,
     struct common_opts *co)
 {
 	struct hostopts h;
 	struct hoststores l = { NULL, 0, NULL };
-	json_t *arr;
 	size_t i;
 	int first, code = EXIT_OK;
 
@@ -73,14 +47,11 @@ cmd_stores(const struct cmd_info *cmd, int argc, char **argv,
 	h.hs.count = 1;
 	h.hs.seconds = co->timeout;
 	hoststores_find(&h.hs, 0, &l);
-	if (co->json) {
-		arr = json_array();
+	if (co->json)
+		out_json_print(stdout, out_json_hoststores(&l));
+	else
 		for (i = 0; i < l.n; i++)
-			json_array_append_new(arr, out_json_hoststore(&l.v[i]));
-		out_json_print(stdout, json_pack("{s:o}", "stores", arr));
-	} else
-		for (i = 0; i < l.n; i++)
-			store_text(&l.v[i]);
+			out_text_hoststore(stdout, &l.v[i]);
 out:
 	hoststores_clear(&l);
 	hostopts_clear(&h);

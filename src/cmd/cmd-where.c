@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <jansson.h>
 
 #include "cmd.h"
 #include "exitcode.h"
@@ -87,24 +86,18 @@ out:
 	return x;
 }
 
-static const char *
-verdict(int t)
-{
-	return t == 1 ? "trusts it" : t == 0 ? "does not" : "cannot tell";
-}
-
 int
 cmd_where(const struct cmd_info *cmd, int argc, char **argv,
     struct common_opts *co)
 {
 	struct hostopts h;
 	struct hoststores l = { NULL, 0, NULL };
-	json_t *arr = NULL, *j;
-	char fp[65], *pem = NULL, *why, *loc;
+	char fp[65], *pem = NULL, **why = NULL;
+	int *trusted = NULL;
 	struct store *st = NULL;
 	X509 *x = NULL;
 	size_t i;
-	int first, t, code = EXIT_OK;
+	int first, code = EXIT_OK;
 
 	memset(&h, 0, sizeof(h));
 	first = opt_parse(cmd, argc, argv, specs, hostopts_opt, &h, co);
@@ -135,30 +128,20 @@ cmd_where(const struct cmd_info *cmd, int argc, char **argv,
 	}
 	facts_sha256(x, fp);
 	out_text_subject_sha256(co->json ? stderr : stdout, x, fp);
-	arr = json_array();
+	trusted = xcalloc(l.n + 1, sizeof(*trusted));
+	why = xcalloc(l.n + 1, sizeof(*why));
 	for (i = 0; i < l.n; i++) {
-		why = NULL;
-		t = hoststore_trusts(&l.v[i], &h.hs, x, pem, &why);
-		j = out_json_hoststore(&l.v[i]);
-		json_object_set_new(j, "trusted", t == -1 ? json_null() :
-		    json_boolean(t));
-		json_object_set_new(j, "why", msg_json(why));
-		json_array_append_new(arr, j);
-		loc = msg_escape(l.v[i].location);
+		trusted[i] = hoststore_trusts(&l.v[i], &h.hs, x, pem, &why[i]);
 		if (!co->json)
-			printf("%-12s %-8s %s%s%s\n", verdict(t),
-			    hoststore_kind_name(l.v[i].kind), loc,
-			    why ? ": " : "", why ? why : "");
-		free(loc);
-		free(why);
+			out_text_where(stdout, &l.v[i], trusted[i], why[i]);
 	}
-	if (co->json) {
-		j = facts_json(x, SOURCE_FILE);
-		out_json_print(stdout, json_pack("{s:o, s:O}", "certificate",
-		    j, "stores", arr));
-	}
+	if (co->json)
+		out_json_print(stdout, out_json_where(x, &l, trusted, why));
 out:
-	json_decref(arr);
+	for (i = 0; why != NULL && i < l.n; i++)
+		free(why[i]);
+	free(why);
+	free(trusted);
 	hoststore_pem_tmp_free(pem);
 	hoststores_clear(&l);
 	hostopts_clear(&h);

@@ -4,7 +4,6 @@
 
 #include "facts.h"
 #include "fileutil.h"
-#include "hoststore.h"
 #include "msg.h"
 #include "out.h"
 
@@ -108,21 +107,16 @@ out_json_anchor(struct store_anchor *a)
 }
 
 json_t *
-out_json_hoststore(const struct hoststore *hs)
+out_json_list(const struct store *st, struct store_anchor *const *v,
+    size_t n)
 {
-	json_t *j = json_object();
+	json_t *arr = json_array();
+	size_t i;
 
-	json_object_set_new(j, "kind",
-	    json_string(hoststore_kind_name(hs->kind)));
-	json_object_set_new(j, "location", msg_json(hs->location));
-	json_object_set_new(j, "readers", msg_json(hs->readers));
-	json_object_set_new(j, "user", msg_json(hs->user));
-	json_object_set_new(j, "anchors", hs->anchors >= 0 ?
-	    json_integer(hs->anchors) : json_null());
-	json_object_set_new(j, "follows_system", json_boolean(hs->follows));
-	json_object_set_new(j, "how", msg_json(hs->how ? hs->how : ""));
-	json_object_set_new(j, "error", msg_json(hs->error));
-	return j;
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, out_json_anchor(v[i]));
+	return json_pack("{s:o, s:o}", "store", out_json_store(st),
+	    "anchors", arr);
 }
 
 json_t *

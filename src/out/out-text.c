@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "facts.h"
+#include "hexdigest.h"
 #include "msg.h"
 #include "out.h"
 
@@ -264,4 +265,28 @@ out_text_files(FILE *f, char *const *files, int nfiles,
 	}
 	fprintf(f, "%-16s %zu certificate%s\n\n", "Holds:", l->n,
 	    l->n == 1 ? "" : "s");
+}
+
+static const char *
+origin_word(const struct store_anchor *a)
+{
+	if (a->distrusted)
+		return "distrusted";
+	if (a->trustfix)
+		return "trustfix";
+	return a->distribution ? "distribution" : "local";
+}
+
+void
+out_text_anchor(FILE *f, const struct store_anchor *a)
+{
+	char *safe = msg_escape(a->subject);
+	char *purposes = store_purposes_text(a->purposes);
+	char sha1[41];
+
+	(void)sha1_hex(a->der, a->der_len, sha1);
+	fprintf(f, "%s  %s  %-10s  %-12s  %-11s  %s\n", a->sha256, sha1,
+	    a->expires, origin_word(a), purposes, safe);
+	free(purposes);
+	free(safe);
 }

@@ -63,10 +63,29 @@ json_t	*out_json_store(const struct store *st);
  * "distrusted", "purposes", "label", "token".
  */
 json_t	*out_json_anchor(struct store_anchor *a);
+/* list --json: {"store", "anchors": [out_json_anchor() of v[0..n)]}. */
+json_t	*out_json_list(const struct store *st, struct store_anchor *const *v,
+	    size_t n);
+/* list: "SHA-256  SHA-1  expires  origin  purposes  subject". */
+void	out_text_anchor(FILE *f, const struct store_anchor *a);
 
 /* A store of the host as stores --json and where --json show it. */
 struct hoststore;
+struct hoststores;
 json_t	*out_json_hoststore(const struct hoststore *hs);
+/* stores --json: {"stores": [out_json_hoststore() of each]}. */
+json_t	*out_json_hoststores(const struct hoststores *l);
+/* stores: a store, what it holds, whether it follows the system store. */
+void	out_text_hoststore(FILE *f, const struct hoststore *hs);
+/* where: "trusts it / does not / cannot tell  KIND  LOCATION: why". */
+void	out_text_where(FILE *f, const struct hoststore *hs, int trusted,
+	    const char *why);
+/*
+ * where --json: {"certificate": facts_json(x), "stores": [each with
+ * "trusted" (null: cannot tell) and "why"]}.
+ */
+json_t	*out_json_where(X509 *x, const struct hoststores *l,
+	    const int *trusted, char *const *why);
 
 /*
  * inspect --json: {"target", "tls" (null for files), "chain"}; target is
