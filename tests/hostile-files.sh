@@ -11,7 +11,7 @@ mkdir "$T/work" && cd "$T/work" || exit 1
 
 # Peak RSS allowed, in KB; sanitizers need more for their shadow memory.
 MAX_RSS=102400
-if ldd "$TRUSTFIX" 2>/dev/null | grep -q libasan; then
+if sanitized; then
 	MAX_RSS=512000
 fi
 
@@ -208,7 +208,7 @@ cd .. || exit 1
 # a signal.  The sanitizers reserve terabytes of address space, so no
 # such limit applies to their build: there the checks belong to the
 # plain build's pass (the same source), and are not run.
-if ldd "$TRUSTFIX" 2>/dev/null | grep -q libasan; then
+if sanitized; then
 	:
 elif command -v prlimit >/dev/null; then
 	for _ in $(seq 990); do cat "$P/server.pem"; done >"$T/990.pem"

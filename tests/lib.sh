@@ -144,6 +144,12 @@ skip_one() {
 	fi
 }
 
+# sanitized: the trustfix under test is built with AddressSanitizer, which
+# reserves more address space than any memory limit a test could set.
+sanitized() {
+	ldd "$TRUSTFIX" 2>/dev/null | grep -q libasan
+}
+
 # need PROGRAM...: skip_all unless each program is installed.
 need() {
 	local p

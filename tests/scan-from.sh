@@ -69,6 +69,18 @@ is "$(line "smtp://127.0.0.1:$SUBMISSION_PORT" '.origin[0].setting')" \
 is "$(line "smtp://127.0.0.1:$SUBMISSION_PORT" '.origin[0].line')" 4 \
     "postfix: inline maps: the main.cf line"
 
+# A line longer than 4096 bytes in a map: a warning, the rest is read.
+cp "$PF/tls_policy" "$T/tls_policy.keep"
+{ printf '[127.0.0.1]:%s may match=' "$REFUSED"; head -c 10000 /dev/zero |
+    tr '\0' a; printf '\n'; } >>"$PF/tls_policy"
+scan --from "postfix:$PF"
+is "$rc" 0 "postfix: a 10 KB line in a policy map: no failure"
+like "$err" "tls_policy:2: a line longer than 4096 bytes: only its start" \
+    "and a warning that names it"
+is "$(line "smtp://127.0.0.1:$SMTP_PORT" '.origin[0].policy')" '"secure"' \
+    "and the map's other lines still count"
+cp "$T/tls_policy.keep" "$PF/tls_policy"
+
 # A policy that requires TLS makes the same failure an error.
 printf '[127.0.0.1]:%s encrypt\n' "$REFUSED" >>"$PF/tls_policy"
 rm "$PF/transport"

@@ -102,6 +102,35 @@ printf '%s\n' "$out" >>"$T/all.jsonl"
 is "$(jq -rR 'fromjson? | select(.target) | .target.input' "$T/all.jsonl" |
     sort -u | wc -l)" "$NT" "and together they hold every target"
 
+# A line of 6 MB that never ends well (a --resume file written by
+# something else) names no target; the document after it still does.
+{ head -c 6000000 /dev/zero | tr '\0' x; printf '\n'
+  head -n 1 "$T/out.jsonl"; } >"$T/long.jsonl"
+tf scan --aia-allow-private \
+    --json --timeout 3 --name mail.contoso.test --trust "$P/root.pem" \
+    --resume "$T/long.jsonl" "$T/targets"
+is "$(printf '%s\n' "$out" | tail -n 1 | jq -c '.summary |
+    [.skipped, .scanned]')" "[1,$((NT - 1))]" \
+    "--resume: a 6 MB line is skipped, the document after it counts"
+
+# A list whose one line is 100 MB without an end: refused at 4096 bytes,
+# without reading the line into memory (under a 32 MB data limit a read
+# of the whole line failed like the end of the file: "0 targets", exit
+# 0).  The sanitizers' build reserves more than any such limit; the
+# plain build's pass runs this check on the same source.
+head -c 100000000 /dev/zero | tr '\0' a >"$T/huge-list"
+if sanitized; then
+	tf scan "$T/huge-list"
+else
+	out=$(prlimit --data=$((32 * 1024 * 1024)) "$TRUSTFIX" scan \
+	    "$T/huge-list" 2>"$T/huge.err")
+	rc=$?
+	err=$(cat "$T/huge.err")
+fi
+is "$rc" 4 "a 100 MB line in the list: exit 4"
+like "$err" "huge-list:1: a line longer than 4096 bytes" "and says so"
+rm -f "$T/huge-list"
+
 # Text: one line per target, then the summary; limits of one at a time.
 printf 'https://127.0.0.1:%s/\n127.0.0.1:%s\n127.0.0.1:%s\n' "$NG" "$SS" \
     "$REFUSED" | {

@@ -102,7 +102,7 @@ print(const struct diagnosis *d, const struct target *t,
 		    d->findings.v[0].detail : d->findings.v[0].summary);
 	if (co->json)
 		return out_json_print(stdout,
-		    diagopts_document(d, t, o, address, port)) == 0 ?
+		    out_diagnose_document(d, t, o, address, port)) == 0 ?
 		    verdict_code(d) : EXIT_FAILED;
 	if (t != NULL && target_is_network(t))
 		what = xasprintf("%s (%s port %u, name %s)", t->input,

@@ -271,32 +271,3 @@ diagopts_diagnose_fetched(const struct fetch_result *r,
 	}
 	return diagnose_no_certificate(r->error, r->instead, &lo);
 }
-
-json_t *
-diagopts_document(const struct diagnosis *dg, const struct target *t,
-    const struct diag_opts *o, const char *address, unsigned port)
-{
-	json_t *tj, *doc, *c;
-	size_t i;
-
-	if (t != NULL && target_is_network(t))
-		tj = out_json_target(t, address, port);
-	else {
-		tj = json_object();
-		json_object_set_new(tj, "input", msg_json(
-		    o->target ? o->target : ""));
-		json_object_set_new(tj, "protocol", json_string("file"));
-		json_object_set_new(tj, "host", json_null());
-		json_object_set_new(tj, "port", json_null());
-		json_object_set_new(tj, "address", json_null());
-	}
-	json_object_set_new(tj, "name", msg_json(o->name));
-	doc = out_diagnose_json(tj, dg);
-	/* Days left at --at, not at the time of the run. */
-	c = json_object_get(doc, "chain");
-	for (i = 0; o->at_given && dg->all != NULL && i < dg->all->n &&
-	    i < json_array_size(c); i++)
-		facts_json_days_left(json_array_get(c, i), dg->all->v[i].x509,
-		    o->at);
-	return doc;
-}

@@ -89,8 +89,4 @@ void	diagopts_fill(struct diag_opts *o, const struct dopts *d,
 struct diagnosis *diagopts_diagnose_fetched(const struct fetch_result *r,
 	    const struct fetch_result *old, const struct diag_opts *o);
 
-/* The --json document of one diagnosis (t NULL for files). */
-json_t	*diagopts_document(const struct diagnosis *dg, const struct target *t,
-	    const struct diag_opts *o, const char *address, unsigned port);
-
 #endif

@@ -1,5 +1,4 @@
 /* scanout.c - a scan's lines, summary, progress, resume and exit status. */
-#include <errno.h>
 #include <search.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,12 +7,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "monoclock.h"
 #include "diagopts.h"
 #include "exitcode.h"
 #include "msg.h"
+#include "out-diagnose.h"
 #include "out.h"
 #include "scanout.h"
 
@@ -74,26 +72,26 @@ scanout_init(struct scan *sc, struct scan_list *l, int json)
 	hdestroy_r(&h);
 }
 
-/* The input of each complete document of path. */
+/* A target --resume found done: skip it. */
+static void
+skip_done(const char *input, void *arg)
+{
+	struct hsearch_data *h = arg;
+	ENTRY en, *found;
+
+	en.key = (char *)input;
+	if (hsearch_r(en, FIND, &found, h) != 0)
+		((struct scan_item *)found->data)->skip = 1;
+}
+
 int
 scanout_resume(struct scan *sc, const char *path)
 {
 	struct hsearch_data h;
-	struct scan_item *it;
 	ENTRY en, *found;
-	FILE *f;
-	json_t *doc, *in;
-	char *buf = NULL, *e;
-	size_t cap = 0, k;
+	size_t k;
+	int rc;
 
-	if ((f = fopen(path, "re")) == NULL) {
-		if (errno == ENOENT)
-			return 0;	/* nothing done yet */
-		e = msg_escape(path);
-		msg_error("--resume: cannot read %s: %s", e, strerror(errno));
-		free(e);
-		return -1;
-	}
 	memset(&h, 0, sizeof(h));
 	if (hcreate_r(sc->n * 2 + 16, &h) == 0)
 		msg_oom();
@@ -103,23 +101,11 @@ scanout_resume(struct scan *sc, const char *path)
 		if (hsearch_r(en, ENTER, &found, &h) == 0)
 			msg_oom();
 	}
-	while (getline(&buf, &cap, f) >= 0) {
-		/* A line cut short by an interrupt does not parse: redo. */
-		if ((doc = json_loads(buf, 0, NULL)) == NULL)
-			continue;
-		in = json_object_get(json_object_get(doc, "target"), "input");
-		en.key = (char *)json_string_value(in);
-		if (en.key != NULL && hsearch_r(en, FIND, &found, &h) != 0 &&
-		    !(it = found->data)->skip) {
-			it->skip = 1;
-			sc->skipped++;
-		}
-		json_decref(doc);
-	}
+	rc = scansrc_done(path, skip_done, &h);
 	hdestroy_r(&h);
-	free(buf);
-	fclose(f);
-	return 0;
+	for (k = 0; k < sc->n; k++)
+		sc->skipped += sc->items[k].skip != 0;
+	return rc;
 }
 
 void
@@ -150,76 +136,11 @@ progress(struct scan *sc, int last)
 	fflush(stderr);
 }
 
-/* Where the target came from: [{"file", "line", "setting", "policy"}]. */
-static json_t *
-origins_json(const struct scan *sc, const struct scan_item *it)
-{
-	const struct scan_entry *e;
-	json_t *a = json_array(), *o;
-	size_t k;
-
-	for (k = 0; k < it->norigins; k++) {
-		e = &sc->l->v[it->origins[k]];
-		o = json_object();
-		json_object_set_new(o, "file", msg_json(e->file));
-		json_object_set_new(o, "line", json_integer((json_int_t)
-		    e->line));
-		if (e->setting != NULL)
-			json_object_set_new(o, "setting",
-			    msg_json(e->setting));
-		if (e->policy != NULL)
-			json_object_set_new(o, "policy",
-			    msg_json(e->policy));
-		json_array_append_new(a, o);
-	}
-	return a;
-}
-
-/* The first error's summary; without a certificate, why not. */
-static const char *
-first_error(const struct diagnosis *d)
-{
-	const struct finding *f;
-	size_t i;
-
-	for (i = 0; i < d->findings.n; i++) {
-		f = &d->findings.v[i];
-		if (f->severity != SEV_ERROR)
-			continue;
-		if (f->id == F_HANDSHAKE_FAILED && f->detail != NULL)
-			return f->detail;
-		return f->summary;
-	}
-	return NULL;
-}
-
-static void
-text_line(const struct scan *sc, const struct scan_item *it,
-    const struct diagnosis *d, const char *verdict, int counts)
-{
-	const struct scan_entry *e = &sc->l->v[it->origins[0]];
-	const char *why = d->trusted ? NULL : first_error(d);
-	char *in = msg_escape(it->t.input), *file = msg_escape(e->file);
-	char *w = why ? msg_escape(why) : NULL, *p = NULL;
-
-	if (e->policy != NULL)
-		p = msg_escape(e->policy);
-	printf("%-9s  %s  (%s:%zu%s%s%s)%s%s\n", verdict, in, file, e->line,
-	    p ? ", policy " : "", p ? p : "",
-	    !counts && !d->trusted ? ", not an error there" : "",
-	    w ? ": " : "", w ? w : "");
-	free(in);
-	free(file);
-	free(w);
-	free(p);
-}
-
 void
 scanout_item(struct scan *sc, struct scan_item *it, const struct diagnosis *d,
     const struct diag_opts *o, const char *address, unsigned port)
 {
 	const char *verdict;
-	json_t *doc;
 	int counts, code;
 
 	if (d->chain == NULL) {
@@ -241,14 +162,14 @@ scanout_item(struct scan *sc, struct scan_item *it, const struct diagnosis *d,
 	if (counts && (sc->worst == EXIT_OK || code == EXIT_NETWORK))
 		sc->worst = code;
 	sc->done++;
-	if (sc->json) {
-		doc = diagopts_document(d, target_is_network(&it->t) ?
-		    &it->t : NULL, o, address, port);
-		json_object_set_new(doc, "origin", origins_json(sc, it));
-		json_object_set_new(doc, "error", json_boolean(counts));
-		(void)out_json_print_line(stdout, doc, 0);
-	} else
-		text_line(sc, it, d, verdict, counts);
+	if (sc->json)
+		(void)out_json_print_line(stdout, out_json_scan_item(
+		    out_diagnose_document(d, target_is_network(&it->t) ?
+		    &it->t : NULL, o, address, port), sc->l, it->origins,
+		    it->norigins, counts), 0);
+	else
+		out_text_scan_item(stdout, verdict, it->t.input,
+		    &sc->l->v[it->origins[0]], counts, d);
 	fflush(stdout);
 	progress(sc, 0);
 }
@@ -256,27 +177,15 @@ scanout_item(struct scan *sc, struct scan_item *it, const struct diagnosis *d,
 int
 scanout_end(struct scan *sc)
 {
-	double secs = (mono_ms() - sc->t0) / 1000.0;
-	json_t *doc;
+	struct scan_tally t = { sc->n, sc->done, sc->skipped, sc->trusted,
+	    sc->untrusted, sc->failed, (mono_ms() - sc->t0) / 1000.0,
+	    sc->worst };
 
 	progress(sc, 1);
-	if (sc->json) {
-		doc = json_pack("{s:{s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:i}}",
-		    "summary", "targets", (json_int_t)sc->n,
-		    "scanned", (json_int_t)sc->done,
-		    "skipped", (json_int_t)sc->skipped,
-		    "trusted", (json_int_t)sc->trusted,
-		    "untrusted", (json_int_t)sc->untrusted,
-		    "failed", (json_int_t)sc->failed,
-		    "seconds", secs, "exit", sc->worst);
-		(void)out_json_print_line(stdout, doc, 4);
-	} else {
-		printf("%zu targets: %zu trusted, %zu untrusted, %zu failed",
-		    sc->done, sc->trusted, sc->untrusted, sc->failed);
-		if (sc->skipped > 0)
-			printf(", %zu skipped (already done)", sc->skipped);
-		printf(" in %.1f s\n", secs);
-	}
+	if (sc->json)
+		(void)out_json_print_line(stdout, out_json_scan_summary(&t), 4);
+	else
+		out_text_scan_summary(stdout, &t);
 	fflush(stdout);
 	return sc->worst;
 }

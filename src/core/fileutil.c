@@ -120,6 +120,34 @@ fu_rename(const char *from, const char *to)
 	return fu_sync_parent(to);
 }
 
+ssize_t
+fu_getline(char **buf, size_t *cap, FILE *f, size_t max)
+{
+	size_t len = 0;
+	int c, long_line = 0;
+
+	while ((c = getc(f)) != EOF) {
+		if (len < max) {
+			if (len + 2 > *cap) {
+				*cap = *cap < 128 ? 128 : *cap * 2;
+				*buf = xrealloc(*buf, *cap);
+			}
+			(*buf)[len++] = (char)c;
+		} else
+			long_line = 1;
+		if (c == '\n')
+			break;
+	}
+	if (len == 0 && !long_line)
+		return -1;
+	if (*cap < len + 1) {
+		*cap = len + 1;
+		*buf = xrealloc(*buf, *cap);
+	}
+	(*buf)[len] = '\0';
+	return long_line ? FU_LINE_LONG : (ssize_t)len;
+}
+
 int
 fu_unlink(const char *path)
 {

@@ -3,6 +3,7 @@
 #define TRUSTFIX_FILEUTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /*
@@ -25,6 +26,15 @@ int	fu_unlink(const char *path);
 
 /* fsync the directory that holds path. */
 int	fu_sync_parent(const char *path);
+
+/*
+ * One line of f into *buf (grown as getline(3) does, newline kept), at
+ * most max bytes: its length; FU_LINE_LONG when the line is longer (the
+ * rest of it is read and dropped, *buf holds its first max bytes); -1
+ * at the end of f or on a read error (ferror).
+ */
+#define FU_LINE_LONG	(-2)
+ssize_t	fu_getline(char **buf, size_t *cap, FILE *f, size_t max);
 
 /* mkdir -p; returns 0, or -1 after reporting. */
 int	fu_mkdir_p(const char *path, mode_t mode);

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "msg.h"
 #include "scansrc.h"
 
@@ -304,6 +305,7 @@ scansrc_exim(const char *file, struct scan_list *l)
 	char *path = file ? xstrdup(file) : default_file();
 	char *buf = NULL, *cur = NULL, *t, *e;
 	size_t cap = 0, line = 0, start = 0, nm = 0, i;
+	ssize_t got;
 	int section = 0, rc = -1;
 
 	if ((f = fopen(path, "re")) == NULL) {
@@ -312,8 +314,10 @@ scansrc_exim(const char *file, struct scan_list *l)
 		free(e);
 		goto out;
 	}
-	while (getline(&buf, &cap, f) >= 0) {
+	while ((got = fu_getline(&buf, &cap, f, SCANSRC_MAX_LINE)) != -1) {
 		line++;
+		if (got == FU_LINE_LONG)
+			scansrc_too_long(path, line);
 		buf[strcspn(buf, "\r\n")] = '\0';
 		t = buf + strspn(buf, " \t");
 		if (cur != NULL) {

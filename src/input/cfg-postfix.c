@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "msg.h"
 #include "scansrc.h"
 #include "spawn.h"
@@ -41,11 +42,14 @@ maincf_line(const char *maincf, const char *name)
 	FILE *f = fopen(maincf, "re");
 	char *buf = NULL, *p;
 	size_t cap = 0, n = 0, found = 0, len = strlen(name);
+	ssize_t got;
 
 	if (f == NULL)
 		return 0;
-	while (getline(&buf, &cap, f) >= 0) {
+	while ((got = fu_getline(&buf, &cap, f, SCANSRC_MAX_LINE)) != -1) {
 		n++;
+		if (got == FU_LINE_LONG)
+			continue;	/* not a short "name = value" */
 		p = buf;
 		if (strncmp(p, name, len) != 0)
 			continue;
@@ -198,6 +202,7 @@ read_text(const char *path, int regexp, struct pf_entry **v, size_t *n)
 	FILE *f = fopen(path, "re");
 	char *buf = NULL, *cur = NULL, *e, *t;
 	size_t cap = 0, line = 0, start = 0;
+	ssize_t got;
 
 	if (f == NULL) {
 		e = msg_escape(path);
@@ -205,8 +210,10 @@ read_text(const char *path, int regexp, struct pf_entry **v, size_t *n)
 		free(e);
 		return -1;
 	}
-	while (getline(&buf, &cap, f) >= 0) {
+	while ((got = fu_getline(&buf, &cap, f, SCANSRC_MAX_LINE)) != -1) {
 		line++;
+		if (got == FU_LINE_LONG)
+			scansrc_too_long(path, line);
 		buf[strcspn(buf, "\r\n")] = '\0';
 		if (buf[0] == '#' || buf[strspn(buf, " \t")] == '\0')
 			continue;

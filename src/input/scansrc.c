@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 
+#include "fileutil.h"
 #include "msg.h"
 #include "scansrc.h"
 
@@ -77,9 +79,9 @@ scansrc_list(const char *path, struct scan_list *l)
 		free(e);
 		return -1;
 	}
-	while ((len = getline(&buf, &cap, f)) >= 0) {
+	while ((len = fu_getline(&buf, &cap, f, SCANSRC_MAX_LINE)) != -1) {
 		lineno++;
-		if (len > SCANSRC_MAX_LINE) {
+		if (len == FU_LINE_LONG) {
 			e = msg_escape(name);
 			msg_error("%s:%zu: a line longer than %d bytes", e,
 			    lineno, SCANSRC_MAX_LINE);
@@ -108,6 +110,58 @@ out:
 	free(buf);
 	if (f != stdin)
 		fclose(f);
+	return rc;
+}
+
+void
+scansrc_too_long(const char *path, size_t line)
+{
+	char *e = msg_escape(path);
+
+	msg_warn("%s:%zu: a line longer than %d bytes: only its start is "
+	    "read", e, line, SCANSRC_MAX_LINE);
+	free(e);
+}
+
+int
+scansrc_done(const char *path, void (*done)(const char *, void *),
+    void *arg)
+{
+	FILE *f;
+	json_t *doc;
+	const char *in;
+	char *buf = NULL, *e;
+	size_t cap = 0;
+	ssize_t len;
+	int rc = 0;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT)
+			return 0;	/* nothing done yet */
+		e = msg_escape(path);
+		msg_error("--resume: cannot read %s: %s", e, strerror(errno));
+		free(e);
+		return -1;
+	}
+	while ((len = fu_getline(&buf, &cap, f, SCAN_RESUME_MAX_LINE)) != -1) {
+		/* A line cut short by an interrupt does not parse: redo. */
+		if (len == FU_LINE_LONG ||
+		    (doc = json_loads(buf, 0, NULL)) == NULL)
+			continue;
+		in = json_string_value(json_object_get(json_object_get(doc,
+		    "target"), "input"));
+		if (in != NULL)
+			done(in, arg);
+		json_decref(doc);
+	}
+	if (ferror(f)) {
+		e = msg_escape(path);
+		msg_error("--resume: cannot read %s: %s", e, strerror(errno));
+		free(e);
+		rc = -1;
+	}
+	free(buf);
+	fclose(f);
 	return rc;
 }
 

@@ -41,6 +41,19 @@ int	scansrc_list(const char *path, struct scan_list *);
  */
 int	scansrc_from(const char *spec, struct scan_list *);
 
+/*
+ * For each complete document of a scan --json output at path (JSON
+ * Lines), done(input, arg) with its target's input: the targets
+ * --resume skips.  A line cut short or longer than SCAN_RESUME_MAX_LINE
+ * names none.  A missing file is no error.  0, or -1 after reporting.
+ */
+#define SCAN_RESUME_MAX_LINE	(4 << 20)
+int	scansrc_done(const char *path, void (*done)(const char *, void *),
+	    void *arg);
+
+/* Warn that line of path is longer than SCANSRC_MAX_LINE, read cut. */
+void	scansrc_too_long(const char *path, size_t line);
+
 /* Each reader: 0, or -1 after reporting. */
 int	scansrc_postfix(const char *dir, struct scan_list *);
 int	scansrc_fetchmail(const char *file, struct scan_list *);

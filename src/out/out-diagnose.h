@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "diagnose.h"
+#include "target.h"
 
 /* The verdict, each finding as cause, evidence, fix, then the chain. */
 void	out_diagnose_text(FILE *f, const char *what,
@@ -13,5 +14,14 @@ void	out_diagnose_text(FILE *f, const char *what,
 
 /* DESIGN.md's document; target is stolen. */
 json_t	*out_diagnose_json(json_t *target, const struct diagnosis *d);
+
+/*
+ * The --json document of one diagnosis: its target (t NULL for files,
+ * then named by o->target) with address, port and o->name, and days
+ * left counted at --at when given.
+ */
+json_t	*out_diagnose_document(const struct diagnosis *dg,
+	    const struct target *t, const struct diag_opts *o,
+	    const char *address, unsigned port);
 
 #endif

@@ -104,6 +104,29 @@ json_t	*out_json_bundle(const struct bundle *b, const char *out);
 /* bundle: "wrote OUT (format): N certificates for ...", fingerprints. */
 void	out_text_bundle(FILE *f, const struct bundle *b, const char *out);
 
+/* scan: one target's line, "VERDICT  TARGET  (FILE:LINE...): why". */
+struct scan_entry;
+struct scan_list;
+struct diagnosis;
+void	out_text_scan_item(FILE *f, const char *verdict, const char *input,
+	    const struct scan_entry *e, int counts, const struct diagnosis *d);
+/*
+ * scan --json: doc (a diagnosis document) with "origin": [{"file",
+ * "line", "setting", "policy"}] of the entries origins[0..n) of l, and
+ * "error": counts.
+ */
+json_t	*out_json_scan_item(json_t *doc, const struct scan_list *l,
+	    const size_t *origins, size_t n, int counts);
+
+/* A scan's counts, for its summary. */
+struct scan_tally {
+	size_t	 targets, scanned, skipped, trusted, untrusted, failed;
+	double	 seconds;
+	int	 exit;		/* the scan's exit status */
+};
+json_t	*out_json_scan_summary(const struct scan_tally *t);
+void	out_text_scan_summary(FILE *f, const struct scan_tally *t);
+
 /* [facts_json() of each entry], with "file" when with_file is set. */
 json_t	*out_json_chain(const struct certlist *l, int with_file);
 
