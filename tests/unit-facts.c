@@ -263,17 +263,17 @@ static const char *const contract[] = { "subject", "issuer", "serial",
 	"not_before", "not_after", "sha256", "self_signed", "is_ca",
 	"dns_names", "ip_addresses", "key", "signature", "source", NULL };
 
-/* The memo answers what facts_json answers, and callers' keys stay theirs. */
+/* The memo answers what out_json_cert answers, and callers' keys stay theirs. */
 static void
 test_memo(X509 *leaf, X509 *root)
 {
-	json_t *want = facts_json(leaf, SOURCE_SERVER), *a, *b, *c;
+	json_t *want = out_json_cert(leaf, SOURCE_SERVER), *a, *b, *c;
 
 	factsmemo_enable(2);
 	a = factsmemo_json(leaf, SOURCE_SERVER);
 	json_object_set_new(a, "in_path", json_true());
 	b = factsmemo_json(leaf, SOURCE_SERVER);
-	ok(json_equal(b, want), "remembered facts equal facts_json's");
+	ok(json_equal(b, want), "remembered facts equal out_json_cert's");
 	ok(json_object_get(b, "in_path") == NULL,
 	    "a caller's key does not reach the memory");
 	c = factsmemo_json(leaf, SOURCE_AIA);
@@ -287,7 +287,7 @@ test_memo(X509 *leaf, X509 *root)
 	json_decref(c);
 	factsmemo_enable(0);
 	c = factsmemo_json(leaf, SOURCE_SERVER);
-	ok(json_equal(c, want), "without memory: facts_json");
+	ok(json_equal(c, want), "without memory: out_json_cert");
 	json_decref(a);
 	json_decref(b);
 	json_decref(c);
@@ -297,7 +297,7 @@ test_memo(X509 *leaf, X509 *root)
 static void
 test_json(X509 *leaf, X509 *root)
 {
-	json_t *j = facts_json(leaf, SOURCE_SERVER), *r;
+	json_t *j = out_json_cert(leaf, SOURCE_SERVER), *r;
 	void *it = json_object_iter(j);
 	int i, inorder = 1;
 
@@ -319,7 +319,7 @@ test_json(X509 *leaf, X509 *root)
 	    "2023-11-14T22:13:20Z", "not_before string");
 	is_int(json_array_size(json_object_get(j, "adcs_markers")), 4,
 	    "adcs_markers extra key");
-	r = facts_json(root, SOURCE_AIA);
+	r = out_json_cert(root, SOURCE_AIA);
 	ok(json_is_true(json_object_get(r, "self_signed")) &&
 	    json_is_true(json_object_get(r, "is_ca")), "root booleans");
 	ok(json_is_null(json_object_get(r, "eku")), "absent EKU is null");

@@ -28,7 +28,7 @@ out_json_bundle(const struct bundle *b, const char *out)
 	json_object_set_new(doc, "mtime", json_integer(b->mtime));
 	a = json_array();
 	for (i = 0; i < b->ncerts; i++) {
-		c = facts_json(b->certs[i].x509, SOURCE_FILE);
+		c = out_json_cert(b->certs[i].x509, SOURCE_FILE);
 		json_object_set_new(c, "name", msg_json(b->certs[i].base));
 		json_array_append_new(a, c);
 	}

@@ -78,7 +78,7 @@ anchor_json(const struct change_anchor *a)
 	json_t *j, *arr;
 	size_t i;
 
-	j = a->x509 ? facts_json(a->x509, a->source) :
+	j = a->x509 ? out_json_cert(a->x509, a->source) :
 	    json_pack("{s:s}", "sha256", a->sha256);
 	if (a->file != NULL)
 		json_object_set_new(j, "file", msg_json(a->file));

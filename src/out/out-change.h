@@ -60,7 +60,7 @@ int	change_any(const struct change_report *r);
 void	change_clear(struct change_report *r);
 
 /*
- * import/remove --json: {"store", "anchors": [facts_json() of each, with
+ * import/remove --json: {"store", "anchors": [out_json_cert() of each, with
  * "file", "label", "changed", "plan", "verified", "also" as set],
  * "services": [...]}.
  */

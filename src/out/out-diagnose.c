@@ -364,7 +364,7 @@ out_diagnose_document(const struct diagnosis *dg, const struct target *t,
 	c = json_object_get(doc, "chain");
 	for (i = 0; o->at_given && dg->all != NULL && i < dg->all->n &&
 	    i < json_array_size(c); i++)
-		facts_json_days_left(json_array_get(c, i), dg->all->v[i].x509,
+		out_json_days_left(json_array_get(c, i), dg->all->v[i].x509,
 		    o->at);
 	return doc;
 }

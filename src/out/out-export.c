@@ -7,6 +7,7 @@
 #include "facts.h"
 #include "msg.h"
 #include "out-export.h"
+#include "out.h"
 
 static const struct cert_entry *
 top_of(const struct chain *c)
@@ -134,7 +135,7 @@ out_json_export_root(const char *input, const struct chain *c, int reached,
 		json_object_set_new(doc, "missing", missing_json(c));
 		return doc;
 	}
-	j = facts_json(top_of(c)->x509, top_of(c)->source);
+	j = out_json_cert(top_of(c)->x509, top_of(c)->source);
 	json_object_set_new(j, "found", json_string(how_found(c)));
 	if (top_url(c) != NULL)
 		json_object_set_new(j, "url", msg_json(top_url(c)));
@@ -165,7 +166,7 @@ out_json_export_chain(const char *input, const struct chain *c,
 		return doc;
 	arr = json_array();
 	for (i = 0; i < l->n; i++) {
-		j = facts_json(l->v[i].x509, l->v[i].source);
+		j = out_json_cert(l->v[i].x509, l->v[i].source);
 		if (l->v[i].origin != NULL)
 			json_object_set_new(j, "from",
 			    msg_json(l->v[i].origin));

@@ -19,7 +19,7 @@ void	out_text_root(FILE *f, const struct chain *c);
 void	out_text_missing_root(FILE *f, const struct chain *c);
 
 /*
- * export-root --json: {"target": {"input"}, "root": facts_json() with
+ * export-root --json: {"target": {"input"}, "root": out_json_cert() with
  * "found", "url" (and "pem" when with_pem), "output"}; when no root was
  * reached (reached 0), "root": null and "missing": {"subject", "role",
  * "key_identifier", "aia"}.
@@ -29,7 +29,7 @@ json_t	*out_json_export_root(const char *input, const struct chain *c,
 
 /*
  * export-chain --json: {"target": {"input"}, "missing" (the top's
- * issuer when c stops below a root: reached 0), "chain": [facts_json()
+ * issuer when c stops below a root: reached 0), "chain": [out_json_cert()
  * of l with "from"], "output", "pem" (when not NULL)}; without l
  * (nothing to write) only target and missing.
  */

@@ -94,5 +94,5 @@ out_json_where(X509 *x, const struct hoststores *l, const int *trusted,
 		json_array_append_new(arr, j);
 	}
 	return json_pack("{s:o, s:o}", "certificate",
-	    facts_json(x, SOURCE_FILE), "stores", arr);
+	    out_json_cert(x, SOURCE_FILE), "stores", arr);
 }

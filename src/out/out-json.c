@@ -75,7 +75,7 @@ out_json_chain(const struct certlist *l, int with_file)
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
-		c = facts_json(l->v[i].x509, l->v[i].source);
+		c = out_json_cert(l->v[i].x509, l->v[i].source);
 		if (with_file)
 			json_object_set_new(c, "file", msg_json(l->v[i].origin));
 		json_array_append_new(a, c);
@@ -91,7 +91,7 @@ out_json_anchor(struct store_anchor *a)
 	const char **v = store_purpose_names(a->purposes);
 	size_t i;
 
-	j = x ? facts_json(x, SOURCE_STORE) : json_pack("{s:s}", "sha256",
+	j = x ? out_json_cert(x, SOURCE_STORE) : json_pack("{s:s}", "sha256",
 	    a->sha256);
 	for (i = 0; v[i] != NULL; i++)
 		json_array_append_new(p, json_string(v[i]));

@@ -11,6 +11,16 @@
 #include "store.h"
 #include "target.h"
 
+/*
+ * The chain[] object of DESIGN.md for one certificate: subject, issuer,
+ * serial, not_before, not_after, sha256, self_signed, is_ca, dns_names,
+ * ip_addresses, key, signature, source; then sha1 and the rest.
+ * Callers add "file", "in_path".  "days_left" counts from now.
+ */
+json_t	*out_json_cert(X509 *x, enum cert_source source);
+/* Set o's "days_left" counted from at (null when unreadable). */
+void	 out_json_days_left(json_t *o, const X509 *x, time_t at);
+
 /* Whether to colour f: a terminal, and NO_COLOR unset or empty. */
 int	out_color(FILE *f);
 
@@ -58,7 +68,7 @@ json_t	*out_json_tls(const struct fetch_result *r);
 json_t	*out_json_store(const struct store *st);
 
 /*
- * An anchor of list --json: facts_json() (or only "sha256" when the
+ * An anchor of list --json: out_json_cert() (or only "sha256" when the
  * store holds no certificate for it), then "trustfix", "distribution",
  * "distrusted", "purposes", "label", "token".
  */
@@ -81,7 +91,7 @@ void	out_text_hoststore(FILE *f, const struct hoststore *hs);
 void	out_text_where(FILE *f, const struct hoststore *hs, int trusted,
 	    const char *why);
 /*
- * where --json: {"certificate": facts_json(x), "stores": [each with
+ * where --json: {"certificate": out_json_cert(x), "stores": [each with
  * "trusted" (null: cannot tell) and "why"]}.
  */
 json_t	*out_json_where(X509 *x, const struct hoststores *l,
@@ -96,7 +106,7 @@ json_t	*out_json_inspect(json_t *target, const struct fetch_result *r,
 
 /*
  * bundle --json: {"output", "format", "devices", "signed", "mtime",
- * "certificates": [facts_json() with "name"], "files": [{"path",
+ * "certificates": [out_json_cert() with "name"], "files": [{"path",
  * "size", "sha256"}]}.
  */
 struct bundle;
@@ -127,7 +137,7 @@ struct scan_tally {
 json_t	*out_json_scan_summary(const struct scan_tally *t);
 void	out_text_scan_summary(FILE *f, const struct scan_tally *t);
 
-/* [facts_json() of each entry], with "file" when with_file is set. */
+/* [out_json_cert() of each entry], with "file" when with_file is set. */
 json_t	*out_json_chain(const struct certlist *l, int with_file);
 
 /*

@@ -3,7 +3,6 @@
 #define TRUSTFIX_FACTS_H
 
 #include <time.h>
-#include <jansson.h>
 #include <openssl/x509.h>
 
 #include "certlist.h"
@@ -68,15 +67,5 @@ char	*facts_aki(const X509 *x);
 char	**facts_adcs_markers(const X509 *x);
 size_t	 facts_strv_len(char **v);
 void	 facts_strv_free(char **v);
-
-/*
- * The chain[] object of DESIGN.md for one certificate: subject, issuer,
- * serial, not_before, not_after, sha256, self_signed, is_ca, dns_names,
- * ip_addresses, key, signature, source; then sha1 and the rest.
- * Callers add "file", "in_path".  "days_left" counts from now.
- */
-json_t	*facts_json(X509 *x, enum cert_source source);
-/* Set o's "days_left" counted from at (null when unreadable). */
-void	 facts_json_days_left(json_t *o, const X509 *x, time_t at);
 
 #endif

@@ -8,6 +8,7 @@
 #include "facts.h"
 #include "load.h"
 #include "names.h"
+#include "out.h"
 
 /* Names a certificate is checked against besides its own. */
 static const char *names[] = {
@@ -34,7 +35,7 @@ check_cert(X509 *x, enum cert_source source)
 	char **v, *cn;
 	size_t i;
 
-	j = facts_json(x, source);
+	j = out_json_cert(x, source);
 	json_decref(j);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		check_name(x, names[i]);

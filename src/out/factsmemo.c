@@ -1,4 +1,4 @@
-/* factsmemo.c - facts_json() that reads each certificate once. */
+/* factsmemo.c - out_json_cert() that reads each certificate once. */
 #include <stdio.h>
 #include <time.h>
 
@@ -23,18 +23,18 @@ factsmemo_json(X509 *x, enum cert_source source)
 	json_t *o;
 
 	if (memo == NULL)
-		return facts_json(x, source);
+		return out_json_cert(x, source);
 	facts_sha256(x, hex);
 	snprintf(key, sizeof(key), "%s %s", hex, cert_source_name(source));
 	if ((o = json_object_get(memo, key)) == NULL) {
 		if (json_object_size(memo) >= memo_max)
 			json_object_clear(memo);
-		o = facts_json(x, source);
+		o = out_json_cert(x, source);
 		json_object_set_new(memo, key, json_deep_copy(o));
 		return o;
 	}
 	/* The caller adds its own keys: a copy, its days counted now. */
 	o = json_deep_copy(o);
-	facts_json_days_left(o, x, time(NULL));
+	out_json_days_left(o, x, time(NULL));
 	return o;
 }

@@ -1,10 +1,11 @@
-/* factsmemo.h - facts_json() that reads each certificate once. */
+/* factsmemo.h - out_json_cert() that reads each certificate once. */
 #ifndef TRUSTFIX_FACTSMEMO_H
 #define TRUSTFIX_FACTSMEMO_H
 
 #include <stddef.h>
 
 #include "facts.h"
+#include "out.h"
 
 /*
  * Remember up to max certificates' facts from now on (0: forget them
@@ -15,9 +16,9 @@
 void	 factsmemo_enable(size_t max);
 
 /*
- * facts_json(x, source), from memory when x (by SHA-256) was read
+ * out_json_cert(x, source), from memory when x (by SHA-256) was read
  * before; "days_left" counts from now either way.  Without
- * factsmemo_enable() it is facts_json().
+ * factsmemo_enable() it is out_json_cert().
  */
 json_t	*factsmemo_json(X509 *x, enum cert_source source);
 
