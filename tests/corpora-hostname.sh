@@ -3,8 +3,8 @@
 # real certificate through "trustfix diagnose".
 . "$TOP_SRCDIR/tests/lib.sh"
 
-corpus="$TOP_SRCDIR/../shared/corpora/hostname.jsonl"
-[ -r "$corpus" ] || skip_all "no host-name corpus at ../shared/corpora"
+corpus="$CORPORA/hostname.jsonl"
+[ -r "$corpus" ] || skip_all "no host-name corpus at $CORPORA"
 need jq
 
 "$TOP_BUILDDIR/tests/mkleaf" "$corpus" "$T"

@@ -7,8 +7,8 @@
 # corpora-limbo.report in the build directory.
 . "$TOP_SRCDIR/tests/lib.sh"
 
-corpus="$TOP_SRCDIR/../shared/corpora/limbo-server.jsonl.xz"
-[ -r "$corpus" ] || skip_all "no x509-limbo corpus at ../shared/corpora"
+corpus="$CORPORA/limbo-server.jsonl.xz"
+[ -r "$corpus" ] || skip_all "no x509-limbo corpus at $CORPORA"
 need python3 openssl
 limit=${CORPORA_LIMBO_LIMIT:-0}
 [ -n "${CI:-}" ] && limit=0

@@ -144,6 +144,12 @@ skip_one() {
 	fi
 }
 
+# The public suites written by others stay outside the project (their
+# README asks that they not be copied in): TRUSTFIX_CORPORA names their
+# folder, by default ../shared/corpora beside the source tree; a
+# tarball's tests (make distcheck) are given it that way.
+CORPORA=${TRUSTFIX_CORPORA:-$TOP_SRCDIR/../shared/corpora}
+
 # sanitized: the trustfix under test is built with AddressSanitizer, which
 # reserves more address space than any memory limit a test could set.
 sanitized() {

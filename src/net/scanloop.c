@@ -16,6 +16,7 @@
 
 #include "monoclock.h"
 #include "httpcache.h"
+#include "lookup.h"
 #include "msg.h"
 #include "scanloop.h"
 #include "scanwork.h"
@@ -32,15 +33,6 @@ enum job_state {
 	J_TLS,
 	J_DIAG,		/* with done, on the diagnosis thread */
 	J_WAIT		/* for the downloads its diagnosis asked for */
-};
-
-/* One asynchronous lookup; leaked on purpose while a thread fills it. */
-struct lookup {
-	struct gaicb	 cb;
-	struct addrinfo	 hints;
-	char		*host;
-	char		 service[16];
-	struct lookup	*next;
 };
 
 struct job {
@@ -99,8 +91,6 @@ struct loop {
 	int		 diagnosing;	/* jobs in J_DIAG */
 };
 
-/* Lookups still running after their deadline: never freed, still ours. */
-static struct lookup *abandoned;
 /* getaddrinfo_a()'s threads say "done" here; it lives as long as they. */
 static int gai_efd = -1;
 /* epoll's marks for httpcache_fd() and scanwork_fd(); jobs and gai_efd
@@ -231,23 +221,6 @@ close_fd(struct loop *l, struct job *j)
 	j->outlen = 0;
 }
 
-static void
-free_lookup(struct job *j)
-{
-	if (j->lk == NULL)
-		return;
-	if (gai_cancel(&j->lk->cb) == EAI_NOTCANCELED) {
-		j->lk->next = abandoned;
-		abandoned = j->lk;
-	} else {
-		if (j->lk->cb.ar_result != NULL)
-			freeaddrinfo(j->lk->cb.ar_result);
-		free(j->lk->host);
-		free(j->lk);
-	}
-	j->lk = NULL;
-}
-
 /* The connection ends: free it, let another start. */
 static void
 release(struct loop *l, struct job *j)
@@ -259,7 +232,8 @@ release(struct loop *l, struct job *j)
 		j->ts = NULL;
 	}
 	close_fd(l, j);
-	free_lookup(j);
+	lookup_drop(j->lk);
+	j->lk = NULL;
 	if (j->res != NULL)
 		freeaddrinfo(j->res);
 	j->res = NULL;
@@ -706,7 +680,6 @@ static void
 resolve(struct loop *l, struct job *j)
 {
 	struct addrinfo hints;
-	struct gaicb *list[1];
 	struct sigevent sev;
 	char service[16], *e;
 	int gai;
@@ -726,24 +699,12 @@ resolve(struct loop *l, struct job *j)
 		return;
 	}
 	j->res = NULL;
-	j->lk = xcalloc(1, sizeof(*j->lk));
-	j->lk->host = xstrdup(j->t->connect_host);
-	snprintf(j->lk->service, sizeof(j->lk->service), "%s", service);
-	j->lk->hints.ai_family = AF_UNSPEC;
-	j->lk->hints.ai_socktype = SOCK_STREAM;
-	j->lk->cb.ar_name = j->lk->host;
-	j->lk->cb.ar_service = j->lk->service;
-	j->lk->cb.ar_request = &j->lk->hints;
-	list[0] = &j->lk->cb;
 	memset(&sev, 0, sizeof(sev));
 	sev.sigev_notify = SIGEV_THREAD;
 	sev.sigev_notify_function = gai_notify;
-	if ((gai = getaddrinfo_a(GAI_NOWAIT, list, 1, &sev)) != 0) {
-		free(j->lk->host);
-		free(j->lk);
-		j->lk = NULL;
+	if ((j->lk = lookup_start(j->t->connect_host, j->t->connect_port,
+	    &sev, &gai)) == NULL)
 		resolved(l, j, gai);
-	}
 }
 
 /* Lookups that finished since the last look. */
@@ -758,14 +719,9 @@ lookups_done(struct loop *l)
 	for (j = l->first; j != NULL; j = next) {
 		next = j->next;
 		if (j->state != J_RESOLVING || j->lk == NULL ||
-		    (gai = gai_error(&j->lk->cb)) == EAI_INPROGRESS)
+		    (gai = lookup_result(j->lk, &j->res)) == EAI_INPROGRESS)
 			continue;
-		if (gai == 0) {
-			j->res = j->lk->cb.ar_result;
-			j->lk->cb.ar_result = NULL;
-		}
-		free(j->lk->host);
-		free(j->lk);
+		lookup_drop(j->lk);
 		j->lk = NULL;
 		resolved(l, j, gai);
 	}

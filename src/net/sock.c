@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 
 #include "monoclock.h"
 #include "addrclass.h"
+#include "lookup.h"
 #include "msg.h"
 #include "sock.h"
 
@@ -149,91 +149,36 @@ conn_add_reason(char *all, size_t n, const char *why, int count)
 		    why);
 }
 
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
-/* One asynchronous lookup; leaked on purpose while a thread fills it. */
-struct lookup {
-	struct gaicb	 cb;
-	struct addrinfo	 hints;
-	char		*host;
-	char		 service[16];
-	struct lookup	*next;
-};
-
 /*
- * Lookups still running after their deadline: never freed, still ours.
- * Background downloads (httpcache.c) resolve in threads of their own.
- */
-static struct lookup *abandoned;
-static pthread_mutex_t abandoned_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/*
- * getaddrinfo() within the deadline, through glibc's getaddrinfo_a().
- * Returns what getaddrinfo() would, or EAI_AGAIN with the error set on
- * a timeout.
+ * getaddrinfo() within the deadline.  Returns what getaddrinfo() would,
+ * or EAI_AGAIN with the error set on a timeout.
  */
 static int
 resolve(struct conn *c, const char *host, unsigned port,
     struct addrinfo **res)
 {
+	struct lookup *lk;
 	struct gaicb *list[1];
-	struct lookup *l = xcalloc(1, sizeof(*l));
 	struct timespec ts;
 	int gai, left;
 
-	l->host = xstrdup(host);
-	snprintf(l->service, sizeof(l->service), "%u", port);
-	l->hints.ai_family = AF_UNSPEC;
-	l->hints.ai_socktype = SOCK_STREAM;
-	l->cb.ar_name = l->host;
-	l->cb.ar_service = l->service;
-	l->cb.ar_request = &l->hints;
-	list[0] = &l->cb;
-	if ((gai = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL)) != 0)
-		goto out;
-	while ((gai = gai_error(&l->cb)) == EAI_INPROGRESS) {
+	if ((lk = lookup_start(host, port, NULL, &gai)) == NULL)
+		return gai;
+	list[0] = &lk->cb;
+	while ((gai = lookup_result(lk, res)) == EAI_INPROGRESS) {
 		if ((left = conn_left(c)) == 0)
 			break;
 		ts.tv_sec = left / 1000;
 		ts.tv_nsec = (long)(left % 1000) * 1000000;
 		(void)gai_suspend((const struct gaicb *const *)list, 1, &ts);
 	}
-	if (gai == EAI_INPROGRESS && gai_cancel(&l->cb) == EAI_NOTCANCELED) {
-		conn_timed_out(c);
-		(void)pthread_mutex_lock(&abandoned_lock);
-		l->next = abandoned;
-		abandoned = l;
-		(void)pthread_mutex_unlock(&abandoned_lock);
-		return EAI_AGAIN;
-	}
+	lookup_drop(lk);
 	if (gai == EAI_INPROGRESS) {
 		conn_timed_out(c);
 		gai = EAI_AGAIN;
-		if (l->cb.ar_result != NULL)
-			freeaddrinfo(l->cb.ar_result);
-	} else if (gai == 0) {
-		*res = l->cb.ar_result;
 	}
-out:
-	free(l->host);
-	free(l);
 	return gai;
 }
-#else
-static int
-resolve(struct conn *c, const char *host, unsigned port,
-    struct addrinfo **res)
-{
-	struct addrinfo hints;
-	char service[16];
-
-	/* Without getaddrinfo_a(), the lookup is bounded by the resolver. */
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	snprintf(service, sizeof(service), "%u", port);
-	return getaddrinfo(host, service, &hints, res);
-}
-#endif
 
 int
 conn_open(struct conn *c, const char *host, unsigned port)
