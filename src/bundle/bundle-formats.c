@@ -18,22 +18,6 @@
 #define ANY_EXTENDED_KEY_USAGE		"2.5.29.37.0"
 #define P12_MAC_ITER			2048
 
-/* The contents of a memory BIO as a malloc'd buffer. */
-static int
-bio_take(BIO *bio, unsigned char **out, size_t *len)
-{
-	char *p;
-	long n;
-
-	n = BIO_get_mem_data(bio, &p);
-	if (n < 0)
-		return -1;
-	*out = xmalloc((size_t)n + 1);
-	memcpy(*out, p, (size_t)n);
-	*len = (size_t)n;
-	return 0;
-}
-
 int
 bundle_der(X509 *x, unsigned char **out, size_t *len)
 {
@@ -54,17 +38,11 @@ bundle_der(X509 *x, unsigned char **out, size_t *len)
 int
 bundle_pem(X509 *x, unsigned char **out, size_t *len)
 {
-	BIO *bio;
-	int rc = -1;
+	char *pem = cert_pem(x);
 
-	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
-	    PEM_write_bio_X509(bio, x) != 1 || bio_take(bio, out, len) < 0)
-		msg_error("cannot encode a certificate: %s",
-		    msg_ossl_reason());
-	else
-		rc = 0;
-	BIO_free(bio);
-	return rc;
+	*out = (unsigned char *)pem;
+	*len = strlen(pem);
+	return 0;
 }
 
 /* A certs-only ("degenerate") PKCS#7 SignedData, as Windows imports. */

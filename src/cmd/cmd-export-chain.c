@@ -119,25 +119,6 @@ source_words(const struct cert_entry *e)
 	return "read from";
 }
 
-static char *
-pem_of(const struct certlist *l)
-{
-	BIO *b = BIO_new(BIO_s_mem());
-	char *data, *s;
-	long len;
-	size_t i;
-
-	for (i = 0; b != NULL && i < l->n; i++)
-		PEM_write_bio_X509(b, l->v[i].x509);
-	len = b != NULL ? BIO_get_mem_data(b, &data) : 0;
-	s = xmalloc((size_t)len + 1);
-	if (len > 0)
-		memcpy(s, data, (size_t)len);
-	s[len] = '\0';
-	BIO_free(b);
-	return s;
-}
-
 /* One line per certificate, and the directives that take the file. */
 static void
 describe(FILE *f, const struct certlist *l, const struct xchain_opts *o)
@@ -269,7 +250,7 @@ run(const char *input, const struct xchain_opts *o, struct common_opts *co)
 		goto print;
 	}
 	l = to_send(c, o->with_leaf);
-	pem = pem_of(l);
+	pem = certlist_pem(l);
 	code = write_out(l, pem, o, co);
 	if (code != EXIT_OK)
 		msg_error("cannot write the chain%s%s", o->output ? " to " :

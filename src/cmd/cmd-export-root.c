@@ -80,8 +80,7 @@ static int
 write_root(X509 *root, const struct export_opts *o)
 {
 	unsigned char *der = NULL;
-	BIO *b = BIO_new(BIO_s_mem());
-	char *data;
+	char *data, *pem = NULL;
 	long len;
 	int rc = -1;
 
@@ -90,8 +89,8 @@ write_root(X509 *root, const struct export_opts *o)
 			goto out;
 		data = (char *)der;
 	} else {
-		PEM_write_bio_X509(b, root);
-		len = BIO_get_mem_data(b, &data);
+		data = pem = cert_pem(root);
+		len = (long)strlen(pem);
 	}
 	if (o->output != NULL)
 		rc = fu_write_atomic(o->output, data, (size_t)len, 0644);
@@ -99,7 +98,7 @@ write_root(X509 *root, const struct export_opts *o)
 		rc = 0;
 out:
 	OPENSSL_free(der);
-	BIO_free(b);
+	free(pem);
 	return rc;
 }
 

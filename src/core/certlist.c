@@ -1,5 +1,7 @@
 /* certlist.c - an ordered list of certificates with where each came from. */
 #include <stdlib.h>
+#include <string.h>
+#include <openssl/pem.h>
 
 #include "certlist.h"
 #include "msg.h"
@@ -79,4 +81,46 @@ cert_source_name(enum cert_source s)
 		return "untrusted";
 	}
 	return "unknown";
+}
+
+/* The PEM text of xs[0..n), NUL-terminated; msg_oom() when OpenSSL fails. */
+static char *
+pem_text(X509 *const *xs, size_t n)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *data, *s;
+	long len;
+	size_t i;
+
+	for (i = 0; b != NULL && i < n; i++)
+		if (!PEM_write_bio_X509(b, xs[i]))
+			msg_oom();	/* a memory BIO fails for no other reason */
+	if (b == NULL)
+		msg_oom();
+	len = BIO_get_mem_data(b, &data);
+	s = xmalloc((size_t)len + 1);
+	memcpy(s, data, (size_t)len);
+	s[len] = '\0';
+	BIO_free(b);
+	return s;
+}
+
+char *
+cert_pem(X509 *x)
+{
+	return pem_text(&x, 1);
+}
+
+char *
+certlist_pem(const struct certlist *l)
+{
+	X509 **xs = xcalloc(l->n + 1, sizeof(*xs));
+	char *s;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		xs[i] = l->v[i].x509;
+	s = pem_text(xs, l->n);
+	free(xs);
+	return s;
 }

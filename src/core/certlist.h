@@ -37,4 +37,8 @@ void	certlist_add1(struct certlist *, X509 *x509, const char *origin,
 STACK_OF(X509) *certlist_get1_stack(const struct certlist *);
 const char *cert_source_name(enum cert_source);
 
+/* The PEM text of x, and of every certificate of l in order (NUL-ended). */
+char	*cert_pem(X509 *x);
+char	*certlist_pem(const struct certlist *l);
+
 #endif

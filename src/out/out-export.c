@@ -108,27 +108,12 @@ missing_json(const struct chain *c)
 	return j;
 }
 
-static json_t *
-pem_json(X509 *x)
-{
-	BIO *b = BIO_new(BIO_s_mem());
-	char *pem = NULL;
-	long len;
-	json_t *j;
-
-	if (b == NULL || !PEM_write_bio_X509(b, x))
-		msg_oom();
-	len = BIO_get_mem_data(b, &pem);
-	j = json_stringn(pem, (size_t)len);
-	BIO_free(b);
-	return j;
-}
-
 json_t *
 out_json_export_root(const char *input, const struct chain *c, int reached,
     const char *output, int with_pem)
 {
 	json_t *doc = json_pack("{s:o}", "target", target_json(input)), *j;
+	char *pem;
 
 	if (!reached) {
 		json_object_set_new(doc, "root", json_null());
@@ -139,8 +124,11 @@ out_json_export_root(const char *input, const struct chain *c, int reached,
 	json_object_set_new(j, "found", json_string(how_found(c)));
 	if (top_url(c) != NULL)
 		json_object_set_new(j, "url", msg_json(top_url(c)));
-	if (with_pem)
-		json_object_set_new(j, "pem", pem_json(top_of(c)->x509));
+	if (with_pem) {
+		pem = cert_pem(top_of(c)->x509);
+		json_object_set_new(j, "pem", json_string(pem));
+		free(pem);
+	}
 	json_object_set_new(doc, "root", j);
 	json_object_set_new(doc, "output", msg_json(output));
 	return doc;

@@ -482,14 +482,11 @@ node_trusts(X509 *x, char **why)
 	    "===n(process.env.TRUSTFIX_PEM))?'yes':'no'", NULL };
 	const char *envp[] = { NULL, NULL };
 	struct spawn_result r;
-	BIO *b = BIO_new(BIO_s_mem());
-	char *pem = NULL, *env;
-	long len;
+	char *pem = cert_pem(x), *env;
 	int rc = -1;
 
-	PEM_write_bio_X509(b, x);
-	len = BIO_get_mem_data(b, &pem);
-	env = xasprintf("TRUSTFIX_PEM=%.*s", (int)len, pem);
+	env = xasprintf("TRUSTFIX_PEM=%s", pem);
+	free(pem);
 	envp[0] = env;
 	if (spawn_run(argv, envp, &r) == -1)
 		*why = xstrdup("cannot run node");
@@ -501,7 +498,6 @@ node_trusts(X509 *x, char **why)
 		*why = spawn_message(&r);
 	spawn_result_clear(&r);
 	free(env);
-	BIO_free(b);
 	return rc;
 }
 

@@ -473,14 +473,10 @@ cacerts_list(struct store *st, struct store_anchors *out)
 static char *
 pem_of(X509 *x, const char *sha)
 {
-	BIO *b = BIO_new(BIO_s_mem());
-	char *data, *s;
-	long len;
+	char *pem = cert_pem(x), *s;
 
-	PEM_write_bio_X509(b, x);
-	len = BIO_get_mem_data(b, &data);
-	s = xasprintf("%s%s\n%.*s", OWNER_MARK, sha, (int)len, data);
-	BIO_free(b);
+	s = xasprintf("%s%s\n%s", OWNER_MARK, sha, pem);
+	free(pem);
 	return s;
 }
 
