@@ -101,58 +101,6 @@ to_send(const struct chain *c, int with_leaf)
 	return l;
 }
 
-static const char *
-source_words(const struct cert_entry *e)
-{
-	switch (e->source) {
-	case SOURCE_SERVER:
-		return "sent by the server";
-	case SOURCE_AIA:
-		return "fetched from";
-	case SOURCE_GIVEN:
-		return "from --untrusted";
-	case SOURCE_STORE:
-		return "a trust anchor here";
-	case SOURCE_FILE:
-		break;
-	}
-	return "read from";
-}
-
-/* One line per certificate, and the directives that take the file. */
-static void
-describe(FILE *f, const struct certlist *l, const struct xchain_opts *o)
-{
-	const char *file = o->output ? o->output : "chain.pem";
-	char sha[65], sha1[41], *s, *e, *u;
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		s = facts_subject(l->v[i].x509);
-		e = msg_escape(s ? s : "?");
-		u = msg_escape(l->v[i].origin ? l->v[i].origin : "");
-		facts_sha256(l->v[i].x509, sha);
-		facts_sha1(l->v[i].x509, sha1);
-		fprintf(f, "%zu. %s\n   %s%s%s\n   sha256: %s\n   sha1:   "
-		    "%s\n", i + 1, e, source_words(&l->v[i]),
-		    *u != '\0' ? " " : "", u, sha, sha1);
-		free(s);
-		free(e);
-		free(u);
-	}
-	if (o->with_leaf)
-		fprintf(f, "Use it as the server's certificate file:\n"
-		    "  nginx:   ssl_certificate %s;\n"
-		    "  Postfix: smtpd_tls_chain_files = KEY.pem, %s\n"
-		    "  Dovecot: ssl_cert = <%s\n"
-		    "then reload the server (nginx -s reload, postfix reload, "
-		    "doveadm reload).\n", file, file, file);
-	else
-		fprintf(f, "Put these after the server's own certificate in "
-		    "its certificate file (or use --with-leaf to write the "
-		    "whole file).\n");
-}
-
 /*
  * The top's issuer is unknown (reached 0): the chain may stop short of
  * the root.  -1 when nothing is left to write but the server's own.
@@ -201,7 +149,8 @@ write_out(const struct certlist *l, const char *pem,
 	} else if (fputs(pem, stdout) == EOF)
 		rc = EXIT_FAILED;
 	if (rc == EXIT_OK && !co->json)
-		describe(o->output ? stdout : stderr, l, o);
+		out_text_chain_written(o->output ? stdout : stderr, l,
+		    o->output ? o->output : "chain.pem", o->with_leaf);
 	return rc;
 }
 

@@ -3,29 +3,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+
 #include "hostopts.h"
 #include "msg.h"
 #include "opt.h"
-
-static const char *
-outcome(int r, int add, const struct hoststore *hs, int dry_run)
-{
-	if (r == HOSTSTORE_REFUSED)
-		return add ? "refused, not imported" : "refused, not removed";
-	if (r == -1)
-		return add ? "not imported" : "not removed";
-	if (hs->follows)
-		return add ? "follows the system store: not written twice, "
-		    "and it has it" : "follows the system store: not "
-		    "written twice, and it dropped it";
-	if (r == 0)
-		return add ? "already trusted, nothing changed" :
-		    "not in it, nothing changed";
-	if (dry_run)
-		return add ? "would import it (dry run)" :
-		    "would remove it (dry run)";
-	return add ? "imported and verified" : "removed and verified";
-}
 
 int
 hostopts_apply(const struct hostopts *h, struct store *st, X509 *x,
@@ -35,7 +16,7 @@ hostopts_apply(const struct hostopts *h, struct store *st, X509 *x,
 	struct hoststore_opts o = h->hs;
 	struct hoststores l = { NULL, 0, NULL };
 	struct change_also *e;
-	char *pem = NULL, *loc;
+	char *pem = NULL;
 	size_t i;
 	int r, rc = 0;
 
@@ -56,12 +37,8 @@ hostopts_apply(const struct hostopts *h, struct store *st, X509 *x,
 			rc = -1;
 		else if (r == HOSTSTORE_REFUSED && rc == 0)
 			rc = HOSTSTORE_REFUSED;
-		loc = msg_escape(l.v[i].location);
 		if (!co->json)
-			printf("%-6s %s: %s\n",
-			    hoststore_kind_name(l.v[i].kind), loc,
-			    outcome(r, add, &l.v[i], co->dry_run));
-		free(loc);
+			out_text_also(stdout, &l.v[i], r, add, co->dry_run);
 		e = change_add_also(a);
 		e->kind = hoststore_kind_name(l.v[i].kind);
 		e->location = xstrdup(l.v[i].location);

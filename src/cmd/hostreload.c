@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
 #include "hostopts.h"
 #include "msg.h"
 #include "opt.h"
@@ -56,22 +57,12 @@ static void
 describe(struct change_service *c, const struct common_opts *co)
 {
 	const struct service *s = &c->svc;
-	char *cfg;
 
 	c->reload = s->reload ? services_command(s->reload) : NULL;
 	c->retry = s->retry ? services_command(s->retry) : NULL;
 	c->reloaded = c->retried = -1;
-	if (co->json)
-		return;
-	cfg = s->config ? msg_escape(s->config) : NULL;
-	printf("%s (pid %ld%s%s): %s\n", s->name, (long)s->pid,
-	    cfg ? ", " : "", cfg ? cfg : "", s->why);
-	if (c->reload != NULL)
-		printf("  reload:  %s\n", c->reload);
-	if (c->retry != NULL)
-		printf("  %s %s\n", strcmp(s->name, "fetchmail") == 0 ?
-		    "poll now:" : "retry deferred mail:", c->retry);
-	free(cfg);
+	if (!co->json)
+		out_text_service(stdout, c);
 }
 
 int
@@ -86,9 +77,7 @@ hostopts_services(const struct hostopts *h, const struct common_opts *co,
 		services_find(h->nonly > 0 ? h->only : NULL, &rep->services);
 	rep->svc = xcalloc(rep->services.n + 1, sizeof(*rep->svc));
 	if (!co->json && rep->services.n > 0)
-		printf("\n%s\n", h->reload && !co->dry_run ? "reloading the "
-		    "services that keep the old anchors:" : "services that "
-		    "keep the old anchors until reloaded (--reload does it):");
+		out_text_services_head(stdout, h->reload && !co->dry_run);
 	for (i = 0; i < rep->services.n; i++) {
 		c = &rep->svc[i];
 		c->svc = rep->services.v[i];

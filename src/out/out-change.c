@@ -6,6 +6,7 @@
 
 #include "facts.h"
 #include "msg.h"
+#include "hoststore.h"
 #include "out.h"
 #include "out-change.h"
 
@@ -70,6 +71,61 @@ change_clear(struct change_report *r)
 	free(r->svc);
 	services_clear(&r->services);
 	memset(r, 0, sizeof(*r));
+}
+
+static const char *
+also_outcome(int r, int add, const struct hoststore *hs, int dry_run)
+{
+	if (r == HOSTSTORE_REFUSED)
+		return add ? "refused, not imported" : "refused, not removed";
+	if (r == -1)
+		return add ? "not imported" : "not removed";
+	if (hs->follows)
+		return add ? "follows the system store: not written twice, "
+		    "and it has it" : "follows the system store: not "
+		    "written twice, and it dropped it";
+	if (r == 0)
+		return add ? "already trusted, nothing changed" :
+		    "not in it, nothing changed";
+	if (dry_run)
+		return add ? "would import it (dry run)" :
+		    "would remove it (dry run)";
+	return add ? "imported and verified" : "removed and verified";
+}
+
+void
+out_text_also(FILE *f, const struct hoststore *hs, int r, int add,
+    int dry_run)
+{
+	char *loc = msg_escape(hs->location);
+
+	fprintf(f, "%-6s %s: %s\n", hoststore_kind_name(hs->kind), loc,
+	    also_outcome(r, add, hs, dry_run));
+	free(loc);
+}
+
+void
+out_text_services_head(FILE *f, int reloading)
+{
+	fprintf(f, "\n%s\n", reloading ? "reloading the services that keep "
+	    "the old anchors:" : "services that keep the old anchors until "
+	    "reloaded (--reload does it):");
+}
+
+void
+out_text_service(FILE *f, const struct change_service *c)
+{
+	const struct service *s = &c->svc;
+	char *cfg = s->config ? msg_escape(s->config) : NULL;
+
+	fprintf(f, "%s (pid %ld%s%s): %s\n", s->name, (long)s->pid,
+	    cfg ? ", " : "", cfg ? cfg : "", s->why);
+	if (c->reload != NULL)
+		fprintf(f, "  reload:  %s\n", c->reload);
+	if (c->retry != NULL)
+		fprintf(f, "  %s %s\n", strcmp(s->name, "fetchmail") == 0 ?
+		    "poll now:" : "retry deferred mail:", c->retry);
+	free(cfg);
 }
 
 static json_t *

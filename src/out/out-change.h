@@ -2,6 +2,7 @@
 #ifndef TRUSTFIX_OUT_CHANGE_H
 #define TRUSTFIX_OUT_CHANGE_H
 
+#include <stdio.h>
 #include <jansson.h>
 #include <openssl/x509.h>
 
@@ -58,6 +59,19 @@ struct change_also *change_add_also(struct change_anchor *a);
 /* 1 when an anchor of r changed. */
 int	change_any(const struct change_report *r);
 void	change_clear(struct change_report *r);
+
+/*
+ * import/remove --also: "KIND  LOCATION: what happened" for the host
+ * store hs, r its answer (1 changed, 0 nothing to do, -1 failed,
+ * HOSTSTORE_REFUSED), add 1 for import.
+ */
+struct hoststore;
+void	out_text_also(FILE *f, const struct hoststore *hs, int r, int add,
+	    int dry_run);
+/* The line above the services: reloading them, or that they need it. */
+void	out_text_services_head(FILE *f, int reloading);
+/* A service that keeps the old anchors: pid, config, why, commands. */
+void	out_text_service(FILE *f, const struct change_service *c);
 
 /*
  * import/remove --json: {"store", "anchors": [out_json_cert() of each, with

@@ -19,6 +19,14 @@ void	out_text_root(FILE *f, const struct chain *c);
 void	out_text_missing_root(FILE *f, const struct chain *c);
 
 /*
+ * export-chain: one line per certificate of l (subject, where it came
+ * from, fingerprints), and how to use file, the whole chain with the
+ * server's own (with_leaf) or the part after it.
+ */
+void	out_text_chain_written(FILE *f, const struct certlist *l,
+	    const char *file, int with_leaf);
+
+/*
  * export-root --json: {"target": {"input"}, "root": out_json_cert() with
  * "found", "url" (and "pem" when with_pem), "output"}; when no root was
  * reached (reached 0), "root": null and "missing": {"subject", "role",
