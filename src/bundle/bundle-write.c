@@ -124,9 +124,6 @@ new_archive(enum bundle_format f)
 	struct archive *a = archive_write_new();
 
 	if (f == BUNDLE_ZIP) {
-		/* The zip DOS date is local time: pin the zone. */
-		setenv("TZ", "UTC0", 1);
-		tzset();
 		if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
 		    archive_write_set_options(a,
 		    "zip:compression=deflate") != ARCHIVE_OK)

@@ -90,7 +90,8 @@ const char *bundle_format_name(enum bundle_format);
  * An existing out is replaced only when force is set (an empty
  * directory counts as missing).  Returns 0; 1 when out exists and
  * force is not set (reported); -1 on any other failure (reported).
- * On failure nothing is left behind.
+ * On failure nothing is left behind.  A zip's DOS dates are in the
+ * process's time zone (libarchive's doing): the command runs in UTC.
  */
 int	bundle_write(const struct bundle *, const char *out, int force);
 

@@ -626,6 +626,13 @@ cmd_bundle(const struct cmd_info *cmd, int argc, char **argv,
 	for (i = 0; i < nsel; i++)
 		if (bundle_add_device(b, sel[i], &c.bo) < 0)
 			goto out;
+	/*
+	 * libarchive writes a zip entry's DOS date in local time: the
+	 * process runs in UTC so that a bundle is the same byte for byte
+	 * wherever it is made (its other dates are UTC already).
+	 */
+	if (setenv("TZ", "UTC0", 1) == 0)
+		tzset();
 	if (bundle_add_manifest(b) < 0 || bundle_write(b, c.out, co->force))
 		goto out;
 	if (co->json)
