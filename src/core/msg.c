@@ -19,12 +19,6 @@ msg_set_command(const char *c)
 	command = c;
 }
 
-const char *
-msg_command(void)
-{
-	return command;
-}
-
 void
 msg_set_quiet(int q)
 {

@@ -8,7 +8,6 @@
 
 /* The command named in "trustfix: COMMAND: message"; NULL for none. */
 void	msg_set_command(const char *command);
-const char *msg_command(void);
 
 /* "trustfix: COMMAND: message" on stderr; the format has no newline. */
 void	msg_error(const char *fmt, ...)

@@ -121,8 +121,6 @@ int	store_openssl_sees(X509 *x);
 /* Find x in a list by fingerprint; NULL if absent. */
 const struct store_anchor *store_anchors_find(const struct store_anchors *a,
 	    X509 *x);
-/* Set a's certificate (taking x), DER, fingerprint, subject, expiry. */
-void	store_anchor_fill(struct store_anchor *a, X509 *x);
 /* Set a's DER (taking der) and fingerprint; the rest is the caller's. */
 void	store_anchor_fill_der(struct store_anchor *a, unsigned char *der,
 	    size_t len);

@@ -169,24 +169,6 @@ store_anchor_fill_der(struct store_anchor *a, unsigned char *der,
 	(void)sha256_hex(der, len, a->sha256);
 }
 
-void
-store_anchor_fill(struct store_anchor *a, X509 *x)
-{
-	unsigned char *der = NULL;
-	int len = i2d_X509(x, &der);
-	struct tm tm;
-
-	a->x509 = x;
-	a->der = xmalloc(len > 0 ? (size_t)len : 1);
-	if (len > 0)
-		memcpy(a->der, der, (size_t)len);
-	OPENSSL_free(der);
-	store_anchor_fill_der(a, a->der, len > 0 ? (size_t)len : 0);
-	a->subject = facts_subject(x);
-	if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1)
-		strftime(a->expires, sizeof(a->expires), "%Y-%m-%d", &tm);
-}
-
 X509 *
 store_anchor_get0_x509(struct store_anchor *a)
 {
@@ -447,12 +429,6 @@ store_close(struct store *st)
 	free(st->location);
 	free(st->certs_dir);
 	free(st);
-}
-
-enum store_kind
-store_get_kind(const struct store *st)
-{
-	return st->ops->kind;
 }
 
 const char *

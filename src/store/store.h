@@ -57,7 +57,6 @@ enum store_open_flags {
  */
 int	store_open(const char *spec, unsigned flags, struct store **st);
 void	store_close(struct store *st);
-enum store_kind store_get_kind(const struct store *st);
 /* "directory", "p11-kit", "ca-certificates". */
 const char *store_backend_name(const struct store *st);
 /* The directory or token path the store writes. */

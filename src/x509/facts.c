@@ -241,18 +241,6 @@ facts_key(const X509 *x)
 	return xasprintf("%s %d", type, EVP_PKEY_get_bits(pk));
 }
 
-int
-facts_key_bits(const X509 *x)
-{
-	EVP_PKEY *pk = X509_get0_pubkey(x);
-
-	if (pk == NULL) {
-		ERR_clear_error();
-		return 0;
-	}
-	return EVP_PKEY_get_bits(pk);
-}
-
 char *
 facts_signature(const X509 *x)
 {

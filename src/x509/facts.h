@@ -26,8 +26,6 @@ void	facts_sha1(const X509 *x, char hex[41]);
 char	*facts_serial(const X509 *x);
 /* "RSA 2048", "EC P-256", "Ed25519", "DSA 1024". */
 char	*facts_key(const X509 *x);
-/* Key size in bits, and the OpenSSL security bits of the key. */
-int	facts_key_bits(const X509 *x);
 /* "sha256WithRSAEncryption". */
 char	*facts_signature(const X509 *x);
 /* RFC 3339 UTC "2026-01-02T03:04:05Z" of an ASN1_TIME. */
