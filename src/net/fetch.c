@@ -1,4 +1,4 @@
-/* fetch.c - TCP with deadlines, STARTTLS dialogues, TLS handshake. */
+/* fetch.c - a TARGET's chain: connect, STARTTLS, handshake, one deadline. */
 #include <sys/socket.h>
 
 #include <ctype.h>

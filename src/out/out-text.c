@@ -1,4 +1,4 @@
-/* out-text.c - the text rendering of results; nothing else prints them. */
+/* out-text.c - certificates, chains, TLS facts and anchors as text. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
