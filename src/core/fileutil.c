@@ -126,7 +126,8 @@ fu_getline(char **buf, size_t *cap, FILE *f, size_t max)
 	size_t len = 0;
 	int c, long_line = 0;
 
-	while ((c = getc(f)) != EOF) {
+	flockfile(f);
+	while ((c = getc_unlocked(f)) != EOF) {
 		if (len < max) {
 			if (len + 2 > *cap) {
 				*cap = *cap < 128 ? 128 : *cap * 2;
@@ -138,6 +139,7 @@ fu_getline(char **buf, size_t *cap, FILE *f, size_t max)
 		if (c == '\n')
 			break;
 	}
+	funlockfile(f);
 	if (len == 0 && !long_line)
 		return -1;
 	if (*cap < len + 1) {

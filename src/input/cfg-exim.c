@@ -316,8 +316,10 @@ scansrc_exim(const char *file, struct scan_list *l)
 	}
 	while ((got = fu_getline(&buf, &cap, f, SCANSRC_MAX_LINE)) != -1) {
 		line++;
-		if (got == FU_LINE_LONG)
+		if (got == FU_LINE_LONG) {
 			scansrc_too_long(path, line);
+			continue;
+		}
 		buf[strcspn(buf, "\r\n")] = '\0';
 		t = buf + strspn(buf, " \t");
 		if (cur != NULL) {

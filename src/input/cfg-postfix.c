@@ -212,8 +212,10 @@ read_text(const char *path, int regexp, struct pf_entry **v, size_t *n)
 	}
 	while ((got = fu_getline(&buf, &cap, f, SCANSRC_MAX_LINE)) != -1) {
 		line++;
-		if (got == FU_LINE_LONG)
+		if (got == FU_LINE_LONG) {
 			scansrc_too_long(path, line);
+			continue;
+		}
 		buf[strcspn(buf, "\r\n")] = '\0';
 		if (buf[0] == '#' || buf[strspn(buf, " \t")] == '\0')
 			continue;

@@ -118,8 +118,8 @@ scansrc_too_long(const char *path, size_t line)
 {
 	char *e = msg_escape(path);
 
-	msg_warn("%s:%zu: a line longer than %d bytes: only its start is "
-	    "read", e, line, SCANSRC_MAX_LINE);
+	msg_warn("%s:%zu: a line longer than %d bytes: skipped", e, line,
+	    SCANSRC_MAX_LINE);
 	free(e);
 }
 

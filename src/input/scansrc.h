@@ -51,7 +51,7 @@ int	scansrc_from(const char *spec, struct scan_list *);
 int	scansrc_done(const char *path, void (*done)(const char *, void *),
 	    void *arg);
 
-/* Warn that line of path is longer than SCANSRC_MAX_LINE, read cut. */
+/* Warn that line of path is longer than SCANSRC_MAX_LINE: skipped. */
 void	scansrc_too_long(const char *path, size_t line);
 
 /* Each reader: 0, or -1 after reporting. */

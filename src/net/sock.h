@@ -34,9 +34,8 @@ void	conn_init(struct conn *c, int timeout_ms, char *err, size_t errlen);
 /*
  * Resolve host and connect to each address in order until one answers,
  * all before the deadline; with public_only, never to an address that
- * addrclass_special() names (counted in refused).  The lookup keeps the deadline where the C
- * library has getaddrinfo_a() (glibc); elsewhere the resolver's own
- * timeouts bound it.
+ * addrclass_special() names (counted in refused).  The lookup
+ * (getaddrinfo_a(), lookup.c) keeps the deadline too.
  * Returns 0, or -1 with the error set.
  */
 int	conn_open(struct conn *c, const char *host, unsigned port);

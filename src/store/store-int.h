@@ -124,7 +124,6 @@ const struct store_anchor *store_anchors_find(const struct store_anchors *a,
 /* Set a's DER (taking der) and fingerprint; the rest is the caller's. */
 void	store_anchor_fill_der(struct store_anchor *a, unsigned char *der,
 	    size_t len);
-/* Lowercase hex SHA-256 of der. */
 /* A file-name-safe form of label: [A-Za-z0-9._-], at most 60 bytes. */
 char	*store_safe_name(const char *label);
 /* "a.pem"'s certificates appended to sk; 0 or -1 (not reported). */

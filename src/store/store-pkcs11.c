@@ -694,18 +694,20 @@ p11v_create(struct p11_view *v, X509 *x, const char *label,
 
 	if ((s = writable_slot(v)) == NULL || open_session(s, 1, &h) == -1)
 		return -1;
-	if ((len = i2d_X509(x, &der)) <= 0)
+	/* p11-kit takes CKA_URL only with the key hashes: its own ones. */
+	if ((len = i2d_X509(x, &der)) <= 0 ||
+	    (spki = der_spki(x, &spki_len)) == NULL || !EVP_Digest(spki,
+	    (size_t)spki_len, keyhash, &keyhash_len, EVP_sha1(), NULL)) {
+		msg_error("cannot encode the certificate: %s",
+		    msg_ossl_reason());
 		goto out;
+	}
+	facts_sha256(x, sha);
+	url = xasprintf("%s%s", OWNER_URL, sha);
 	/* The restriction first: a crash must not leave a wider anchor. */
 	if (replace_staples(s, h, x, label, purposes) == -1)
 		goto out;
 	fault_point("after-extension");
-	facts_sha256(x, sha);
-	url = xasprintf("%s%s", OWNER_URL, sha);
-	/* p11-kit takes CKA_URL only with the key hashes: its own ones. */
-	if ((spki = der_spki(x, &spki_len)) == NULL || !EVP_Digest(spki,
-	    (size_t)spki_len, keyhash, &keyhash_len, EVP_sha1(), NULL))
-		goto out;
 	CK_ATTRIBUTE t[] = {
 		{ CKA_CLASS, &cls, sizeof(cls) },
 		{ CKA_CERTIFICATE_TYPE, &type, sizeof(type) },
@@ -716,10 +718,10 @@ p11v_create(struct p11_view *v, X509 *x, const char *label,
 		{ CKA_VALUE, der, (CK_ULONG)len },
 		{ CKA_URL, url, strlen(url) },
 		{ CKA_HASH_OF_SUBJECT_PUBLIC_KEY, keyhash, keyhash_len },
-		/* An anchor's issuer key is known when it signed itself. */
+		/* Its own key when it names itself and signed itself. */
 		{ CKA_HASH_OF_ISSUER_PUBLIC_KEY, keyhash, keyhash_len },
 	};
-	n = X509_check_issued(x, x) == X509_V_OK ? 10 : 9;
+	n = (X509_get_extension_flags(x) & EXFLAG_SS) ? 10 : 9;
 	if ((rv = s->f->C_CreateObject(h, t, n, &o)) != CKR_OK) {
 		msg_error("cannot add the anchor to %s: %s", s->path,
 		    ckr_name(rv));
