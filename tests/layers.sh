@@ -47,6 +47,16 @@ sed -i '1a #include "out.h"' "$T/tree/src/diagnose/chain.h"
 bad "a header reaching upwards" '^src/diagnose/chain.h: includes "out.h"'
 
 fresh
+sed -i '1a #include "httpget.h"' "$T/tree/src/diagnose/revoke.c"
+bad "diagnosis downloading by itself" \
+    '^src/diagnose/revoke.c: includes "httpget.h" of net, which diagnose may not'
+
+fresh
+sed -i 's/^layer diagnose.*/& net/' "$T/tree/src/LAYERS"
+bad "a table letting diagnosis read the network" \
+    '^LAYERS: diagnose reaches net through the table'
+
+fresh
 sed -i '1a #include "nosuch.h"' "$T/tree/src/x509/names.c"
 bad "an unknown header" '^src/x509/names.c: includes "nosuch.h", found in no'
 

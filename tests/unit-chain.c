@@ -9,6 +9,7 @@
 
 #include "chain.h"
 #include "findings.h"
+#include "monoclock.h"
 #include "tap.h"
 
 static EVP_PKEY *
@@ -115,6 +116,105 @@ test_backtracking(void)
 	EVP_PKEY_free(lk);
 }
 
+/* What the offline fetch was asked, and the issuer it answers with. */
+struct asked {
+	X509		*issuer;
+	int		 calls;
+	char		 urls[256];
+	const char	*ldap_host;
+	int		 timeout_ms;
+};
+
+static int
+fake_fetch(const char *url, const char *ldap_host, int timeout_ms,
+    STACK_OF(X509) **out, char *err, size_t errlen, void *arg)
+{
+	struct asked *a = arg;
+
+	a->calls++;
+	strncat(a->urls, url, sizeof(a->urls) - strlen(a->urls) - 2);
+	strcat(a->urls, " ");
+	a->ldap_host = ldap_host;
+	a->timeout_ms = timeout_ms;
+	if (strncmp(url, "http://", 7) != 0) {
+		snprintf(err, errlen, "no such entry");
+		return -1;
+	}
+	*out = sk_X509_new_null();
+	X509_up_ref(a->issuer);
+	sk_X509_push(*out, a->issuer);
+	return 0;
+}
+
+/* A missing issuer comes through the caller's function, not the network. */
+static void
+test_fetch_callback(void)
+{
+	EVP_PKEY *rk = key(), *ik = key(), *lk = key();
+	X509 *r = mk("root", rk, NULL, NULL, -10, 3650, 1);
+	X509 *i = mk("inter", ik, r, rk, -10, 365, 1);
+	X509 *l = mk("leaf", lk, i, ik, -1, 30, 0);
+	X509_STORE *st = X509_STORE_new();
+	struct certlist *sent = certlist_new();
+	struct asked a = { .issuer = i };
+	struct chain_opts o = { .fetch = fake_fetch, .fetch_arg = &a,
+	    .timeout = 2, .ldap_host = "dc1.contoso.test", .no_ldap = 0 };
+	X509V3_CTX v3;
+	X509_EXTENSION *e;
+	struct chain *c;
+
+	X509V3_set_ctx(&v3, i, l, NULL, NULL, 0);
+	e = X509V3_EXT_conf_nid(NULL, &v3, NID_info_access,
+	    "caIssuers;URI:ldap:///CN=inter?cACertificate,"
+	    "caIssuers;URI:http://pki.contoso.test/inter.crt");
+	X509_add_ext(l, e, -1);
+	X509_EXTENSION_free(e);
+	X509_sign(l, ik, EVP_sha256());
+	X509_STORE_add_cert(st, r);
+	certlist_add1(sent, l, NULL, SOURCE_SERVER);
+
+	o.deadline = mono_ms() + 60000;
+	c = chain_build(sent, NULL, st, &o, judge, NULL);
+	ok(c->anchored && c->path->n == 3, "fetch: the issuer from the "
+	    "caller's function completes the path");
+	is_int(c->path->n > 1 ? (int)c->path->v[1].source : -1, SOURCE_AIA,
+	    "fetch: the intermediate is marked as fetched");
+	is_str(a.urls, "ldap:///CN=inter?cACertificate "
+	    "http://pki.contoso.test/inter.crt ",
+	    "fetch: asked for both URLs, in order");
+	ok(a.ldap_host != NULL && strcmp(a.ldap_host, "dc1.contoso.test") == 0,
+	    "fetch: given the host for ldap:/// URLs");
+	ok(a.timeout_ms > 0 && a.timeout_ms <= 2000,
+	    "fetch: within the per-download limit (%d ms)", a.timeout_ms);
+	chain_free(c);
+
+	memset(a.urls, 0, sizeof(a.urls));
+	a.calls = 0;
+	o.no_ldap = 1;
+	c = chain_build(sent, NULL, st, &o, judge, NULL);
+	is_str(a.urls, "http://pki.contoso.test/inter.crt ",
+	    "no_ldap: the ldap URL is not asked");
+	chain_free(c);
+
+	a.calls = 0;
+	o.deadline = mono_ms() - 1;
+	c = chain_build(sent, NULL, st, &o, judge, NULL);
+	is_int(a.calls, 0, "out of time: nothing asked");
+	ok(!c->anchored && c->aia_log != NULL && c->aia_log[0] != NULL &&
+	    strstr(c->aia_log[0], "out of time") != NULL,
+	    "out of time: said in the AIA log");
+	chain_free(c);
+
+	certlist_free(sent);
+	X509_STORE_free(st);
+	X509_free(r);
+	X509_free(i);
+	X509_free(l);
+	EVP_PKEY_free(rk);
+	EVP_PKEY_free(ik);
+	EVP_PKEY_free(lk);
+}
+
 static void
 test_parse(void)
 {
@@ -208,6 +308,7 @@ int
 main(void)
 {
 	test_backtracking();
+	test_fetch_callback();
 	test_parse();
 	test_findings();
 	return tap_done();

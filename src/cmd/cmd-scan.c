@@ -16,6 +16,7 @@
 #include "factsmemo.h"
 #include "httpcache.h"
 #include "load.h"
+#include "monoclock.h"
 #include "msg.h"
 #include "names.h"
 #include "out-diagnose.h"
@@ -170,7 +171,7 @@ one_done(void *arg, size_t i, const struct fetch_result *r,
 
 	o.name = sc->name ? sc->name : it->t.host;
 	o.target = it->t.input;
-	o.deadline = time(NULL) + (left_ms + 999) / 1000;
+	o.deadline = mono_ms() + left_ms;
 	if (o.check_revocation || o.aia)
 		o.timeout = (left_ms + 999) / 1000;
 	dg = diagopts_diagnose_fetched(r, old, &o);

@@ -6,12 +6,13 @@
 #include <time.h>
 
 #include "anchors.h"
+#include "diagnet.h"
 #include "diagopts.h"
 #include "exitcode.h"
 #include "facts.h"
-#include "httpcache.h"
 #include "httpget.h"
 #include "load.h"
+#include "monoclock.h"
 #include "msg.h"
 #include "out-diagnose.h"
 #include "out.h"
@@ -206,27 +207,6 @@ diagopts_load(struct dopts *d, struct common_opts *co,
 	return rc;
 }
 
-int
-diagopts_aia_fetch(const char *url, int timeout, STACK_OF(X509) **out,
-    char *err, size_t errlen, void *arg)
-{
-	unsigned char *buf = NULL;
-	size_t len;
-	int rc = -1;
-
-	(void)arg;
-	if (httpcache_get(url, timeout, &buf, &len, err,
-	    errlen) != 0)
-		return -1;
-	if (chain_parse_certs(buf, len, out) != 0)
-		snprintf(err, errlen, "the answer (%zu bytes) is no "
-		    "certificate", len);
-	else
-		rc = 0;
-	free(buf);
-	return rc;
-}
-
 void
 diagopts_fill(struct diag_opts *o, const struct dopts *d,
     const struct common_opts *co, int net)
@@ -237,15 +217,16 @@ diagopts_fill(struct diag_opts *o, const struct dopts *d,
 	o->at_given = d->at_given;
 	o->server_auth = d->purpose != 0;
 	o->aia = !co->no_aia;
-	o->fetch = o->aia ? diagopts_aia_fetch : NULL;
+	o->fetch = o->aia ? diagnet_aia_fetch : NULL;
 	httpget_allow_private(co->aia_allow_private);
 	o->fetch_arg = NULL;
 	o->seclevel = -1;
 	o->clients = d->clients != 0 ? d->clients : CL_DEFAULT;
 	o->ldap_host = co->ldap_host;
 	o->check_revocation = d->check_revocation;
+	o->get = diagnet_revoke_get;
 	o->timeout = co->timeout;
-	o->deadline = time(NULL) + co->timeout;
+	o->deadline = mono_ms() + co->timeout * 1000LL;
 	o->network = net;
 	o->connect = net ? co->connect : NULL;
 	o->store = d->ntrust == 0 ? co->store : NULL;

@@ -74,10 +74,6 @@ int	diagopts_handle(struct dopts *d, int key, const char *arg);
 int	diagopts_load(struct dopts *d, struct common_opts *co,
 	    X509_STORE **st, int *deflt, struct certlist **untr);
 
-/* An AIA caIssuers download over http, bounded by httpget (chain.h). */
-int	diagopts_aia_fetch(const char *url, int timeout, STACK_OF(X509) **out,
-	    char *err, size_t errlen, void *arg);
-
 /* The diag_opts of one diagnosis; net: the target is a server. */
 void	diagopts_fill(struct diag_opts *o, const struct dopts *d,
 	    const struct common_opts *co, int net);

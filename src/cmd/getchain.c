@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 
 #include "anchors.h"
+#include "diagnet.h"
 #include "diagopts.h"
 #include "exitcode.h"
 #include "fetch.h"
@@ -99,7 +100,7 @@ getchain_path(const char *input, const struct common_opts *co,
 	X509_STORE *anchors = NULL;
 	int code, owned = 0;
 	int timeout = co->timeout > 0 ? co->timeout : 10;
-	time_t start = time(NULL);
+	long long start = mono_ms();
 
 	*c = NULL;
 	memset(&t, 0, sizeof(t));
@@ -117,11 +118,11 @@ getchain_path(const char *input, const struct common_opts *co,
 		goto out;
 	}
 	memset(&copts, 0, sizeof(copts));
-	copts.fetch = co->no_aia ? NULL : diagopts_aia_fetch;
+	copts.fetch = co->no_aia ? NULL : diagnet_aia_fetch;
 	httpget_allow_private(co->aia_allow_private);
 	copts.timeout = timeout;
 	/* One deadline: what the server took is not given again to AIA. */
-	copts.deadline = start + timeout;
+	copts.deadline = start + timeout * 1000LL;
 	copts.at = req->at;
 	copts.ldap_host = co->ldap_host ? co->ldap_host : t.host;
 	*c = chain_build(sent, req->untrusted, anchors, &copts, req->judge,

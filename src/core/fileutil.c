@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fileutil.h"
+#include "monoclock.h"
 #include "msg.h"
 
 static char *
@@ -190,7 +191,7 @@ int
 fu_lock(const char *path, int timeout)
 {
 	struct timespec nap = { 0, 20 * 1000 * 1000 };
-	time_t deadline = time(NULL) + timeout;
+	long long deadline = mono_ms() + timeout * 1000LL;
 	int fd;
 
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
@@ -206,7 +207,7 @@ fu_lock(const char *path, int timeout)
 			close(fd);
 			return -1;
 		}
-		if (time(NULL) >= deadline) {
+		if (mono_left(deadline) == 0) {
 			msg_error("another trustfix holds the lock %s; "
 			    "gave up after %d seconds", path, timeout);
 			close(fd);

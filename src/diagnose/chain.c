@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include <openssl/err.h>
@@ -12,7 +11,7 @@
 
 #include "chain.h"
 #include "facts.h"
-#include "ldapget.h"
+#include "monoclock.h"
 #include "msg.h"
 
 #define MAX_VISITS	4000	/* nodes of the search tree */
@@ -161,48 +160,12 @@ aia_log(struct chain *c, const char *url, const char *what)
 	free(u);
 }
 
-/*
- * The certificates at url: what the caller's fetch gives for http, or
- * every cACertificate value of an ldap URL.  Returns 0 with *sk, or -1 with err set.
- */
-static int
-download(const struct chain_opts *o, const char *url, int timeout,
-    STACK_OF(X509) **sk, char *err, size_t errlen)
-{
-	struct ldapget_values v;
-	STACK_OF(X509) *one = NULL;
-	size_t i;
-
-	*sk = NULL;
-	if (!ldapget_is_ldap(url))
-		return o->fetch(url, timeout, sk, err, errlen, o->fetch_arg);
-	if (ldapget(url, "cACertificate", o->ldap_host, timeout, &v, err,
-	    errlen) != 0)
-		return -1;
-	*sk = sk_X509_new_null();
-	for (i = 0; i < v.n && *sk != NULL; i++) {
-		if (chain_parse_certs(v.v[i], v.len[i], &one) != 0)
-			continue;
-		while (sk_X509_num(one) > 0)
-			sk_X509_push(*sk, sk_X509_shift(one));
-		sk_X509_free(one);
-	}
-	if (*sk != NULL && sk_X509_num(*sk) == 0) {
-		sk_X509_free(*sk);
-		*sk = NULL;
-		snprintf(err, errlen, "no value of the %zu read is a "
-		    "certificate", v.n);
-	}
-	ldapget_values_clear(&v);
-	return *sk != NULL ? 0 : -1;
-}
-
 /* 1 for the URLs trustfix fetches: http, and ldap unless told not to. */
 static int
 fetchable(const struct chain_opts *o, const char *url)
 {
-	return strncasecmp(url, "http://", 7) == 0 ||
-	    (ldapget_is_ldap(url) && !o->no_ldap);
+	return facts_url_kind(url) == URL_HTTP ||
+	    (facts_url_kind(url) == URL_LDAP && !o->no_ldap);
 }
 
 /* Download the caIssuers of x; returns how many certificates came. */
@@ -221,16 +184,17 @@ fetch_issuers(struct build *b, X509 *x)
 			aia_log(b->c, *u, "not fetched: at most 4 downloads");
 			break;
 		}
-		left = (int)(b->opts->deadline - time(NULL));
-		if (left > b->opts->timeout)
-			left = b->opts->timeout;
+		if ((left = mono_left(b->opts->deadline)) >
+		    b->opts->timeout * 1000)
+			left = b->opts->timeout * 1000;
 		if (left <= 0) {
 			aia_log(b->c, *u, "not fetched: out of time");
 			break;
 		}
 		b->c->fetches++;
 		strv_push(&b->fetched, xstrdup(*u));
-		if (download(b->opts, *u, left, &sk, err, sizeof(err)) != 0) {
+		if (b->opts->fetch(*u, b->opts->ldap_host, left, &sk, err,
+		    sizeof(err), b->opts->fetch_arg) != 0) {
 			aia_log(b->c, *u, err);
 			continue;
 		}
@@ -484,7 +448,7 @@ top_urls(struct chain *c)
 		return;
 	urls = facts_ca_issuers(top);
 	for (u = urls; u != NULL && *u != NULL; u++)
-		if (strncasecmp(*u, "http://", 7) == 0)
+		if (facts_url_kind(*u) == URL_HTTP)
 			strv_push(&c->aia_http, xstrdup(*u));
 		else
 			strv_push(&c->aia_other, xstrdup(*u));

@@ -11,16 +11,19 @@
 #define CHAIN_MAX_DEPTH		32	/* certificates in one path */
 
 /*
- * Download an AIA caIssuers URL within timeout seconds: 0 with the
+ * Download an AIA caIssuers URL (http://, or ldap:// unless no_ldap;
+ * ldap_host serves ldap:/// URLs) within timeout_ms: 0 with the
  * certificates it holds in *out (the caller's), or -1 with why in err.
+ * Chain building reads no network itself: the caller gives this.
  */
-typedef int chain_fetch_fn(const char *url, int timeout,
-    STACK_OF(X509) **out, char *err, size_t errlen, void *arg);
+typedef int chain_fetch_fn(const char *url, const char *ldap_host,
+    int timeout_ms, STACK_OF(X509) **out, char *err, size_t errlen,
+    void *arg);
 
 struct chain_opts {
 	chain_fetch_fn	*fetch;		/* NULL: fetch no missing issuer */
 	void		*fetch_arg;
-	time_t		 deadline;	/* give up on the network then */
+	long long	 deadline;	/* mono_ms(): the network's end */
 	int		 timeout;	/* seconds, for one download at most */
 	const char	*ldap_host;	/* HOST[:PORT] for ldap:///, or NULL */
 	int		 no_ldap;	/* fetch no ldap URL (scan) */

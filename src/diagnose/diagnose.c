@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include <openssl/err.h>
@@ -585,7 +584,7 @@ int
 diagnose_fetched_by_dotnet(const struct cert_entry *e)
 {
 	return e->source == SOURCE_AIA && e->origin != NULL &&
-	    strncasecmp(e->origin, "http://", 7) == 0;
+	    facts_url_kind(e->origin) == URL_HTTP;
 }
 
 const struct cert_entry *

@@ -14,6 +14,18 @@
 #define DIAG_EXPIRING_DAYS	30	/* the default of --warn-days */
 #define DIAG_MAX_WARN_DAYS	36500
 
+/*
+ * Download url within timeout_ms for a revocation check: a CRL (http
+ * GET, or the first certificateRevocationList value of an ldap URL;
+ * ldap_host serves ldap:/// URLs) or, when body is not NULL, an OCSP
+ * answer to body POSTed as ctype.  0 with *resp (the caller frees), or
+ * -1 with why in err.
+ */
+typedef int diag_get_fn(const char *url, const char *ctype,
+    const unsigned char *body, size_t blen, const char *ldap_host,
+    int timeout_ms, unsigned char **resp, size_t *resp_len, char *err,
+    size_t errlen);
+
 struct diag_opts {
 	const char	*name;		/* DNS name or IP to check, or NULL */
 	time_t		 at;		/* verification time */
@@ -28,8 +40,9 @@ struct diag_opts {
 	const char	*ldap_host;	/* for ldap:/// AIA and CRL URLs */
 	int		 no_ldap;	/* read no ldap URL (scan's loop) */
 	int		 check_revocation;
+	diag_get_fn	*get;		/* its downloads; NULL: none */
 	int		 timeout;	/* seconds, per download */
-	time_t		 deadline;	/* for all downloads */
+	long long	 deadline;	/* mono_ms(): for all downloads */
 	X509_STORE	*anchors;	/* trust anchors in use; never NULL */
 	struct deploy_public public_anchors; /* the distribution's, to tell
 					   a public root from a private one */

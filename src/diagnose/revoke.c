@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include <openssl/err.h>
@@ -11,9 +10,7 @@
 
 #include "diagnose.h"
 #include "facts.h"
-#include "httpcache.h"
-#include "httpget.h"
-#include "ldapget.h"
+#include "monoclock.h"
 #include "msg.h"
 #include "revoke.h"
 
@@ -42,53 +39,34 @@ note(struct rctx *r, const char *url, const char *what)
 	free(u);
 }
 
-/* A CRL from an ldap URL: the first value.  0 with *buf, or -1. */
-static int
-ldap_crl(struct rctx *r, const char *url, int left, unsigned char **buf,
-    size_t *len, char *err, size_t errlen)
-{
-	struct ldapget_values v;
-	size_t i;
-
-	if (ldapget(url, "certificateRevocationList", r->o->ldap_host, left,
-	    &v, err, errlen) != 0)
-		return -1;
-	*buf = v.v[0];
-	*len = v.len[0];
-	for (i = 1; i < v.n; i++)
-		free(v.v[i]);
-	free(v.v);
-	free(v.len);
-	return 0;
-}
-
 /* One download within the limits; 0 with *buf, or -1 (noted). */
 static int
 get(struct rctx *r, const char *url, const char *ctype,
     const unsigned char *body, size_t blen, unsigned char **buf, size_t *len)
 {
 	char err[512];
-	int left = (int)(r->o->deadline - time(NULL)), ldap;
+	int left = mono_left(r->o->deadline);
+	enum url_kind k = facts_url_kind(url);
 
-	ldap = body == NULL && ldapget_is_ldap(url) && !r->o->no_ldap;
-	if (strncasecmp(url, "http://", 7) != 0 && !ldap)
+	if (k != URL_HTTP && (k != URL_LDAP || body != NULL || r->o->no_ldap))
 		return -1;
+	if (r->o->get == NULL) {
+		note(r, url, "not asked: no downloads");
+		return -1;
+	}
 	if (r->fetches >= REVOKE_MAX_FETCHES) {
 		note(r, url, "not asked: at most 4 requests");
 		return -1;
 	}
-	if (left > r->o->timeout)
-		left = r->o->timeout;
+	if (left > r->o->timeout * 1000)
+		left = r->o->timeout * 1000;
 	if (left <= 0) {
 		note(r, url, "not asked: out of time");
 		return -1;
 	}
 	r->fetches++;
-	/* A CRL is the same for many servers: from the cache, if on. */
-	if ((ldap ? ldap_crl(r, url, left, buf, len, err, sizeof(err)) :
-	    body == NULL ? httpcache_get(url, left, buf, len, err,
-	    sizeof(err)) : httpget(url, ctype, body, blen, left, buf, len,
-	    err, sizeof(err))) != 0) {
+	if (r->o->get(url, ctype, body, blen, r->o->ldap_host, left, buf, len,
+	    err, sizeof(err)) != 0) {
 		note(r, url, err);
 		return -1;
 	}

@@ -21,7 +21,7 @@
  */
 struct job {
 	char		*url;
-	int		 timeout;	/* seconds */
+	int		 timeout_ms;
 	unsigned char	*body;
 	size_t		 len;
 	int		 rc;
@@ -145,7 +145,7 @@ run(void *arg)
 	struct job *jb = arg;
 	uint64_t one = 1;
 
-	jb->rc = httpget(jb->url, NULL, NULL, 0, jb->timeout, &jb->body,
+	jb->rc = httpget(jb->url, NULL, NULL, 0, jb->timeout_ms, &jb->body,
 	    &jb->len, jb->err, sizeof(jb->err));
 	__atomic_store_n(&jb->done, 1, __ATOMIC_RELEASE);
 	(void)!write(efd, &one, sizeof(one));
@@ -173,7 +173,7 @@ start_queued(void)
 		}
 		jb = xcalloc(1, sizeof(*jb));
 		jb->url = xstrdup(e->url);
-		jb->timeout = (int)((left + 999) / 1000);
+		jb->timeout_ms = (int)left;
 		if ((errno = pthread_create(&jb->th, NULL, run, jb)) != 0) {
 			answer(e, NULL, 0, strerror(errno));
 			free(jb->url);
@@ -201,7 +201,7 @@ settle(size_t i)
 	running--;
 	e->job = NULL;
 	/* A timeout may be the asker's short deadline: ask again later. */
-	if (jb->rc != 0 && strstr(jb->err, "timed out") != NULL) {
+	if (jb->rc == HTTPGET_TIMED_OUT) {
 		drop(i);
 		dropped = 1;
 	} else
@@ -288,7 +288,7 @@ lookup(const char *url, unsigned char **resp, size_t *resp_len, char *err,
 }
 
 int
-httpcache_get(const char *url, int timeout, unsigned char **resp,
+httpcache_get(const char *url, int timeout_ms, unsigned char **resp,
     size_t *resp_len, char *err, size_t errlen)
 {
 	int rc;
@@ -301,13 +301,13 @@ httpcache_get(const char *url, int timeout, unsigned char **resp,
 	if (rc <= 0)
 		return rc;
 	/* Fetched now, without the lock: nobody waits for this one. */
-	rc = httpget(url, NULL, NULL, 0, timeout, resp, resp_len, err,
+	rc = httpget(url, NULL, NULL, 0, timeout_ms, resp, resp_len, err,
 	    errlen);
 	pthread_mutex_lock(&lock);
 	if (enabled && find(url) == NULL) {
 		if (rc == 0)
 			keep(url, *resp, *resp_len, NULL);
-		else if (strstr(err, "timed out") == NULL)
+		else if (rc != HTTPGET_TIMED_OUT)
 			keep(url, NULL, 0, err);
 	}
 	pthread_mutex_unlock(&lock);

@@ -29,7 +29,7 @@ void	httpcache_set_miss(enum httpcache_miss, int timeout_ms);
  * httpget() of url, answered from the cache when it is on and holds
  * url: a body, or a failure other than a timeout.  Same contract.
  */
-int	httpcache_get(const char *url, int timeout, unsigned char **resp,
+int	httpcache_get(const char *url, int timeout_ms, unsigned char **resp,
 	    size_t *resp_len, char *err, size_t errlen);
 
 /*

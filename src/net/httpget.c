@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -10,6 +9,7 @@
 #include <openssl/httperr.h>
 
 #include "httpget.h"
+#include "monoclock.h"
 #include "msg.h"
 #include "sock.h"
 
@@ -73,14 +73,14 @@ httpget_allow_private(int on)
  * connect retries a refused connection until the timeout.
  */
 static BIO *
-dial(const char *host, const char *port, int timeout, char *err,
+dial(const char *host, const char *port, int timeout_ms, char *err,
     size_t errlen)
 {
 	struct conn c;
 	size_t n;
 	BIO *sb;
 
-	conn_init(&c, timeout * 1000, err, errlen);
+	conn_init(&c, timeout_ms, err, errlen);
 	c.public_only = !allow_private;
 	if (conn_open(&c, host, (unsigned)atoi(port)) != 0) {
 		if (c.refused > 0 && (n = strlen(err)) + 1 < errlen)
@@ -117,13 +117,15 @@ no_answer(char *err, size_t errlen)
 /* One request; *redirect receives a new URL when the server redirects. */
 static int
 one(const char *url, const char *ctype, const unsigned char *body,
-    size_t body_len, int timeout, char **redirect, unsigned char **resp,
+    size_t body_len, int timeout_ms, char **redirect, unsigned char **resp,
     size_t *resp_len, char *err, size_t errlen)
 {
 	OSSL_HTTP_REQ_CTX *rctx = NULL;
 	BIO *req = NULL, *rb = NULL, *sb = NULL;
 	char *host = NULL, *port = NULL, *path = NULL;
 	int ssl = 0, rc = -1;
+	/* OpenSSL counts whole seconds; our own deadline is the sharper. */
+	int secs = (timeout_ms + 999) / 1000;
 
 	if (!OSSL_HTTP_parse_url(url, &ssl, NULL, &host, &port, NULL, &path,
 	    NULL, NULL)) {
@@ -134,10 +136,10 @@ one(const char *url, const char *ctype, const unsigned char *body,
 		snprintf(err, errlen, "not an http URL");
 		goto out;
 	}
-	if ((sb = dial(host, port, timeout, err, errlen)) == NULL)
+	if ((sb = dial(host, port, timeout_ms, err, errlen)) == NULL)
 		goto out;
 	rctx = OSSL_HTTP_open(host, port, NULL, NULL, 0, sb, sb, NULL,
-	    NULL, 0, timeout);
+	    NULL, 0, secs);
 	if (rctx == NULL) {
 		ossl_reason(err, errlen, "cannot connect");
 		goto out;
@@ -146,7 +148,7 @@ one(const char *url, const char *ctype, const unsigned char *body,
 	    NULL)
 		goto out;
 	if (!OSSL_HTTP_set1_request(rctx, path, NULL, ctype, req, NULL, 1,
-	    HTTPGET_MAX_BODY, timeout, 0)) {
+	    HTTPGET_MAX_BODY, secs, 0)) {
 		ossl_reason(err, errlen, "cannot send the request");
 		goto out;
 	}
@@ -195,25 +197,31 @@ absolute(const char *url, char **redirect)
 
 int
 httpget(const char *url, const char *content_type, const unsigned char *body,
-    size_t body_len, int timeout, unsigned char **resp, size_t *resp_len,
+    size_t body_len, int timeout_ms, unsigned char **resp, size_t *resp_len,
     char *err, size_t errlen)
 {
 	char *cur = xstrdup(url), *redirect = NULL;
-	time_t deadline = time(NULL) + timeout;
+	long long deadline = mono_ms() + timeout_ms;
 	int n, left, rc = -1;
 
 	*resp = NULL;
 	*resp_len = 0;
 	for (n = 0; ; n++) {
-		left = (int)(deadline - time(NULL));
-		if (left <= 0) {
-			snprintf(err, errlen, "timed out after %d s", timeout);
+		if ((left = mono_left(deadline)) <= 0) {
+			snprintf(err, errlen, timeout_ms % 1000 == 0 ?
+			    "timed out after %.0f s" : "timed out after %.1f s",
+			    timeout_ms / 1000.0);
+			rc = HTTPGET_TIMED_OUT;
 			break;
 		}
 		redirect = NULL;
 		if (one(cur, content_type, body, body_len, left, &redirect,
-		    resp, resp_len, err, errlen) != 0)
+		    resp, resp_len, err, errlen) != 0) {
+			/* Failed with no time left: whichever layer said so. */
+			if (mono_left(deadline) <= 0)
+				rc = HTTPGET_TIMED_OUT;
 			break;
+		}
 		if (redirect == NULL) {
 			rc = 0;
 			break;

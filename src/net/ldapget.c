@@ -8,6 +8,7 @@
 #include <ldap.h>
 #include <openldap.h>
 
+#include "facts.h"
 #include "lazyldap.h"
 #include "ldapget.h"
 #include "msg.h"
@@ -27,12 +28,6 @@ struct lread {
 	char			*err;
 	size_t			 errlen;
 };
-
-int
-ldapget_is_ldap(const char *url)
-{
-	return strncasecmp(url, "ldap://", 7) == 0;
-}
 
 int
 ldapget_host_ok(const char *host)
@@ -333,7 +328,7 @@ url_attr(LDAPURLDesc *lud, const char *deflt)
 }
 
 int
-ldapget(const char *url, const char *attr, const char *host, int timeout,
+ldapget(const char *url, const char *attr, const char *host, int timeout_ms,
     struct ldapget_values *out, char *err, size_t errlen)
 {
 	LDAPURLDesc *lud = NULL, *hud = NULL;
@@ -348,13 +343,13 @@ ldapget(const char *url, const char *attr, const char *host, int timeout,
 	r.err = err;
 	r.errlen = errlen;
 	err[0] = '\0';
-	conn_init(&r.conn, timeout * 1000, err, errlen);
+	conn_init(&r.conn, timeout_ms, err, errlen);
 	if (lazyldap_load() != 0) {
 		snprintf(err, errlen, "cannot load OpenLDAP's library: %s",
 		    lazyldap_error());
 		goto out;
 	}
-	if (!ldapget_is_ldap(url) || ldap_url_parse(url, &lud) !=
+	if (facts_url_kind(url) != URL_LDAP || ldap_url_parse(url, &lud) !=
 	    LDAP_URL_SUCCESS) {
 		snprintf(err, errlen, "not an ldap:// URL that OpenLDAP "
 		    "parses");

@@ -22,17 +22,16 @@ struct ldapget_values {
  * when it names none ("cACertificate", "certificateRevocationList"),
  * with or without ";binary".  A URL without a host (AD CS writes
  * ldap:///CN=...) goes to host ("name", "name:port", "[v6]:port"); NULL
- * refuses it.  Referrals are not followed.  All within timeout seconds,
+ * refuses it.  Referrals are not followed.  All within timeout_ms,
  * at most LDAPGET_MAX_ENTRIES, LDAPGET_MAX_VALUES and LDAPGET_MAX_BODY.
  * Returns 0 with at least one value in *out (free with
  * ldapget_values_clear()), or -1 with err saying why (nothing printed).
  */
 int	ldapget(const char *url, const char *attr, const char *host,
-	    int timeout, struct ldapget_values *out, char *err, size_t errlen);
+	    int timeout_ms, struct ldapget_values *out, char *err,
+	    size_t errlen);
 void	ldapget_values_clear(struct ldapget_values *);
 
-/* 1 if url is an ldap:// URL (any case). */
-int	ldapget_is_ldap(const char *url);
 /* 1 if host is "name", "name:port" or "[v6]:port" (for --ldap-host). */
 int	ldapget_host_ok(const char *host);
 

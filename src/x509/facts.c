@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -627,4 +628,14 @@ facts_adcs_markers(const X509 *x)
 	if (sv.v == NULL)
 		strv_add0(&sv, NULL);
 	return sv.v;
+}
+
+enum url_kind
+facts_url_kind(const char *url)
+{
+	if (strncasecmp(url, "http://", 7) == 0)
+		return URL_HTTP;
+	if (strncasecmp(url, "ldap://", 7) == 0)
+		return URL_LDAP;
+	return URL_OTHER;
 }

@@ -52,6 +52,14 @@ char	**facts_ip_addresses(const X509 *x);
 char	**facts_ca_issuers(const X509 *x);
 char	**facts_ocsp_urls(const X509 *x);
 char	**facts_crl_urls(const X509 *x);
+
+/* What fetches such a URL: by its scheme, in any case. */
+enum url_kind {
+	URL_HTTP,		/* http:// */
+	URL_LDAP,		/* ldap:// */
+	URL_OTHER		/* https://, file:, ldaps://... not fetched */
+};
+enum url_kind	facts_url_kind(const char *url);
 /* extendedKeyUsage short names ("serverAuth"), or NULL if absent. */
 char	**facts_eku(const X509 *x);
 /* Subject / authority key identifiers in hex with colons, or NULL. */
