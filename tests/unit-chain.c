@@ -7,6 +7,7 @@
 #include <openssl/pkcs7.h>
 #include <openssl/x509v3.h>
 
+#include "certblob.h"
 #include "chain.h"
 #include "findings.h"
 #include "monoclock.h"
@@ -230,10 +231,10 @@ test_parse(void)
 	int len;
 
 	len = i2d_X509(a, &der);
-	ok(chain_parse_certs(der, (size_t)len, &sk) == 0 &&
+	ok(certblob_parse(der, (size_t)len, &sk) == 0 &&
 	    sk_X509_num(sk) == 1, "DER: one certificate");
 	sk_X509_pop_free(sk, X509_free);
-	ok(chain_parse_certs(der, (size_t)len - 1, &sk) != 0,
+	ok(certblob_parse(der, (size_t)len - 1, &sk) != 0,
 	    "truncated DER: none");
 	OPENSSL_free(der);
 	der = NULL;
@@ -241,7 +242,7 @@ test_parse(void)
 	PEM_write_bio_X509(mem, a);
 	PEM_write_bio_X509(mem, b);
 	pemlen = BIO_get_mem_data(mem, &pem);
-	ok(chain_parse_certs((unsigned char *)pem, (size_t)pemlen, &sk) == 0 &&
+	ok(certblob_parse((unsigned char *)pem, (size_t)pemlen, &sk) == 0 &&
 	    sk_X509_num(sk) == 2, "PEM: two certificates");
 	sk_X509_pop_free(sk, X509_free);
 
@@ -252,10 +253,10 @@ test_parse(void)
 	PKCS7_add_certificate(p7, a);
 	PKCS7_add_certificate(p7, b);
 	len = i2d_PKCS7(p7, &der);
-	ok(chain_parse_certs(der, (size_t)len, &sk) == 0 &&
+	ok(certblob_parse(der, (size_t)len, &sk) == 0 &&
 	    sk_X509_num(sk) == 2, "PKCS#7 certs-only: two certificates");
 	sk_X509_pop_free(sk, X509_free);
-	ok(chain_parse_certs((const unsigned char *)"<html>", 6, &sk) != 0 &&
+	ok(certblob_parse((const unsigned char *)"<html>", 6, &sk) != 0 &&
 	    sk == NULL, "HTML: no certificate");
 	OPENSSL_free(der);
 	PKCS7_free(p7);

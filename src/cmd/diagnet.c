@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "chain.h"
+#include "certblob.h"
 #include "diagnet.h"
 #include "facts.h"
 #include "httpcache.h"
@@ -27,7 +27,7 @@ ldap_certs(const char *url, const char *ldap_host, int timeout_ms,
 		return -1;
 	*out = sk_X509_new_null();
 	for (i = 0; i < v.n && *out != NULL; i++) {
-		if (chain_parse_certs(v.v[i], v.len[i], &one) != 0)
+		if (certblob_parse(v.v[i], v.len[i], &one) != 0)
 			continue;
 		while (sk_X509_num(one) > 0)
 			sk_X509_push(*out, sk_X509_shift(one));
@@ -58,7 +58,7 @@ diagnet_aia_fetch(const char *url, const char *ldap_host, int timeout_ms,
 		    errlen);
 	if (httpcache_get(url, timeout_ms, &buf, &len, err, errlen) != 0)
 		return -1;
-	if (chain_parse_certs(buf, len, out) != 0)
+	if (certblob_parse(buf, len, out) != 0)
 		snprintf(err, errlen, "the answer (%zu bytes) is no "
 		    "certificate", len);
 	else

@@ -74,8 +74,4 @@ int	chain_self_signed(X509 *x);
 /* 1 if issuer's name and key identifier fit subject's issuer fields. */
 int	chain_names_issuer(X509 *issuer, X509 *subject);
 
-/* Parse an AIA answer: DER or PEM certificate, or PKCS#7 certs-only. */
-int	chain_parse_certs(const unsigned char *buf, size_t len,
-	    STACK_OF(X509) **out);
-
 #endif

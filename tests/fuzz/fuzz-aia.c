@@ -1,8 +1,8 @@
-/* fuzz-aia.c - libFuzzer harness: chain_parse_certs on an AIA download. */
+/* fuzz-aia.c - libFuzzer harness: certblob_parse on an AIA download. */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "chain.h"
+#include "certblob.h"
 
 /*
  * The whole input is what an http or ldap caIssuers URL answered: DER
@@ -14,7 +14,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	STACK_OF(X509) *sk;
 
-	if (chain_parse_certs(data, size, &sk) == 0)
+	if (certblob_parse(data, size, &sk) == 0)
 		sk_X509_pop_free(sk, X509_free);
 	return 0;
 }

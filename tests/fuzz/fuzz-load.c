@@ -58,7 +58,7 @@ check_cert(X509 *x, enum cert_source source)
 	free(facts_aki(x));
 	(void)facts_is_self_signed(x);
 	(void)facts_is_ca(x);
-	(void)facts_key_bits(x);
+	free(facts_key(x));
 }
 
 int

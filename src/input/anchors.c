@@ -8,7 +8,7 @@
 #include <openssl/err.h>
 
 #include "anchors.h"
-#include "chain.h"
+#include "certblob.h"
 #include "load.h"
 #include "msg.h"
 
@@ -46,7 +46,7 @@ add_quiet(X509_STORE *st, const char *path)
 	buf = xmalloc((size_t)sb.st_size);
 	len = fread(buf, 1, (size_t)sb.st_size, f);
 	fclose(f);
-	if (len > 0 && chain_parse_certs(buf, len, &sk) == 0) {
+	if (len > 0 && certblob_parse(buf, len, &sk) == 0) {
 		for (i = 0; i < sk_X509_num(sk); i++)
 			if (X509_STORE_add_cert(st, sk_X509_value(sk, i)))
 				n++;
