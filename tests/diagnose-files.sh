@@ -294,6 +294,8 @@ is "$rc" 1 "text: exit 1"
 like "$(printf '%s\n' "$out" | head -n 1)" '^NOT TRUSTED: a client named rejects' \
     "text: the verdict first"
 like "$out" 'fix: +This is a Windows enterprise PKI' "text: the fix"
+is "$(printf '%s\n' "$out" | grep -c ' $')" 0 \
+    "text: no wrapped line ends in a space"
 like "$out" '^deployment: windows-pki' "text: the deployment"
 like "$(printf '%s\n' "$out" | sed -n 3,4p)" \
     '\.NET: +rejects: The remote certificate is invalid' \

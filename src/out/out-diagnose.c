@@ -53,19 +53,19 @@ wrapped(const struct pen *p, const char *label, const char *text)
 	fprintf(p->f, "  %-8s ", label);
 	while (*w != '\0') {
 		len = word_len(w);
-		if (col + len > WIDTH && col > 11) {
+		/* The space goes before a word, never at the end of a line. */
+		if (col > 11 && col + 1 + len > WIDTH) {
 			fprintf(p->f, "\n%11s", "");
 			col = 11;
+		} else if (col > 11) {
+			fputc(' ', p->f);
+			col++;
 		}
 		fprintf(p->f, "%.*s", (int)len, w);
 		col += len;
 		w += len;
 		while (*w == ' ')
 			w++;
-		if (*w != '\0') {
-			fputc(' ', p->f);
-			col++;
-		}
 	}
 	fputc('\n', p->f);
 	free(s);
