@@ -38,6 +38,13 @@ hostile "127.0.0.1:$HOSTILE_PORT" \
 hostile "smtp://127.0.0.1:$HOSTILE_PORT" \
     "the server (does not speak SMTP|sent a line longer than 4096|closed)" \
     "garbage, smtp"
+# TLS began and failed: each client says it in its own TLS words.
+run "$TRUSTFIX" diagnose --json --timeout "$TO" "127.0.0.1:$HOSTILE_PORT"
+out=$(printf '%s' "$out" | jq -c '.clients')
+jq_is '.nss.error' SSL_ERROR_RX_RECORD_TOO_LONG \
+    "garbage, diagnose: NSS fails the TLS handshake in its words"
+jq_is '.dotnet.error' AuthenticationException \
+    "garbage, diagnose: .NET's AuthenticationException"
 
 # A banner, then a reset before our ClientHello is read: what the
 # server said still tells the wrong port, not "connection reset".
@@ -115,6 +122,23 @@ hostile "smtp://127.0.0.1:$NONE" \
     "connection refused by 127\.0\.0\.1 port $NONE$" "refused port, smtp"
 hostile "https://nothing-here.invalid/" \
     "cannot resolve nothing-here\.invalid" "a name that does not resolve"
+
+# TLS never began: no client judged a certificate; each says what the
+# network said, not a TLS error it never saw.
+run "$TRUSTFIX" diagnose --json --timeout "$TO" "https://127.0.0.1:$NONE"
+is "$rc" 3 "refused port, diagnose: exit 3"
+out=$(printf '%s' "$out" | jq -c '.clients')
+jq_is '.nss.error' "connection refused by 127.0.0.1 port $NONE" \
+    "refused port, diagnose: NSS says the connection was refused"
+jq_is '.java.message' "connection refused by 127.0.0.1 port $NONE" \
+    "refused port, diagnose: no SSLHandshakeException from Java"
+jq_is '.dotnet.error' HttpRequestException \
+    "refused port, diagnose: .NET's HttpRequestException"
+jq_is '.openssl.trusted' false "refused port, diagnose: OpenSSL rejects"
+run "$TRUSTFIX" diagnose --timeout "$TO" "https://nothing-here.invalid/"
+like "$(printf '%s\n' "$out" | grep '^  NSS:')" \
+    'rejects: cannot resolve nothing-here\.invalid' \
+    "unresolved name, diagnose: NSS line says the name did not resolve"
 
 # A refusal carrying terminal escapes and a line with no end.
 PY=$(free_port)

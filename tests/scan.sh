@@ -71,6 +71,16 @@ verdict "smtp://127.0.0.1:$H_smtp_refuse" untrusted "STARTTLS refused" \
     "STARTTLS"
 verdict "127.0.0.1:$H_huge_chain" untrusted "huge chain" "more than"
 verdict "127.0.0.1:$REFUSED" untrusted "refused port" "connection refused"
+# How far each attempt got decides the clients' words, as in diagnose.
+nss_error() {
+	line_of "$1" | jq -r '.clients.nss.error'
+}
+like "$(nss_error "127.0.0.1:$REFUSED")" "^connection refused" \
+    "refused port: NSS says what the network said"
+like "$(nss_error "smtp://127.0.0.1:$H_smtp_refuse")" "STARTTLS" \
+    "STARTTLS refused: NSS says the dialogue failed"
+is "$(nss_error "127.0.0.1:$H_garbage")" SSL_ERROR_RX_RECORD_TOO_LONG \
+    "garbage peer: NSS fails the TLS handshake in its words"
 verdict "smtp://127.0.0.1:$H_starttls_inject" untrusted \
     "bytes behind the answer to STARTTLS" "more bytes after its answer to \
 STARTTLS, before the TLS handshake: refused"

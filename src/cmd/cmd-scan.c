@@ -210,7 +210,7 @@ scan_files(struct scan *sc, const char *pw)
 		l = certlist_new();
 		if (load_file(it->t.path, &lo, l) != 0 || l->n == 0)
 			dg = diagnose_no_certificate("the file holds no "
-			    "readable certificate", NULL, &o);
+			    "readable certificate", NULL, REACH_TLS, &o);
 		else {
 			for (j = 0; j < l->n; j++)
 				l->v[j].source = SOURCE_SERVER;

@@ -250,5 +250,5 @@ diagopts_diagnose_fetched(const struct fetch_result *r,
 		diagnose_old_protocol(d, old->protocol, &lo);
 		return d;
 	}
-	return diagnose_no_certificate(r->error, r->instead, &lo);
+	return diagnose_no_certificate(r->error, r->instead, r->reached, &lo);
 }

@@ -110,8 +110,32 @@ clients_dotnet_words(struct client_view *v)
 	    "RemoteCertificateNotAvailable" : "RemoteCertificateNameMismatch");
 }
 
+/*
+ * TLS never began: no client judged anything, each says what the
+ * network said (.NET: HttpRequestException, with the system's words).
+ */
+static void
+unreached(struct diagnosis *d, const char *why)
+{
+	struct client_view *v;
+	int c;
+
+	for (c = 0; c < CL_COUNT; c++) {
+		v = &d->view[c];
+		v->error = xstrdup(c == CL_DOTNET ? "HttpRequestException" :
+		    why);
+		if (c == CL_OPENSSL || c == CL_OPENSSL_STRICT)
+			v->code = X509_V_ERR_UNSPECIFIED;
+		else
+			v->message = xstrdup(why);
+		if (c == CL_DOTNET)
+			v->policy = DN_NOT_AVAILABLE;
+	}
+}
+
 void
-clients_fail(struct diagnosis *d, int no_certificate)
+clients_fail(struct diagnosis *d, int no_certificate,
+    enum target_reach reached, const char *why)
 {
 	enum finding_id id = no_certificate ? F_HANDSHAKE_FAILED :
 	    F_OLD_PROTOCOL;
@@ -120,6 +144,10 @@ clients_fail(struct diagnosis *d, int no_certificate)
 	int c;
 
 	clients_clear(d);
+	if (no_certificate && reached < REACH_TLS && why != NULL) {
+		unreached(d, why);
+		return;
+	}
 	for (c = 0; c < CL_COUNT; c++) {
 		v = &d->view[c];
 		if (c == CL_DOTNET) {

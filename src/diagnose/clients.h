@@ -6,6 +6,7 @@
 
 #include "certlist.h"
 #include "clientid.h"
+#include "target.h"
 
 /* What one client would do with the chain, in its own words. */
 struct client_view {
@@ -47,8 +48,12 @@ char	*clients_rule_error(const struct diagnosis *,
 	    const struct finding *, enum client_id, const char *name);
 /* .NET's trusted, error and message from its policy and status bits. */
 void	clients_dotnet_words(struct client_view *);
-/* Every view untrusted with why (no certificate, old protocol). */
-void	clients_fail(struct diagnosis *, int no_certificate);
+/*
+ * Every view untrusted: no certificate (the attempt got as far as
+ * reached; why says what failed), or old protocol.
+ */
+void	clients_fail(struct diagnosis *, int no_certificate,
+	    enum target_reach reached, const char *why);
 void	clients_clear(struct diagnosis *);
 /*
  * The i-th name of .NET's SslPolicyErrors (policy) or X509ChainStatus

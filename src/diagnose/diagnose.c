@@ -552,7 +552,7 @@ diagnose_chain(const struct certlist *sent, const struct diag_opts *o)
 
 struct diagnosis *
 diagnose_no_certificate(const char *why, const char *instead,
-    const struct diag_opts *o)
+    enum target_reach reached, const struct diag_opts *o)
 {
 	struct diagnosis *d = xcalloc(1, sizeof(*d));
 
@@ -562,7 +562,7 @@ diagnose_no_certificate(const char *why, const char *instead,
 	d->deployment = DEPLOY_PRIVATE_CA;
 	findings_add(&d->findings, F_HANDSHAKE_FAILED, SEV_ERROR, -1, NULL,
 	    xstrdup(why), NULL)->rejected_by = CL_EVERY;
-	clients_fail(d, 1);
+	clients_fail(d, 1, reached, why);
 	verdict(d, NULL, o);
 	return d;
 }
@@ -576,7 +576,7 @@ diagnose_old_protocol(struct diagnosis *d, const char *protocol,
 	    "succeeded with %s once old protocols were allowed",
 	    protocol ? protocol : "TLS 1.0/1.1"), NULL)->rejected_by =
 	    CL_EVERY;
-	clients_fail(d, 0);
+	clients_fail(d, 0, REACH_TLS, NULL);
 	verdict(d, NULL, o);
 }
 

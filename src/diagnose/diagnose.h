@@ -79,11 +79,13 @@ struct diagnosis *diagnose_chain(const struct certlist *sent,
 	    const struct diag_opts *o);
 
 /*
- * A diagnosis without certificate: handshake-failed, with why, and the
- * STARTTLS URL that would work instead (or NULL) for the fix.
+ * A diagnosis without certificate: handshake-failed, with why, the
+ * STARTTLS URL that would work instead (or NULL) for the fix, and how
+ * far the attempt got (before TLS, no client judged anything).
  */
 struct diagnosis *diagnose_no_certificate(const char *why,
-	    const char *instead, const struct diag_opts *o);
+	    const char *instead, enum target_reach reached,
+	    const struct diag_opts *o);
 
 /* Add old-protocol: only TLS < 1.2 (protocol) worked with the server. */
 void	diagnose_old_protocol(struct diagnosis *, const char *protocol,

@@ -15,6 +15,14 @@ enum target_proto {
 	PROTO_POP3		/* STLS */
 };
 
+/* How far an attempt to reach a network TARGET got. */
+enum target_reach {
+	REACH_NOTHING,		/* the name did not resolve */
+	REACH_RESOLVED,		/* no address took the connection */
+	REACH_CONNECTED,	/* connected; the STARTTLS dialogue failed */
+	REACH_TLS		/* the TLS handshake began */
+};
+
 struct target {
 	char		*input;		/* as the user gave it */
 	enum target_proto proto;

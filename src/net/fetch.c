@@ -92,9 +92,15 @@ fetch_chain(const struct target *t, int timeout_ms, int flags,
 		conn_fail(&c, "%s is not a network target", t->input);
 		return -1;
 	}
-	if (conn_open(&c, t->connect_host, t->connect_port) != 0 ||
-	    starttls_run(&c, t->proto) != 0 ||
-	    tls(&c, t, flags, r) != 0)
+	if (conn_open(&c, t->connect_host, t->connect_port) != 0) {
+		r->reached = c.resolved ? REACH_RESOLVED : REACH_NOTHING;
+		goto out;
+	}
+	r->reached = REACH_CONNECTED;
+	if (starttls_run(&c, t->proto) != 0)
+		goto out;
+	r->reached = REACH_TLS;
+	if (tls(&c, t, flags, r) != 0)
 		goto out;
 	r->error[0] = '\0';
 	rc = 0;

@@ -19,6 +19,7 @@ struct fetch_result {
 	int		 old_protocol;	/* 1 if only TLS < 1.2 worked */
 	int		 security_level; /* the system's default, or -1 */
 	char		 error[512];	/* why it failed, for the message */
+	enum target_reach reached;	/* how far the attempt got */
 	int		 handshake_failed; /* a TLS server that refused the
 					    handshake: old protocols may do */
 	char		*instead;	/* the STARTTLS URL the server's

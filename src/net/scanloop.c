@@ -268,9 +268,16 @@ static void diagnosed_one(struct loop *, struct job *);
 static void
 report(struct loop *l, struct job *j, int final)
 {
+	static const enum target_reach reached[] = {
+		[J_RESOLVING] = REACH_NOTHING, [J_CONNECTING] = REACH_RESOLVED,
+		[J_STARTTLS] = REACH_CONNECTED, [J_TLS] = REACH_TLS
+	};
+
 	httpcache_urls_free(j->wait);
 	j->wait = NULL;
 	j->final = final;
+	if (j->state <= J_TLS)
+		j->cur->reached = reached[j->state];
 	j->state = J_DIAG;
 	l->diagnosing++;
 	if (l->work != NULL) {
@@ -377,6 +384,7 @@ attempt_failed(struct loop *l, struct job *j)
 		tlsstep_free(j->ts);
 		j->ts = NULL;
 		close_fd(l, j);
+		j->cur->reached = REACH_TLS;
 		j->old = 1;
 		j->cur = &j->o;
 		j->o.security_level = l->level;

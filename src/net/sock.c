@@ -202,6 +202,7 @@ conn_open(struct conn *c, const char *host, unsigned port)
 		free(e);
 		goto out;
 	}
+	c->resolved = 1;
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, c->address,
 		    sizeof(c->address), NULL, 0, NI_NUMERICHOST) != 0)

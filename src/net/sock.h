@@ -26,6 +26,7 @@ struct conn {
 	size_t		 len;
 	int		 public_only;	/* conn_open: public addresses only */
 	int		 refused;	/* addresses it would not dial */
+	int		 resolved;	/* conn_open: the name resolved */
 	int		 handshake_failed; /* TLS itself failed, not the peer */
 };
 
