@@ -39,6 +39,23 @@ is "$rc" 2 "an unknown option exits 2"
 like "$err" "^trustfix: inspect: unknown option '--no-such-option'" \
     "the message names the command and the option"
 
+# Operand counts: each command says what it expected, exit 2.
+while IFS='|' read -r args want; do
+	# shellcheck disable=SC2086
+	tf $args
+	is "$rc" 2 "$args: a usage error"
+	like "$err" "^trustfix: ${args%% *}: $want" "$args: says what it expected"
+done <<'ROWS'
+list extra|unexpected argument 'extra'
+stores extra|unexpected argument 'extra'
+where|expected one ROOT
+where a b|expected one ROOT
+export-root|expected one TARGET
+export-chain a b|expected one TARGET
+import|expected one or more certificate files
+remove|expected fingerprints or certificate files
+ROWS
+
 # One file-or-host decision for every command: a host name is never a
 # file because of letters inside it; a missing file is one by its ending;
 # a scheme that lost a character is named.

@@ -224,15 +224,9 @@ cmd_export_chain(const struct cmd_info *cmd, int argc, char **argv,
 	int first;
 
 	memset(&o, 0, sizeof(o));
-	switch ((first = opt_parse(cmd, argc, argv, specs, handle, &o, co))) {
-	case -2:
-		return EXIT_OK;
-	case -1:
+	if ((first = opt_parse(cmd, argc, argv, specs, handle, &o, co)) < 0)
+		return opt_exit(first);
+	if (opt_operands(argc - first, argv + first, 1, 1, "one TARGET") != 0)
 		return EXIT_USAGE;
-	}
-	if (argc - first != 1) {
-		msg_error("expected one TARGET");
-		return EXIT_USAGE;
-	}
 	return run(argv[first], &o, co);
 }

@@ -312,16 +312,11 @@ cmd_import(const struct cmd_info *cmd, int argc, char **argv,
 	int first, code = EXIT_FAILED;
 
 	memset(&o, 0, sizeof(o));
-	switch ((first = opt_parse(cmd, argc, argv, specs, handle, &o, co))) {
-	case -2:
-		return EXIT_OK;
-	case -1:
+	if ((first = opt_parse(cmd, argc, argv, specs, handle, &o, co)) < 0)
+		return opt_exit(first);
+	if (opt_operands(argc - first, argv + first, 1, -1,
+	    "one or more certificate files") != 0)
 		return EXIT_USAGE;
-	}
-	if (first >= argc) {
-		msg_error("expected one or more certificate files");
-		return EXIT_USAGE;
-	}
 	msg_set_quiet(co->json);
 	list = certlist_new();
 	if (load_all(argc - first, argv + first, co, list) == -1) {

@@ -146,10 +146,8 @@ cmd_inspect(const struct cmd_info *cmd, int argc, char **argv,
 	int first, n = 0, nnet, i, rc;
 
 	first = opt_parse(cmd, argc, argv, specs, NULL, NULL, co);
-	if (first == -2)
-		return EXIT_OK;
 	if (first < 0)
-		return EXIT_USAGE;
+		return opt_exit(first);
 	if ((n = argc - first) == 0) {
 		msg_error("missing TARGET (a server or a file)");
 		fprintf(stderr, "Try 'trustfix inspect --help'.\n");

@@ -68,24 +68,14 @@ cmd_list(const struct cmd_info *cmd, int argc, char **argv,
 	struct store *st = NULL;
 	struct store_anchors a = { NULL, 0 };
 	struct store_anchor **v = NULL;
-	char *e;
 	struct list_opts o = { 0, -1 };
 	size_t i, shown = 0;
 	int first, code = EXIT_STORE;
 
-	switch ((first = opt_parse(cmd, argc, argv, specs, handle, &o,
-	    co))) {
-	case -2:
-		return EXIT_OK;
-	case -1:
+	if ((first = opt_parse(cmd, argc, argv, specs, handle, &o, co)) < 0)
+		return opt_exit(first);
+	if (opt_operands(argc - first, argv + first, 0, 0, NULL) != 0)
 		return EXIT_USAGE;
-	}
-	if (first < argc) {
-		e = msg_escape(argv[first]);
-		msg_error("unexpected argument '%s'", e);
-		free(e);
-		return EXIT_USAGE;
-	}
 	if (store_open(co->store, 0, &st) == -1 || store_list(st, &a) == -1)
 		goto out;
 	v = xcalloc(a.n + 1, sizeof(*v));

@@ -233,17 +233,9 @@ cmd_remove(const struct cmd_info *cmd, int argc, char **argv,
 
 	memset(&h, 0, sizeof(h));
 	first = opt_parse(cmd, argc, argv, specs, hostopts_opt, &h, co);
-	switch (first) {
-	case -2:
-		code = EXIT_OK;
-		goto out;
-	case -1:
-		code = EXIT_USAGE;
-		goto out;
-	}
-	if (first >= argc) {
-		msg_error("expected fingerprints or certificate files");
-		code = EXIT_USAGE;
+	if (first < 0 || opt_operands(argc - first, argv + first, 1, -1,
+	    "fingerprints or certificate files") != 0) {
+		code = first < 0 ? opt_exit(first) : EXIT_USAGE;
 		goto out;
 	}
 	msg_set_quiet(co->json);

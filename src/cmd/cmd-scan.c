@@ -268,7 +268,7 @@ cmd_scan(const struct cmd_info *cmd, int argc, char **argv,
 	s.concurrency = 64;
 	s.per_host = 2;
 	if ((i = opt_parse(cmd, argc, argv, specs, handle, &s, co)) < 0)
-		return i == -2 ? EXIT_OK : EXIT_USAGE;
+		return opt_exit(i);
 	if ((rc = read_targets(argc, argv, i, &s, &l)) != EXIT_OK)
 		goto out;
 	scanout_init(&sc, &l, co->json);

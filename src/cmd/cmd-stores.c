@@ -31,16 +31,9 @@ cmd_stores(const struct cmd_info *cmd, int argc, char **argv,
 
 	memset(&h, 0, sizeof(h));
 	first = opt_parse(cmd, argc, argv, specs, hostopts_opt, &h, co);
-	switch (first) {
-	case -2:
-		goto out;
-	case -1:
-		code = EXIT_USAGE;
-		goto out;
-	}
-	if (first < argc) {
-		msg_error("expected no operands");
-		code = EXIT_USAGE;
+	if (first < 0 || opt_operands(argc - first, argv + first, 0, 0,
+	    NULL) != 0) {
+		code = first < 0 ? opt_exit(first) : EXIT_USAGE;
 		goto out;
 	}
 	h.hs.system = co->store;

@@ -101,17 +101,9 @@ cmd_where(const struct cmd_info *cmd, int argc, char **argv,
 
 	memset(&h, 0, sizeof(h));
 	first = opt_parse(cmd, argc, argv, specs, hostopts_opt, &h, co);
-	switch (first) {
-	case -2:
-		goto out;
-	case -1:
-		code = EXIT_USAGE;
-		goto out;
-	}
-	if (first != argc - 1) {
-		msg_error("expected one ROOT: a certificate file or a "
-		    "fingerprint");
-		code = EXIT_USAGE;
+	if (first < 0 || opt_operands(argc - first, argv + first, 1, 1,
+	    "one ROOT: a certificate file or a fingerprint") != 0) {
+		code = first < 0 ? opt_exit(first) : EXIT_USAGE;
 		goto out;
 	}
 	if (store_open(co->store, 0, &st) == -1) {

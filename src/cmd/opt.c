@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "exitcode.h"
 #include "ldapget.h"
 #include "msg.h"
 #include "opt.h"
@@ -198,4 +199,26 @@ opt_parse(const struct cmd_info *cmd, int argc, char **argv,
 out:
 	free(lopts);
 	return rc;
+}
+
+int
+opt_exit(int parsed)
+{
+	return parsed == -2 ? EXIT_OK : EXIT_USAGE;
+}
+
+int
+opt_operands(int n, char **v, int min, int max, const char *what)
+{
+	char *e;
+
+	if (n >= min && (max < 0 || n <= max))
+		return 0;
+	if (max == 0) {
+		e = msg_escape(v[0]);
+		msg_error("unexpected argument '%s'", e);
+		free(e);
+	} else
+		msg_error("expected %s", what);
+	return -1;
 }

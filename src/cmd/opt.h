@@ -91,6 +91,16 @@ int	opt_parse(const struct cmd_info *cmd, int argc, char **argv,
 	    int (*handle)(int key, const char *arg, void *ctx), void *ctx,
 	    struct common_opts *co);
 
+/* The exit status for opt_parse()'s -2 (--help: 0) and -1 (usage: 2). */
+int	opt_exit(int parsed);
+
+/*
+ * Check the n operands v: at least min, at most max (-1: any).  Returns
+ * 0, or -1 after reporting "expected WHAT" ("unexpected argument 'X'"
+ * when max is 0).
+ */
+int	opt_operands(int n, char **v, int min, int max, const char *what);
+
 /* Print "usage: ..." and the option table on stdout. */
 void	opt_usage(const struct cmd_info *cmd, const struct opt_spec *specs);
 
