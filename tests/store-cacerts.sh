@@ -249,4 +249,24 @@ else
 	done
 fi
 
+# The refresh is the system's update-ca-certificates (and openssl), even
+# when the caller's PATH names others first: root runs them.
+mkdir -p "$T/evil"
+for p in update-ca-certificates openssl; do
+	printf '#!/bin/sh\n: >"%s/evil/ran-%s"\nexit 0\n' "$T" "$p" \
+	    >"$T/evil/$p"
+	chmod 755 "$T/evil/$p"
+done
+PRIV=$(hex "$P/private-root.pem")
+PATH="$T/evil:$PATH" run "$TRUSTFIX" import --yes "$P/private-root.pem"
+is "$rc" 0 "a PATH with other refresh tools first: the import works"
+is "$(ls "$T/evil" | grep -c '^ran-')" 0 \
+    "and runs none of the tools the caller's PATH put first"
+openssl verify -no-CApath -CAfile /etc/ssl/certs/ca-certificates.crt \
+    "$P/private-root.pem" >/dev/null 2>&1
+ok $? "the system's update-ca-certificates put it in the bundle"
+PATH="$T/evil:$PATH" run "$TRUSTFIX" remove --yes "$PRIV"
+is "$rc" 0 "the removal, the same way"
+is "$(ls "$T/evil" | grep -c '^ran-')" 0 "still none of them ran"
+
 done_testing

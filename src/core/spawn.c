@@ -25,7 +25,10 @@ spawn_set_time_limit(int seconds)
 	time_limit = seconds;
 }
 
-/* Refresh commands live in sbin, which a user's PATH often lacks. */
+/*
+ * The system's directories (sudo's secure_path): refresh commands live
+ * in sbin, which a user's PATH often lacks.
+ */
 static const char *const extra_dirs[] = {
 	"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
 	"/sbin", "/bin", NULL
@@ -42,15 +45,12 @@ find_in(const char *dir, size_t dlen, const char *name)
 	return NULL;
 }
 
-char *
-spawn_find(const char *name)
+static char *
+find_in_path(const char *name)
 {
 	const char *path = getenv("PATH"), *s, *e;
 	char *found;
-	int i;
 
-	if (strchr(name, '/') != NULL)
-		return access(name, X_OK) == 0 ? xstrdup(name) : NULL;
 	for (s = path; s != NULL && *s != '\0'; s = *e ? e + 1 : e) {
 		e = strchr(s, ':');
 		if (e == NULL)
@@ -58,11 +58,44 @@ spawn_find(const char *name)
 		if (e > s && (found = find_in(s, (size_t)(e - s), name)))
 			return found;
 	}
+	return NULL;
+}
+
+static char *
+find_in_system(const char *name)
+{
+	char *found;
+	int i;
+
 	for (i = 0; extra_dirs[i] != NULL; i++)
 		if ((found = find_in(extra_dirs[i], strlen(extra_dirs[i]),
 		    name)) != NULL)
 			return found;
 	return NULL;
+}
+
+char *
+spawn_find(const char *name)
+{
+	char *found;
+
+	if (strchr(name, '/') != NULL)
+		return access(name, X_OK) == 0 ? xstrdup(name) : NULL;
+	if ((found = find_in_path(name)) == NULL)
+		found = find_in_system(name);
+	return found;
+}
+
+char *
+spawn_find_system(const char *name)
+{
+	char *found;
+
+	if (strchr(name, '/') != NULL)
+		return access(name, X_OK) == 0 ? xstrdup(name) : NULL;
+	if ((found = find_in_system(name)) == NULL)
+		found = find_in_path(name);
+	return found;
 }
 
 /* The fixed environment: a PATH that has sbin, and the C locale. */

@@ -46,9 +46,16 @@ int	spawn_ok(const struct spawn_result *res);
 char	*spawn_message(const struct spawn_result *res);
 
 /*
- * Find a program by name in PATH, /usr/sbin, /sbin, /usr/bin, /bin.
+ * Find a program by name in PATH, then /usr/local/sbin, /usr/local/bin,
+ * /usr/sbin, /usr/bin, /sbin, /bin.
  * Returns a string the caller frees, or NULL when not found.
  */
 char	*spawn_find(const char *name);
+/*
+ * The same, the system's directories first, then PATH: for the tools
+ * that change what the machine trusts (root runs them, and a caller's
+ * PATH may name a directory someone else can write).
+ */
+char	*spawn_find_system(const char *name);
 
 #endif

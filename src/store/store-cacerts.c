@@ -165,7 +165,7 @@ rehash(void)
 	struct spawn_result res;
 	char *said;
 
-	if (spawn_run(argv, NULL, &res) == -1)
+	if (store_run_tool(argv, &res) == -1)
 		return;
 	if (!spawn_ok(&res)) {
 		said = spawn_message(&res);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <openssl/x509v3.h>
 
+#include "spawn.h"
 #include "store.h"
 
 #define STORE_LABEL_PREFIX	"trustfix:"
@@ -112,6 +113,13 @@ int	store_take_lock(struct store *st, const char *dir);
  * -1 after reporting its failure with what it said.
  */
 int	store_refresh_run(const char *const argv[], const char *what);
+/*
+ * Run a tool that changes what the machine trusts (argv[0] a name,
+ * found among the system's programs before PATH: spawn_find_system()).
+ * As spawn_run(); at most STORE_TOOL_MAX_ARGS arguments are passed.
+ */
+#define STORE_TOOL_MAX_ARGS	15
+int	store_run_tool(const char *const argv[], struct spawn_result *res);
 /* 1 if a was modified after b (to the nanosecond). */
 int	store_mtime_after(const struct stat *a, const struct stat *b);
 /* Where OpenSSL's default verify locations hold x: a mask, 0 if nowhere. */

@@ -262,7 +262,7 @@ store_p11_sees(struct store *st, X509 *x)
 const char *
 store_p11kit_refresh_name(void)
 {
-	char *prog = spawn_find("update-ca-trust");
+	char *prog = spawn_find_system("update-ca-trust");
 
 	free(prog);
 	return prog != NULL ? "update-ca-trust extract" :
@@ -274,7 +274,7 @@ p11kit_refresh(struct store *st)
 {
 	const char *extract[] = { "update-ca-trust", "extract", NULL };
 	const char *compat[] = { "trust", "extract-compat", NULL };
-	char *prog = spawn_find("update-ca-trust");
+	char *prog = spawn_find_system("update-ca-trust");
 
 	(void)st;
 	if (prog == NULL)
@@ -352,7 +352,7 @@ static int
 p11kit_verify(struct store *st, X509 *x, int present, char **advice)
 {
 	int p11 = store_p11_sees(st, x), seen = store_openssl_sees(x);
-	char *tool = spawn_find("update-ca-trust");
+	char *tool = spawn_find_system("update-ca-trust");
 	const char *fix = tool ? "update-ca-trust extract" :
 	    "trust extract-compat";
 	int ossl = present ? (seen & OSSL_IN_FILE) != 0 : seen != 0;

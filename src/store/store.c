@@ -304,6 +304,27 @@ store_openssl_sees(X509 *x)
 }
 
 int
+store_run_tool(const char *const argv[], struct spawn_result *res)
+{
+	const char *v[STORE_TOOL_MAX_ARGS + 1];
+	char *prog;
+	size_t i;
+	int rc;
+
+	if ((prog = spawn_find_system(argv[0])) == NULL) {
+		msg_error("cannot find the program %s", argv[0]);
+		return -1;
+	}
+	v[0] = prog;
+	for (i = 1; argv[i] != NULL && i < STORE_TOOL_MAX_ARGS; i++)
+		v[i] = argv[i];
+	v[i] = NULL;
+	rc = spawn_run(v, NULL, res);
+	free(prog);
+	return rc;
+}
+
+int
 store_refresh_run(const char *const argv[], const char *what)
 {
 	struct spawn_result res;
@@ -312,7 +333,7 @@ store_refresh_run(const char *const argv[], const char *what)
 
 	/* The lock is held meanwhile: a hung refresh must not keep it. */
 	spawn_set_time_limit(STORE_REFRESH_LIMIT);
-	rc = spawn_run(argv, NULL, &res);
+	rc = store_run_tool(argv, &res);
 	spawn_set_time_limit(0);
 	if (rc == -1)
 		return -1;
@@ -384,7 +405,7 @@ open_system(struct store *st, const char *spec)
 		p11v_close(v);
 		return -1;
 	}
-	if ((uca = spawn_find("update-ca-certificates")) == NULL) {
+	if ((uca = spawn_find_system("update-ca-certificates")) == NULL) {
 		msg_error("found no writable trust store: neither a writable "
 		    "p11-kit token nor update-ca-certificates; use "
 		    "--store DIR");
