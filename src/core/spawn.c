@@ -74,28 +74,31 @@ find_in_system(const char *name)
 	return NULL;
 }
 
-char *
-spawn_find(const char *name)
+/* name with a '/' as it is; else in PATH and the system's, in order. */
+static char *
+find(const char *name, int system_first)
 {
 	char *found;
 
 	if (strchr(name, '/') != NULL)
 		return access(name, X_OK) == 0 ? xstrdup(name) : NULL;
-	if ((found = find_in_path(name)) == NULL)
-		found = find_in_system(name);
+	found = system_first ? find_in_system(name) : find_in_path(name);
+	if (found == NULL)
+		found = system_first ? find_in_path(name) :
+		    find_in_system(name);
 	return found;
+}
+
+char *
+spawn_find(const char *name)
+{
+	return find(name, 0);
 }
 
 char *
 spawn_find_system(const char *name)
 {
-	char *found;
-
-	if (strchr(name, '/') != NULL)
-		return access(name, X_OK) == 0 ? xstrdup(name) : NULL;
-	if ((found = find_in_system(name)) == NULL)
-		found = find_in_path(name);
-	return found;
+	return find(name, 1);
 }
 
 /* The fixed environment: a PATH that has sbin, and the C locale. */
