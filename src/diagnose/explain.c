@@ -144,7 +144,7 @@ aia_words(const struct chain *c)
 		    "`certutil -ca.cert` or the CA console exports it).", s,
 		    *u, strncasecmp(*u, "ldap:///", 8) == 0 ? "a URL without "
 		    "a server: trustfix asks --ldap-host, else the target's "
-		    "host" : strncasecmp(*u, "ldap://", 7) == 0 ? "over LDAP" :
+		    "host" : facts_url_kind(*u) == URL_LDAP ? "over LDAP" :
 		    "not fetched: only http and ldap are followed");
 		free(s);
 		s = t;

@@ -352,12 +352,9 @@ static int
 p11kit_verify(struct store *st, X509 *x, int present, char **advice)
 {
 	int p11 = store_p11_sees(st, x), seen = store_openssl_sees(x);
-	char *tool = spawn_find_system("update-ca-trust");
-	const char *fix = tool ? "update-ca-trust extract" :
-	    "trust extract-compat";
+	const char *fix = store_p11kit_refresh_name();
 	int ossl = present ? (seen & OSSL_IN_FILE) != 0 : seen != 0;
 
-	free(tool);
 	if (p11 == present && ossl == present)
 		return 0;
 	if (p11 != present)
